@@ -1,0 +1,57 @@
+export interface Config {
+  /** AIGC Gateway: engine templates, their versions and the GPU pools they run on. */
+  aigcGateway?: {
+    /** ISO 4217 currency of every price, e.g. USD. Defaults to USD. */
+    currency?: string;
+    /** GPU pools instances are placed in. */
+    pools?: Array<{
+      /** A lower-case slug, unique among pools. */
+      id: string;
+      title: string;
+      /** GPU model, e.g. A100-80G, RTX-3090, or "none" for CPU-only machines. */
+      gpuType: string;
+      /** GPUs one instance holds; a fraction for shared-GPU pools. Defaults to 1. */
+      gpusPerInstance?: number;
+      /** GPU memory one instance holds on a shared GPU, in GiB. */
+      gpuMemoryGiB?: number;
+      /** Price of one instance-hour in this pool, in `currency`. */
+      pricePerHour: number;
+      /** Concurrent instances the pool holds (local runtime). */
+      capacity?: number;
+    }>;
+    /** Engine templates users may launch. */
+    templates?: Array<{
+      /** A lower-case slug, unique among templates. */
+      id: string;
+      title: string;
+      description?: string;
+      /** An icon name or image URL shown on the template's card. */
+      icon?: string;
+      /** The owning group, e.g. group:default/aigc-admins. */
+      owner: string;
+      /** The engine's kind. */
+      kind: 'sd-webui' | 'comfyui' | 'generic-http';
+      versions: Array<{
+        version: string;
+        /** Defaults to active. */
+        status?: 'active' | 'deprecated' | 'retired';
+        /** The version's data layout; switching between layouts runs migrations. */
+        dataLayout?: number;
+        /** Ids of the pools this version may run in. */
+        pools: string[];
+        /** The pool chosen when a launch names none; defaults to the first of `pools`. */
+        defaultPool?: string;
+        runtime?: {
+          /** How the local runtime starts the engine as a child process. */
+          local?: {
+            command: string;
+            args?: string[];
+            env?: { [name: string]: string };
+            /** HTTP path that answers 2xx when the engine is ready. */
+            readinessPath?: string;
+          };
+        };
+      }>;
+    }>;
+  };
+}

@@ -1,0 +1,49 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  EngineTemplate,
+  EngineTemplateView,
+  GatewayConfig,
+  TemplateListResponse,
+} from '@internal/plugin-aigc-gateway-common';
+
+/** What a caller sees of a template: versions and pools, not runtime specs. */
+export function toTemplateView(template: EngineTemplate): EngineTemplateView {
+  return {
+    id: template.id,
+    title: template.title,
+    description: template.description,
+    icon: template.icon,
+    owner: template.owner,
+    kind: template.kind,
+    versions: template.versions.map(v => ({
+      version: v.version,
+      status: v.status,
+      dataLayout: v.dataLayout,
+      pools: v.pools,
+      defaultPool: v.defaultPool ?? v.pools[0],
+    })),
+  };
+}
+
+export function templatesRouter(options: {
+  gatewayConfig: GatewayConfig;
+  httpAuth: HttpAuthService;
+}): express.Router {
+  const { gatewayConfig, httpAuth } = options;
+  const router = Router();
+
+  router.get('/templates', async (req, res) => {
+    // Templates are for signed-in users; services may read them too.
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body: TemplateListResponse = {
+      items: gatewayConfig.templates
+        .filter(t => t.versions.some(v => v.status !== 'retired'))
+        .map(toTemplateView),
+    };
+    res.json(body);
+  });
+
+  return router;
+}

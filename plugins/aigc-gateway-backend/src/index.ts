@@ -1,0 +1,6 @@
+/**
+ * The AIGC Gateway backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { aigcGatewayPlugin as default } from './plugin';

@@ -1,0 +1,8 @@
+/**
+ * Types, zod schemas and helpers shared by the AIGC Gateway frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './schemas/config';
+export * from './schemas/api';
+export { formatZodError } from './schemas/format';

@@ -1,0 +1,30 @@
+import { EngineKind, VersionStatus } from './config';
+
+/** A version as the API shows it: what a caller needs to choose one, not how it runs. */
+export interface EngineVersionView {
+  version: string;
+  status: VersionStatus;
+  dataLayout: number;
+  pools: string[];
+  defaultPool: string;
+}
+
+/** One entry of `GET /templates`. */
+export interface EngineTemplateView {
+  id: string;
+  title: string;
+  description: string;
+  icon?: string;
+  owner: string;
+  kind: EngineKind;
+  versions: EngineVersionView[];
+}
+
+export interface TemplateListResponse {
+  items: EngineTemplateView[];
+}
+
+/** The error body of every 4xx/5xx answer, as Backstage's error handler writes it. */
+export interface ApiErrorBody {
+  error: { name: string; message: string };
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/** A lower-case slug: the stable id of a template or pool, used in URLs and labels. */
+export const slugSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'must be a lower-case slug (a-z, 0-9 and inner dashes, at most 63 characters)',
+  );
+
+export const engineKindSchema = z.enum(['sd-webui', 'comfyui', 'generic-http']);
+
+export const versionStatusSchema = z.enum(['active', 'deprecated', 'retired']);
+
+/** How the local runtime starts an engine as a child process of the backend. */
+export const localRuntimeSpecSchema = z
+  .object({
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string()).default({}),
+    readinessPath: z.string().startsWith('/').default('/'),
+  })
+  .strict();
+
+export const engineVersionSchema = z
+  .object({
+    version: z
+      .string()
+      .regex(
+        /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/,
+        'must be a version string such as 1.2.0',
+      ),
+    status: versionStatusSchema.default('active'),
+    dataLayout: z.number().int().min(1).default(1),
+    pools: z.array(slugSchema).min(1),
+    defaultPool: slugSchema.optional(),
+    runtime: z
+      .object({
+        local: localRuntimeSpecSchema.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.defaultPool && !v.pools.includes(v.defaultPool)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['defaultPool'],
+        message: `"${v.defaultPool}" is not one of this version's pools (${v.pools.join(', ')})`,
+      });
+    }
+  });
+
+export const engineTemplateSchema = z
+  .object({
+    id: slugSchema,
+    title: z.string().min(1),
+    description: z.string().default(''),
+    icon: z.string().optional(),
+    owner: z
+      .string()
+      .regex(/^group:[^/]+\/[^/]+$|^group:[^/:]+$/, 'must be a group entity ref such as group:default/aigc-admins'),
+    kind: engineKindSchema,
+    versions: z.array(engineVersionSchema).min(1),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const seen = new Set<string>();
+    t.versions.forEach((v, i) => {
+      if (seen.has(v.version)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['versions', i, 'version'],
+          message: `duplicate version "${v.version}"`,
+        });
+      }
+      seen.add(v.version);
+    });
+  });
+
+export const gpuPoolSchema = z
+  .object({
+    id: slugSchema,
+    title: z.string().min(1),
+    gpuType: z.string().min(1),
+    gpusPerInstance: z.number().positive().default(1),
+    gpuMemoryGiB: z.number().positive().optional(),
+    pricePerHour: z.number().nonnegative(),
+    capacity: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+/** The `aigcGateway` section of app-config, as the backend validates it at start. */
+export const gatewayConfigSchema = z
+  .object({
+    currency: z.string().length(3).default('USD'),
+    pools: z.array(gpuPoolSchema).default([]),
+    templates: z.array(engineTemplateSchema).default([]),
+  })
+  .passthrough()
+  .superRefine((c, ctx) => {
+    const pools = new Set<string>();
+    c.pools.forEach((p, i) => {
+      if (pools.has(p.id)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['pools', i, 'id'],
+          message: `duplicate pool id "${p.id}"`,
+        });
+      }
+      pools.add(p.id);
+    });
+    const templates = new Set<string>();
+    c.templates.forEach((t, i) => {
+      if (templates.has(t.id)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['templates', i, 'id'],
+          message: `duplicate template id "${t.id}"`,
+        });
+      }
+      templates.add(t.id);
+      t.versions.forEach((v, j) =>
+        v.pools.forEach((p, k) => {
+          if (!pools.has(p)) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: ['templates', i, 'versions', j, 'pools', k],
+              message: `unknown pool "${p}" (configured pools: ${[...pools].join(', ') || 'none'})`,
+            });
+          }
+        }),
+      );
+    });
+  });
+
+export type EngineKind = z.infer<typeof engineKindSchema>;
+export type VersionStatus = z.infer<typeof versionStatusSchema>;
+export type LocalRuntimeSpec = z.infer<typeof localRuntimeSpecSchema>;
+export type EngineVersion = z.infer<typeof engineVersionSchema>;
+export type EngineTemplate = z.infer<typeof engineTemplateSchema>;
+export type GpuPool = z.infer<typeof gpuPoolSchema>;
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
