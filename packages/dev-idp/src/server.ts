@@ -15,12 +15,14 @@ import Provider from 'oidc-provider';
 import { readDemoUsers } from './users.ts';
 import { errorPage, loginPage } from './pages.ts';
 import { devIdpSettings } from './settings.ts';
+import { loadSigningKey } from './signingKey.ts';
 
 const settings = devIdpSettings(process.env);
 const users = readDemoUsers(settings.orgFile);
 const byName = new Map(users.map(u => [u.name, u]));
 
 const provider = new Provider(settings.issuer, {
+  jwks: { keys: [loadSigningKey(settings.keyFile)] },
   clients: [
     {
       client_id: settings.clientId,

@@ -10,6 +10,8 @@ export interface DevIdpSettings {
   password: string;
   backendUrl: string;
   orgFile: string;
+  /** Where the provider keeps its signing key between restarts. */
+  keyFile: string;
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,5 +28,6 @@ export function devIdpSettings(env: NodeJS.ProcessEnv): DevIdpSettings {
     password: env.AIGC_DEV_IDP_PASSWORD ?? 'aigc-demo',
     backendUrl: env.AIGC_BACKEND_URL ?? 'http://localhost:7007',
     orgFile: env.AIGC_ORG_FILE ?? `${repoRoot}examples/org.yaml`,
+    keyFile: `${env.AIGC_DATA_DIR ?? `${repoRoot}.data`}/dev-idp/signing-key.json`,
   };
 }

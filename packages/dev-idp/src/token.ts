@@ -61,19 +61,28 @@ export async function signIn(options: {
   });
   const page = await done.text();
   if (done.status === 401) throw new Error('wrong user name or password');
-  // The handler page posts its result to the opener as JSON in a data attribute or script.
-  const token = /"token":"([^"]+)"/.exec(decodeEntities(page))?.[1];
-  if (!token) {
-    throw new Error(`sign-in did not return a Backstage token (HTTP ${done.status})`);
-  }
-  return token;
+  return backstageTokenFromHandlerPage(page, done.status);
 }
 
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#34;/g, '"')
-    .replace(/\\"/g, '"');
+/** The handler page hands its result to the opener as URI-encoded JSON. */
+export function backstageTokenFromHandlerPage(page: string, status: number): string {
+  const encoded = /decodeURIComponent\('([^']+)'\)/.exec(page)?.[1];
+  const message = encoded
+    ? (JSON.parse(decodeURIComponent(encoded)) as {
+        type: string;
+        response?: { backstageIdentity?: { token?: string } };
+        error?: { message?: string };
+      })
+    : undefined;
+  const token = message?.response?.backstageIdentity?.token;
+  if (!token) {
+    throw new Error(
+      `sign-in did not return a Backstage token (HTTP ${status}${
+        message?.error?.message ? `: ${message.error.message}` : ''
+      })`,
+    );
+  }
+  return token;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
