@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: type check, lint, unit and integration tests (backend
+# against SQLite and a PostgreSQL 15 server started here), then the browser
+# tests against a freshly started portal.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+"$here/setup.sh"
+source "$here/lib/toolchain.sh"
+source "$here/lib/postgres.sh"
+source "$here/lib/chromium.sh"
+cd "$AIGC_ROOT"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "type check"
+yarn tsc
+
+step "lint"
+yarn backstage-cli repo lint
+
+step "unit and integration tests (SQLite and PostgreSQL 15)"
+aigc_start_postgres "${AIGC_TEST_PG_PORT:-54329}"
+trap aigc_stop_postgres EXIT
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+# Makes the database tests fail instead of skipping PostgreSQL silently.
+export AIGC_REQUIRE_POSTGRES=1
+CI=true yarn backstage-cli repo test --ci
+yarn workspace @internal/dev-idp test
+
+step "browser tests (Playwright, Debian's Chromium)"
+aigc_ensure_chromium
+yarn playwright test
