@@ -25,7 +25,10 @@ export const SignedInUser = () => {
         {value?.identity.userEntityRef}
       </Typography>
       <Typography variant="body2" color="textSecondary">
-        Groups: {value?.identity.ownershipEntityRefs.join(', ') || 'none'}
+        Groups:{' '}
+        {value?.identity.ownershipEntityRefs
+          .filter(ref => ref.startsWith('group:'))
+          .join(', ') || 'none'}
       </Typography>
     </InfoCard>
   );

@@ -1,0 +1,50 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Browser tests against the portal exactly as `scripts/start.sh` starts it,
+ * driven in Debian's Chromium. In CI the portal always starts fresh, on a
+ * throw-away data folder.
+ */
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'test-results/e2e-report' }]],
+  outputDir: 'test-results/e2e',
+  webServer: {
+    command: 'scripts/start.sh',
+    // The backend answers readiness once every plugin has started.
+    url: 'http://localhost:7007/.backstage/health/v1/readiness',
+    reuseExistingServer: !process.env.CI,
+    timeout: 600_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      AIGC_DATA_DIR: mkdtempSync(join(tmpdir(), 'aigc-e2e-')),
+      BROWSER: 'none',
+    },
+  },
+  use: {
+    baseURL: 'http://localhost:3000',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.AIGC_CHROMIUM ?? '/usr/bin/chromium',
+      // No network here but loopback: keep Chromium from calling home.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { SCREENSHOTS, signIn, waitForPortal } from './portal';
+
+test.beforeAll(async ({ browser }) => {
+  const page = await browser.newPage();
+  await waitForPortal(page);
+  await page.close();
+});
+
+for (const [user, displayName, group] of [
+  ['alice', 'Alice Creator', 'group:default/creators-a'],
+  ['bob', 'Bob Creator', 'group:default/creators-b'],
+]) {
+  test(`${user} signs in through the local OpenID provider and sees the gateway page`, async ({ page }) => {
+    await signIn(page, user);
+    await expect(page.getByTestId('signed-in-name')).toHaveText(displayName);
+    await expect(page.getByTestId('signed-in-ref')).toHaveText(`user:default/${user}`);
+    await expect(page.getByText(group)).toBeVisible();
+    // The templates come from the backend, which reads app-config.yaml.
+    await expect(page.getByRole('cell', { name: 'Sample Engine' })).toBeVisible();
+    await expect(page.getByText('1.0.0 (deprecated), 2.0.0 (active)')).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}/gateway-page-${user}.png`, fullPage: true });
+  });
+}
+
+test('a wrong password gets a clear error at the provider and no session', async ({ page }) => {
+  const popup = await signIn(page, 'alice', 'not-the-password');
+  await expect(popup.getByRole('alert')).toHaveText('Wrong user name or password.');
+  await popup.screenshot({ path: `${SCREENSHOTS}/wrong-password.png` });
+  await popup.close();
+  await expect(page.getByTestId('signed-in-name')).toHaveCount(0);
+});
