@@ -1,0 +1,52 @@
+import { screen } from '@testing-library/react';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { ResponseError } from '@backstage/errors';
+import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
+import { fakeGatewayApi } from '../../testing/fakeGatewayApi';
+import { GatewayPage } from './GatewayPage';
+
+const alice = mockApis.identity({
+  userEntityRef: 'user:default/alice',
+  ownershipEntityRefs: ['user:default/alice', 'group:default/creators-a'],
+  displayName: 'Alice Creator',
+});
+
+describe('GatewayPage', () => {
+  it('shows who is signed in and the templates the backend reports', async () => {
+    renderInTestApp(<GatewayPage />, {
+      apis: [alice, [aigcGatewayApiRef, fakeGatewayApi()]],
+    });
+    expect(await screen.findByTestId('signed-in-name')).toHaveTextContent('Alice Creator');
+    expect(screen.getByTestId('signed-in-ref')).toHaveTextContent('user:default/alice');
+    expect(screen.getByText('Groups: group:default/creators-a')).toBeInTheDocument();
+    expect(await screen.findByText('Sample Engine')).toBeInTheDocument();
+    expect(screen.getByText('1.0.0 (deprecated), 2.0.0 (active)')).toBeInTheDocument();
+    expect(screen.getByText('local, a100')).toBeInTheDocument();
+  });
+
+  it('says what to do when no template is configured', async () => {
+    renderInTestApp(<GatewayPage />, {
+      apis: [alice, [aigcGatewayApiRef, fakeGatewayApi({ listTemplates: async () => [] })]],
+    });
+    expect(await screen.findByText('No engine templates')).toBeInTheDocument();
+    expect(screen.getByText(/aigcGateway.templates in app-config.yaml/)).toBeInTheDocument();
+  });
+
+  it('shows the backend error when the templates cannot be read', async () => {
+    const failing = fakeGatewayApi({
+      listTemplates: async () => {
+        throw await ResponseError.fromResponse(
+          new Response(
+            JSON.stringify({
+              error: { name: 'AuthenticationError', message: 'Missing credentials' },
+              response: { statusCode: 401 },
+            }),
+            { status: 401, statusText: 'Unauthorized', headers: { 'content-type': 'application/json' } },
+          ),
+        );
+      },
+    });
+    renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, failing]] });
+    expect(await screen.findByText(/Missing credentials/)).toBeInTheDocument();
+  });
+});
