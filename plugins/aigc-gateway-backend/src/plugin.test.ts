@@ -1,4 +1,5 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { aigcGatewayPlugin } from './plugin';
 
@@ -27,7 +28,7 @@ const templates = [
   },
 ];
 
-function startWith(aigcGateway: unknown) {
+function startWith(aigcGateway?: JsonObject) {
   return startTestBackend({
     features: [
       aigcGatewayPlugin,
@@ -69,7 +70,7 @@ describe('GET /api/aigc-gateway/templates', () => {
   });
 
   it('serves an empty list when nothing is configured', async () => {
-    const { server } = await startWith(undefined);
+    const { server } = await startWith();
     const res = await request(server)
       .get('/api/aigc-gateway/templates')
       .set('Authorization', mockCredentials.user.header());
