@@ -26,6 +26,7 @@ export BACKSTAGE_TEST_DISABLE_DOCKER=1
 export AIGC_REQUIRE_POSTGRES=1
 CI=true yarn backstage-cli repo test --ci
 yarn workspace @internal/dev-idp test
+yarn workspace @internal/sample-engine test
 
 step "browser tests (Playwright, Debian's Chromium)"
 aigc_ensure_chromium

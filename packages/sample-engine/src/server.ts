@@ -1,0 +1,167 @@
+/**
+ * The sample engine: a small real engine for examples and tests. It serves a
+ * web UI and the Stable Diffusion WebUI API subset the gateway relies on
+ * (`/sdapi/v1/txt2img`, `/sdapi/v1/progress`, `/internal/ping`), writes its
+ * outputs to its data folder, and spends `--step-ms` per step so that "busy"
+ * can be observed. It draws images deterministically; it is not a diffusion model.
+ *
+ *   node src/server.ts --port 7860 --data ./data --version 2.0.0 [--step-ms 50]
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { JobQueue } from './jobs.ts';
+import { type DataLayout, listOutputs, outputFolder, readLayout, writeLayout } from './layout.ts';
+import { render } from './render.ts';
+import { uiPage } from './ui.ts';
+
+export interface EngineOptions {
+  dataDir: string;
+  version: string;
+  stepMs: number;
+}
+
+/** Engine 1.x writes data layout 1, engine 2.x layout 2. */
+export function layoutOfVersion(version: string): DataLayout {
+  return version.startsWith('1.') ? 1 : 2;
+}
+
+class BadRequest extends Error {}
+
+function int(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new BadRequest(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 65_536) throw new BadRequest('request body too large');
+  }
+  try {
+    const parsed = JSON.parse(body || '{}');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
+    return parsed;
+  } catch {
+    throw new BadRequest('request body must be a JSON object');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  const data = type === 'application/json' ? JSON.stringify(body) : (body as string | Buffer);
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+export function createEngine(options: EngineOptions) {
+  const layout = layoutOfVersion(options.version);
+  const found = readLayout(options.dataDir);
+  if (found !== undefined && found !== layout) {
+    throw new Error(
+      `data folder ${options.dataDir} is in layout ${found}; engine ${options.version} needs layout ${layout}: run the migration first`,
+    );
+  }
+  writeLayout(options.dataDir, layout);
+  const jobs = new JobQueue(options.stepMs);
+  let generated = 0;
+
+  async function txt2img(req: IncomingMessage, res: ServerResponse) {
+    const body = await readJson(req);
+    if (typeof body.prompt !== 'string' || body.prompt.length === 0 || body.prompt.length > 2000) {
+      throw new BadRequest('prompt must be a non-empty string of at most 2000 characters');
+    }
+    const prompt = body.prompt;
+    const steps = int(body.steps, 'steps', 1, 150, 20);
+    const width = int(body.width, 'width', 16, 1024, 256);
+    const height = int(body.height, 'height', 16, 1024, 256);
+    const requestedSeed = int(body.seed, 'seed', -1, 2 ** 32 - 1, -1);
+    const seed = requestedSeed === -1 ? Math.floor(Math.random() * 2 ** 32) : requestedSeed;
+    const result = await jobs.submit(steps, () => {
+      const png = render({ prompt, seed, width, height });
+      const folder = outputFolder(layout, new Date());
+      mkdirSync(join(options.dataDir, folder), { recursive: true });
+      generated += 1;
+      const file = join(folder, `${Date.now()}-${seed}-${generated}.png`);
+      writeFileSync(join(options.dataDir, file), png);
+      return { png, file };
+    });
+    send(res, 200, {
+      images: [result.png.toString('base64')],
+      parameters: { prompt, seed, steps, width, height },
+      info: JSON.stringify({ seed, file: result.file, version: options.version }),
+    });
+  }
+
+  function output(res: ServerResponse, path: string) {
+    const relative = normalize(decodeURIComponent(path));
+    if (!relative.startsWith('outputs/') || relative.includes('..') || !relative.endsWith('.png')) {
+      send(res, 404, { detail: 'Not Found' });
+      return;
+    }
+    try {
+      send(res, 200, readFileSync(join(options.dataDir, relative)), 'image/png');
+    } catch {
+      send(res, 404, { detail: 'Not Found' });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://engine').pathname;
+    const route = `${req.method} ${path}`;
+    (async () => {
+      if (route === 'GET /') send(res, 200, uiPage(options.version), 'text/html; charset=utf-8');
+      else if (route === 'GET /internal/ping') send(res, 200, {});
+      else if (route === 'POST /sdapi/v1/txt2img') await txt2img(req, res);
+      else if (route === 'GET /sdapi/v1/progress') {
+        const p = jobs.progress();
+        send(res, 200, {
+          progress: p.steps ? p.step / p.steps : 0,
+          eta_relative: p.steps ? ((p.steps - p.step) * options.stepMs) / 1000 : 0,
+          state: { job_count: p.jobCount, sampling_step: p.step, sampling_steps: p.steps },
+          current_image: null,
+        });
+      } else if (route === 'GET /outputs') send(res, 200, listOutputs(options.dataDir, layout));
+      else if (req.method === 'GET' && path.startsWith('/outputs/')) output(res, path.slice(1));
+      else send(res, 404, { detail: 'Not Found' });
+    })().catch(error => {
+      if (res.headersSent) return;
+      if (error instanceof BadRequest) send(res, 422, { detail: error.message });
+      else send(res, 500, { detail: String(error) });
+    });
+  });
+  return { server, jobs };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '7860' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string', default: process.env.DATA_DIR ?? './data' },
+      version: { type: 'string', default: '2.0.0' },
+      'step-ms': { type: 'string', default: '50' },
+    },
+  });
+  try {
+    const { server } = createEngine({
+      dataDir: values.data!,
+      version: values.version!,
+      stepMs: Number(values['step-ms']),
+    });
+    server.listen(Number(values.port), values.host, () => {
+      process.stdout.write(`Sample engine ${values.version} on http://${values.host}:${values.port}, data in ${values.data}\n`);
+    });
+    const stop = () => server.close(() => process.exit(0));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  } catch (error) {
+    process.stderr.write(`sample engine: ${(error as Error).message}\n`);
+    process.exit(3);
+  }
+}
