@@ -3,6 +3,21 @@ export interface Config {
   aigcGateway?: {
     /** ISO 4217 currency of every price, e.g. USD. Defaults to USD. */
     currency?: string;
+    runtime?: {
+      /** The local runtime: engines as child processes of the backend's machine. */
+      local?: {
+        /** Volumes, logs and process records. Defaults to .aigc-gateway. */
+        dataRoot?: string;
+        /** Working directory of engine commands. Defaults to the backend's. */
+        workDir?: string;
+        /** Ports handed to engines. Defaults to 17860-17999. */
+        ports?: { from: number; to: number };
+        /** Readiness and liveness probe interval. Defaults to 1000. */
+        probeIntervalMs?: number;
+        /** A start not ready by then fails. Defaults to 120000. */
+        startTimeoutMs?: number;
+      };
+    };
     /** GPU pools instances are placed in. */
     pools?: Array<{
       /** A lower-case slug, unique among pools. */
@@ -44,6 +59,7 @@ export interface Config {
         runtime?: {
           /** How the local runtime starts the engine as a child process. */
           local?: {
+            /** `$${node}`, `$${port}`, `$${dataDir}` and `$${instanceId}` are filled in per instance. */
             command: string;
             args?: string[];
             env?: { [name: string]: string };

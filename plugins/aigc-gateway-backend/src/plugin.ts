@@ -1,9 +1,28 @@
+import { resolve } from 'node:path';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import {
+  aigcGatewayPermissions,
+  instancePermissions,
+} from '@internal/plugin-aigc-gateway-common';
+import {
+  aigcGatewayRuntimesExtensionPoint,
+  EngineRuntime,
+} from '@internal/plugin-aigc-gateway-node';
 import { readGatewayConfig } from './config/readGatewayConfig';
 import { createRouter } from './api/createRouter';
+import { migrateDatabase } from './store/migrate';
+import { DefinitionStore } from './store/DefinitionStore';
+import { InstanceStore } from './store/InstanceStore';
+import { LocalRuntime } from './runtime/local/LocalRuntime';
+import { Lifecycle } from './lifecycle/Lifecycle';
+import { Reconciler } from './lifecycle/Reconciler';
+import { instanceResourceRef, isInstanceOwner } from './permissions/rules';
+import { AccessCache } from './gateway/AccessCache';
+import { ActivityRecorder } from './gateway/ActivityRecorder';
+import { ProxyAccess, proxyRouter } from './gateway/proxyRouter';
 
 /**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
@@ -13,19 +32,109 @@ import { createRouter } from './api/createRouter';
 export const aigcGatewayPlugin = createBackendPlugin({
   pluginId: 'aigc-gateway',
   register(env) {
+    const addedRuntimes: EngineRuntime[] = [];
+    env.registerExtensionPoint(aigcGatewayRuntimesExtensionPoint, {
+      addRuntime(runtime) {
+        addedRuntimes.push(runtime);
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        database: coreServices.database,
+        discovery: coreServices.discovery,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ config, logger, httpAuth, httpRouter }) {
+      async init(deps) {
+        const { config, logger, database, httpRouter, permissionsRegistry } = deps;
         const gatewayConfig = readGatewayConfig(config);
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) await migrateDatabase(knex);
+
+        const definitionStore = new DefinitionStore(knex);
+        await definitionStore.syncFromConfig(gatewayConfig);
+        const definitions = await definitionStore.load();
+        const store = new InstanceStore(knex);
+
+        const local = gatewayConfig.runtime.local;
+        const runtime =
+          addedRuntimes[0] ??
+          new LocalRuntime({
+            dataRoot: resolve(local.dataRoot),
+            workDir: resolve(local.workDir ?? '.'),
+            ports: local.ports,
+            probeIntervalMs: local.probeIntervalMs,
+            startTimeoutMs: local.startTimeoutMs,
+            logger: logger.child({ runtime: 'local' }),
+          });
+
+        const lifecycle = new Lifecycle({ store, definitions: () => definitions, runtime, logger });
+        lifecycle.listen();
+        const reconciler = new Reconciler({
+          store,
+          runtime,
+          lifecycle,
+          logger,
+          pools: () => definitions.pools.keys(),
+        });
+        await reconciler.reconcile();
+        await deps.scheduler.scheduleTask({
+          id: 'aigc-gateway-reconcile',
+          frequency: { seconds: 15 },
+          timeout: { minutes: 2 },
+          scope: 'local',
+          fn: () => reconciler.reconcile(),
+        });
+        const accessCache = new AccessCache(knex);
+        await accessCache.start();
+        const activity = new ActivityRecorder(store);
+        activity.start();
+        deps.lifecycle.addShutdownHook(async () => {
+          accessCache.stop();
+          await activity.stop();
+          await lifecycle.releaseAll('the backend shut down');
+          await runtime.shutdown();
+        });
+
+        permissionsRegistry.addPermissions(aigcGatewayPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: instanceResourceRef,
+          permissions: instancePermissions,
+          rules: [isInstanceOwner],
+          getResources: ids => Promise.all(ids.map(id => store.get(id))),
+        });
+
         logger.info(
-          `Serving ${gatewayConfig.templates.length} engine template(s) and ${gatewayConfig.pools.length} pool(s) from config`,
+          `Serving ${definitions.templates.size} engine template(s) and ${definitions.pools.size} pool(s) on the ${runtime.id} runtime`,
         );
-        httpRouter.use(createRouter({ gatewayConfig, httpAuth }));
+        // Browsers open engines by navigation, which carries the user cookie only.
+        httpRouter.addAuthPolicy({ path: '/instances/:id/proxy', allow: 'user-cookie' });
+        httpRouter.use(
+          createRouter({
+            proxy: proxyRouter({
+              httpAuth: deps.httpAuth,
+              access: new ProxyAccess(accessCache, deps.permissions),
+              runtime,
+              activity,
+            }),
+            gatewayConfig,
+            definitions: () => definitions,
+            store,
+            lifecycle,
+            httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
+            permissions: deps.permissions,
+            discovery: deps.discovery,
+          }),
+        );
       },
     });
   },

@@ -5,4 +5,6 @@
  */
 export * from './schemas/config';
 export * from './schemas/api';
+export * from './schemas/instances';
 export { formatZodError } from './schemas/format';
+export * from './permissions';

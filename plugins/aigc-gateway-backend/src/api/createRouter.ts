@@ -1,16 +1,37 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  DiscoveryService,
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { GatewayConfig } from '@internal/plugin-aigc-gateway-common';
+import { Definitions } from '../store/DefinitionStore';
+import { InstanceStore } from '../store/InstanceStore';
+import { Lifecycle } from '../lifecycle/Lifecycle';
 import { templatesRouter } from './templatesRouter';
+import { poolsRouter } from './poolsRouter';
+import { instancesRouter } from './instancesRouter';
 
 /** The plugin's REST API, one sub-router per resource. */
-export function createRouter(options: {
+export function createRouter(deps: {
   gatewayConfig: GatewayConfig;
+  definitions: () => Definitions;
+  store: InstanceStore;
+  lifecycle: Lifecycle;
   httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  discovery: DiscoveryService;
+  proxy: express.Router;
 }): express.Router {
   const router = Router();
+  // The proxy streams bodies through untouched, so it comes before body parsing.
+  router.use(deps.proxy);
   router.use(express.json({ limit: '64kb' }));
-  router.use(templatesRouter(options));
+  router.use(templatesRouter(deps));
+  router.use(poolsRouter({ ...deps, currency: deps.gatewayConfig.currency }));
+  router.use(instancesRouter(deps));
   return router;
 }

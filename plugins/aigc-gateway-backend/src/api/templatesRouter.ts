@@ -4,9 +4,9 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   EngineTemplate,
   EngineTemplateView,
-  GatewayConfig,
   TemplateListResponse,
 } from '@internal/plugin-aigc-gateway-common';
+import { Definitions } from '../store/DefinitionStore';
 
 /** What a caller sees of a template: versions and pools, not runtime specs. */
 export function toTemplateView(template: EngineTemplate): EngineTemplateView {
@@ -28,17 +28,17 @@ export function toTemplateView(template: EngineTemplate): EngineTemplateView {
 }
 
 export function templatesRouter(options: {
-  gatewayConfig: GatewayConfig;
+  definitions: () => Definitions;
   httpAuth: HttpAuthService;
 }): express.Router {
-  const { gatewayConfig, httpAuth } = options;
+  const { definitions, httpAuth } = options;
   const router = Router();
 
   router.get('/templates', async (req, res) => {
     // Templates are for signed-in users; services may read them too.
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body: TemplateListResponse = {
-      items: gatewayConfig.templates
+      items: [...definitions().templates.values()]
         .filter(t => t.versions.some(v => v.status !== 'retired'))
         .map(toTemplateView),
     };

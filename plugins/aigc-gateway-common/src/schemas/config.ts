@@ -91,14 +91,36 @@ export const gpuPoolSchema = z
   })
   .strict();
 
+/** Where the local runtime keeps engines, and the ports it gives them. */
+export const localRuntimeConfigSchema = z
+  .object({
+    dataRoot: z.string().min(1).default('.aigc-gateway'),
+    workDir: z.string().min(1).optional(),
+    ports: z
+      .object({
+        from: z.number().int().min(1024).max(65535),
+        to: z.number().int().min(1024).max(65535),
+      })
+      .strict()
+      .refine(p => p.from <= p.to, { message: '"from" must not be above "to"' })
+      .default({ from: 17860, to: 17999 }),
+    probeIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+    startTimeoutMs: z.number().int().min(1000).default(120_000),
+  })
+  .strict();
+
 /** The `aigcGateway` section of app-config, as the backend validates it at start. */
 export const gatewayConfigSchema = z
   .object({
     currency: z.string().length(3).default('USD'),
+    runtime: z
+      .object({ local: localRuntimeConfigSchema.default({}) })
+      .strict()
+      .default({}),
     pools: z.array(gpuPoolSchema).default([]),
     templates: z.array(engineTemplateSchema).default([]),
   })
-  .passthrough()
+  .strict()
   .superRefine((c, ctx) => {
     const pools = new Set<string>();
     c.pools.forEach((p, i) => {
@@ -142,3 +164,4 @@ export type EngineVersion = z.infer<typeof engineVersionSchema>;
 export type EngineTemplate = z.infer<typeof engineTemplateSchema>;
 export type GpuPool = z.infer<typeof gpuPoolSchema>;
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;

@@ -1,0 +1,191 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import {
+  DiscoveryService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  instanceCreatePermission,
+  instanceDeletePermission,
+  instanceReadPermission,
+  instanceReleasePermission,
+  InstanceListResponse,
+  launchRequestSchema,
+} from '@internal/plugin-aigc-gateway-common';
+import { z } from 'zod';
+import { Lifecycle } from '../lifecycle/Lifecycle';
+import { authorizeInstance } from '../permissions/authorizeInstance';
+import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
+import { toInstanceView } from './instanceView';
+import { parse } from './parse';
+import { UserInfoService } from '@backstage/backend-plugin-api';
+
+const listQuerySchema = z.object({ scope: z.enum(['mine', 'all']).default('mine') }).passthrough();
+const deleteQuerySchema = z
+  .object({ deleteData: z.enum(['true', 'false']).default('false') })
+  .passthrough();
+const idSchema = z.string().uuid();
+
+const statusOf = { created: 201, existing: 200, queued: 202 } as const;
+
+export function instancesRouter(deps: {
+  store: InstanceStore;
+  lifecycle: Lifecycle;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  discovery: DiscoveryService;
+}): express.Router {
+  const { store, lifecycle, httpAuth, userInfo, permissions } = deps;
+  const router = Router();
+  const baseUrl = () => deps.discovery.getExternalBaseUrl('aigc-gateway');
+
+  /** Loads the instance and checks the permission; unknown or hidden → 404. */
+  async function load(req: express.Request, permission = instanceReadPermission) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = req.params.id;
+    const instance = idSchema.safeParse(id).success ? await store.get(id) : undefined;
+    if (!instance) throw new NotFoundError(`instance ${id} does not exist`);
+    await authorizeInstance(permissions, credentials, permission, instance, instanceReadPermission);
+    return { instance, credentials };
+  }
+
+  async function view(instance: InstanceRecord, withEvents = false) {
+    return toInstanceView(instance, await baseUrl(), {
+      queuePosition: await store.queuePosition(instance),
+      events: withEvents
+        ? (await store.events(instance.id)).map(e => ({
+            state: e.state,
+            message: e.message,
+            at: e.at.toISOString(),
+          }))
+        : undefined,
+    });
+  }
+
+  router.get('/instances', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { scope } = parse(listQuerySchema, req.query, 'query');
+    const user = credentials.principal.userEntityRef;
+    let instances: InstanceRecord[];
+    if (scope === 'all') {
+      const [decision] = await permissions.authorizeConditional(
+        [{ permission: instanceReadPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError('only gateway admins may list everybody\'s instances (scope=all)');
+      }
+      instances = await store.list();
+    } else {
+      instances = await store.list({ ownerRef: user });
+    }
+    const body: InstanceListResponse = {
+      items: await Promise.all(instances.map(i => view(i))),
+    };
+    res.json(body);
+  });
+
+  router.post('/instances', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const request = parse(launchRequestSchema, req.body, 'body');
+    const [decision] = await permissions.authorize(
+      [{ permission: instanceCreatePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('you may not launch engine instances');
+    }
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    const { instance, outcome } = await lifecycle.launch(
+      { userEntityRef: credentials.principal.userEntityRef, ownershipEntityRefs },
+      request,
+    );
+    await store.audit({
+      actor: credentials.principal.userEntityRef,
+      action: 'launch',
+      instanceId: instance.id,
+      outcome,
+    });
+    res.status(statusOf[outcome]).json(await view(instance, true));
+  });
+
+  router.get('/instances/:id', async (req, res) => {
+    const { instance } = await load(req);
+    res.json(await view(instance, true));
+  });
+
+  router.get('/instances/:id/events', async (req, res) => {
+    const { instance } = await load(req);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    let last = 0;
+    let closed = false;
+    req.on('close', () => {
+      closed = true;
+    });
+    // Progress is in the database, so any replica can stream it.
+    while (!closed) {
+      for (const event of await store.eventsAfter(instance.id, last)) {
+        last = event.id;
+        res.write(
+          `id: ${event.id}\nevent: state\ndata: ${JSON.stringify({
+            state: event.state,
+            message: event.message,
+            at: event.at.toISOString(),
+          })}\n\n`,
+        );
+      }
+      res.write(': keep-alive\n\n');
+      await new Promise(r => setTimeout(r, 500));
+    }
+    res.end();
+  });
+
+  router.post('/instances/:id/release', async (req, res) => {
+    const { instance, credentials } = await load(req, instanceReleasePermission);
+    const released = await lifecycle.release(
+      instance,
+      instance.ownerRef === credentials.principal.userEntityRef
+        ? 'released by its owner'
+        : `released by ${credentials.principal.userEntityRef}`,
+    );
+    await store.audit({ actor: credentials.principal.userEntityRef, action: 'release', instanceId: instance.id, outcome: released.state });
+    res.json(await view(released, true));
+  });
+
+  router.post('/instances/:id/launch', async (req, res) => {
+    const { instance, credentials } = await load(req, instanceReleasePermission);
+    const started = await lifecycle.relaunch(instance);
+    await store.audit({ actor: credentials.principal.userEntityRef, action: 'relaunch', instanceId: instance.id, outcome: started.state });
+    res.status(started.state === 'queued' ? 202 : 200).json(await view(started, true));
+  });
+
+  router.post('/instances/:id/keepalive', async (req, res) => {
+    const { instance } = await load(req, instanceReleasePermission);
+    const at = new Date();
+    await store.touch(instance.id, at);
+    res.json({ lastActivityAt: at.toISOString() });
+  });
+
+  router.delete('/instances/:id', async (req, res) => {
+    const { instance, credentials } = await load(req, instanceDeletePermission);
+    const { deleteData } = parse(deleteQuerySchema, req.query, 'query');
+    await lifecycle.delete(instance, deleteData === 'true');
+    await store.audit({
+      actor: credentials.principal.userEntityRef,
+      action: deleteData === 'true' ? 'delete-with-data' : 'delete',
+      instanceId: instance.id,
+      outcome: 'deleted',
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}

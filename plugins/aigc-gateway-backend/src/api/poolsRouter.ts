@@ -1,0 +1,48 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  computeStates,
+  PoolListResponse,
+} from '@internal/plugin-aigc-gateway-common';
+import { Definitions } from '../store/DefinitionStore';
+import { InstanceStore } from '../store/InstanceStore';
+
+export function poolsRouter(deps: {
+  store: InstanceStore;
+  definitions: () => Definitions;
+  currency: string;
+  httpAuth: HttpAuthService;
+}): express.Router {
+  const router = Router();
+  router.get('/pools', async (req, res) => {
+    await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const [used, queued] = await Promise.all([
+      deps.store.countByPool(computeStates),
+      deps.store.countByPool(['queued']),
+    ]);
+    const body: PoolListResponse = {
+      items: [...deps.definitions().pools.values()].map(pool => {
+        const inUse = used.get(pool.id) ?? 0;
+        const total = pool.capacity ?? Math.max(inUse, 0);
+        return {
+          id: pool.id,
+          title: pool.title,
+          gpuType: pool.gpuType,
+          gpusPerInstance: pool.gpusPerInstance,
+          gpuMemoryGiB: pool.gpuMemoryGiB,
+          pricePerHour: pool.pricePerHour,
+          currency: deps.currency,
+          capacity: {
+            total,
+            used: inUse,
+            free: Math.max(total - inUse, 0),
+            queued: queued.get(pool.id) ?? 0,
+          },
+        };
+      }),
+    };
+    res.json(body);
+  });
+  return router;
+}

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import {
+  computeStates,
+  GpuPool,
+  LaunchRequest,
+} from '@internal/plugin-aigc-gateway-common';
+import { EngineRuntime, RuntimeEvent } from '@internal/plugin-aigc-gateway-node';
+import { Definitions } from '../store/DefinitionStore';
+import {
+  InstanceRecord,
+  InstanceStore,
+  IntervalOpening,
+  Transition,
+  UniqueViolation,
+} from '../store/InstanceStore';
+import { resolveLaunch } from './resolveLaunch';
+
+export interface Launcher {
+  userEntityRef: string;
+  ownershipEntityRefs: string[];
+}
+
+export type LaunchOutcome = 'created' | 'existing' | 'queued';
+
+function opening(pool: GpuPool): IntervalOpening {
+  return {
+    gpuType: pool.gpuType,
+    gpuCount: pool.gpusPerInstance,
+    pricePerHour: pool.pricePerHour,
+  };
+}
+
+/**
+ * The instance state machine of DESIGN §4. Every change is a conditional
+ * update on the row version; compute-holding changes open or close the usage
+ * interval in the same transaction.
+ */
+export class Lifecycle {
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly deps: {
+      store: InstanceStore;
+      definitions: () => Definitions;
+      runtime: EngineRuntime;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Follows the runtime's phase changes. */
+  listen() {
+    this.unsubscribe = this.deps.runtime.observe(event => {
+      this.onRuntimeEvent(event).catch(error =>
+        this.deps.logger.error(
+          `Failed to apply ${event.phase} of instance ${event.instanceId}: ${error}`,
+        ),
+      );
+    });
+  }
+
+  async launch(
+    launcher: Launcher,
+    request: LaunchRequest,
+  ): Promise<{ instance: InstanceRecord; outcome: LaunchOutcome }> {
+    const { store, runtime } = this.deps;
+    const { template, version, pool } = resolveLaunch(this.deps.definitions(), request);
+    const name = request.name ?? '';
+    const existing = await store.findActive(launcher.userEntityRef, template.id, name);
+    if (existing) {
+      if (existing.state === 'released' || existing.state === 'failed') {
+        return { instance: await this.relaunch(existing), outcome: 'existing' };
+      }
+      return { instance: existing, outcome: 'existing' };
+    }
+
+    const start = await this.hasFreeSlot(pool);
+    const volume = await runtime.ensureVolume(randomUUID());
+    let instance: InstanceRecord;
+    try {
+      instance = await store.create({
+        instance: {
+          id: randomUUID(),
+          ownerRef: launcher.userEntityRef,
+          ownerGroups: launcher.ownershipEntityRefs.filter(r => r.startsWith('group:')),
+          templateId: template.id,
+          version: version.version,
+          poolId: pool.id,
+          name,
+          state: start ? 'starting' : 'queued',
+          volumeId: volume.id,
+          runtimeId: runtime.id,
+          queuedAt: start ? undefined : new Date(),
+        },
+        volume: {
+          id: volume.id,
+          ownerRef: launcher.userEntityRef,
+          templateId: template.id,
+          runtimeId: runtime.id,
+          runtimeRef: volume.runtimeRef,
+          dataLayout: version.dataLayout,
+        },
+        openInterval: start ? opening(pool) : undefined,
+        message: start
+          ? `launching ${template.title} ${version.version} in ${pool.title}`
+          : `queued: ${pool.title} is full`,
+      });
+    } catch (error) {
+      if (!(error instanceof UniqueViolation)) throw error;
+      // A concurrent launch of the same (owner, template, name) won.
+      await runtime.deleteVolume(volume);
+      const winner = await store.findActive(launcher.userEntityRef, template.id, name);
+      if (!winner) throw error;
+      return { instance: winner, outcome: 'existing' };
+    }
+    if (start) await this.startOnRuntime(instance);
+    return { instance, outcome: start ? 'created' : 'queued' };
+  }
+
+  /** Starts a released or failed instance again on its volume. */
+  async relaunch(instance: InstanceRecord): Promise<InstanceRecord> {
+    if (instance.state !== 'released' && instance.state !== 'failed') {
+      throw new ConflictError(
+        `instance ${instance.id} is ${instance.state}; only a released or failed instance can be launched again`,
+      );
+    }
+    const { template, version, pool } = resolveLaunch(this.deps.definitions(), {
+      templateId: instance.templateId,
+      version: instance.version,
+      poolId: instance.poolId,
+    });
+    const start = await this.hasFreeSlot(pool);
+    const next = await this.move(instance, {
+      state: start ? 'starting' : 'queued',
+      failureReason: null,
+      queuedAt: start ? null : new Date(),
+      openInterval: start ? opening(pool) : undefined,
+      message: start
+        ? `launching ${template.title} ${version.version} again on its volume`
+        : `queued: ${pool.title} is full`,
+    });
+    if (start) await this.startOnRuntime(next);
+    return next;
+  }
+
+  /** Frees the compute and keeps the volume. A queued launch is cancelled. */
+  async release(instance: InstanceRecord, why = 'released by its owner'): Promise<InstanceRecord> {
+    if (instance.state === 'queued') {
+      const cancelled = await this.move(instance, { state: 'released', queuedAt: null, message: `cancelled: ${why}` });
+      return cancelled;
+    }
+    if (instance.state !== 'starting' && instance.state !== 'running') {
+      throw new ConflictError(`instance ${instance.id} is ${instance.state}; there is no compute to release`);
+    }
+    const releasing = await this.move(instance, { state: 'releasing', message: `releasing: ${why}` });
+    await this.deps.runtime.stop(instance.id);
+    const released = await this.move(releasing, {
+      state: 'released',
+      closeInterval: true,
+      message: 'released; the data volume is kept',
+    });
+    await this.promoteQueue(instance.poolId);
+    return released;
+  }
+
+  /** Deletes a released or failed instance; its data only when asked. */
+  async delete(instance: InstanceRecord, deleteData: boolean): Promise<void> {
+    if (!['released', 'failed', 'queued'].includes(instance.state)) {
+      throw new ConflictError(
+        `instance ${instance.id} is ${instance.state}; release it before deleting it`,
+      );
+    }
+    const deleting = await this.move(instance, {
+      state: 'deleting',
+      deleteData,
+      message: deleteData ? 'deleting the instance and its data' : 'deleting the instance; the data volume is kept',
+    });
+    await this.finishDelete(deleting, deleteData);
+  }
+
+  async finishDelete(instance: InstanceRecord, deleteData = instance.deleteData) {
+    const volume = await this.deps.store.getVolume(instance.volumeId);
+    if (deleteData && volume && !volume.deletedAt) {
+      await this.deps.runtime.deleteVolume(volume);
+      await this.deps.store.markVolumeDeleted(volume.id);
+    }
+    await this.move(instance, { state: 'deleted', message: 'deleted' });
+  }
+
+  /** Applies what the runtime saw to the instance, if it still applies. */
+  async onRuntimeEvent(event: RuntimeEvent) {
+    const instance = await this.deps.store.get(event.instanceId);
+    if (!instance) return;
+    if (event.phase === 'ready' && instance.state === 'starting') {
+      await this.deps.store.transition(instance, { state: 'running', message: `running: ${event.reason}` });
+    } else if (event.phase === 'crashed' && (instance.state === 'starting' || instance.state === 'running')) {
+      const failed = await this.deps.store.transition(instance, {
+        state: 'failed',
+        failureReason: event.reason,
+        closeInterval: true,
+        message: `failed: ${event.reason}`,
+      });
+      if (failed) await this.promoteQueue(instance.poolId);
+    }
+  }
+
+  /** Starts queued instances of a pool, oldest first, while it has room. */
+  async promoteQueue(poolId: string) {
+    const pool = this.deps.definitions().pools.get(poolId);
+    if (!pool) return;
+    for (;;) {
+      const next = await this.deps.store.nextQueued(poolId);
+      if (!next || !(await this.hasFreeSlot(pool, true))) return;
+      const starting = await this.deps.store.transition(next, {
+        state: 'starting',
+        queuedAt: null,
+        openInterval: opening(pool),
+        message: `${pool.title} has room: launching`,
+      });
+      if (starting) await this.startOnRuntime(starting);
+    }
+  }
+
+  /** Starts the engine; a start that cannot even begin fails the instance. */
+  async startOnRuntime(instance: InstanceRecord) {
+    const { template, version, pool } = resolveLaunch(this.deps.definitions(), {
+      templateId: instance.templateId,
+      version: instance.version,
+      poolId: instance.poolId,
+    });
+    const volume = await this.deps.store.getVolume(instance.volumeId);
+    try {
+      await this.deps.runtime.start({
+        instanceId: instance.id,
+        templateId: template.id,
+        version,
+        pool,
+        volume: { id: instance.volumeId, runtimeRef: volume!.runtimeRef },
+      });
+    } catch (error) {
+      const current = await this.deps.store.get(instance.id);
+      if (current?.state === 'starting') {
+        await this.deps.store.transition(current, {
+          state: 'failed',
+          failureReason: `could not start: ${(error as Error).message}`,
+          closeInterval: true,
+          message: `failed: could not start: ${(error as Error).message}`,
+        });
+      }
+    }
+  }
+
+  /** On a clean shutdown the engines stop, so their instances are released. */
+  async releaseAll(why: string) {
+    this.unsubscribe?.();
+    for (const instance of await this.deps.store.listInStates(['starting', 'running'])) {
+      if (instance.runtimeId !== this.deps.runtime.id) continue;
+      await this.release(instance, why).catch(error =>
+        this.deps.logger.warn(`Could not release instance ${instance.id}: ${error}`),
+      );
+    }
+  }
+
+  private async hasFreeSlot(pool: GpuPool, forQueueHead = false): Promise<boolean> {
+    if (pool.capacity === undefined) return true;
+    const counts = await this.deps.store.countByPool(computeStates);
+    const used = counts.get(pool.id) ?? 0;
+    if (used >= pool.capacity) return false;
+    if (forQueueHead) return true;
+    // Keep FIFO: nobody jumps a queue.
+    return !(await this.deps.store.nextQueued(pool.id));
+  }
+
+  /** A transition that must win: a lost race is a 409 for the caller to retry. */
+  private async move(instance: InstanceRecord, change: Transition): Promise<InstanceRecord> {
+    const next = await this.deps.store.transition(instance, change);
+    if (!next) {
+      throw new ConflictError(
+        `instance ${instance.id} changed while it was being ${change.state === 'deleting' ? 'deleted' : 'updated'}; try again`,
+      );
+    }
+    return next;
+  }
+}

@@ -1,0 +1,143 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { aigcGatewayPlugin } from '../plugin';
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const engineServer = resolve(__dirname, '../../../../packages/sample-engine/src/server.ts');
+const alice = mockCredentials.user.header('user:default/alice');
+
+function sampleVersion(version: string, dataLayout: number) {
+  return {
+    version,
+    dataLayout,
+    pools: ['local'],
+    runtime: {
+      local: {
+        command: '${node}',
+        args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--version', version, '--step-ms', '5'],
+        readinessPath: '/internal/ping',
+      },
+    },
+  };
+}
+
+async function startGateway(databaseId: TestDatabaseId, ports: { from: number; to: number }) {
+  const knex = await databases.init(databaseId);
+  const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));
+  const backend = await startTestBackend({
+    features: [
+      aigcGatewayPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          aigcGateway: {
+            runtime: { local: { dataRoot, ports, probeIntervalMs: 100 } },
+            pools: [{ id: 'local', title: 'This machine', gpuType: 'none', pricePerHour: 3.6, capacity: 2 }],
+            templates: [
+              {
+                id: 'sample-engine',
+                title: 'Sample Engine',
+                owner: 'group:default/aigc-admins',
+                kind: 'sd-webui',
+                versions: [sampleVersion('1.0.0', 1), sampleVersion('2.0.0', 2)],
+              },
+            ],
+          },
+        },
+      }),
+    ],
+  });
+  return { backend, server: backend.server, knex, dataRoot };
+}
+
+async function waitForState(server: any, id: string, state: string) {
+  for (let i = 0; i < 200; i++) {
+    const res = await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', alice);
+    if (res.body.state === state) return res.body;
+    if (res.body.state === 'failed' && state !== 'failed') {
+      throw new Error(`instance failed: ${res.body.failureReason}`);
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`instance ${id} did not become ${state}`);
+}
+
+describe('engine lifecycle on the local runtime', () => {
+  it.each(databases.eachSupportedId())(
+    'launches, proxies, releases, relaunches with data kept, and deletes on %p',
+    async databaseId => {
+      const gateway = await startGateway(databaseId, databaseId === 'SQLITE_3' ? { from: 18100, to: 18109 } : { from: 18110, to: 18119 });
+      const { server, knex } = gateway;
+      try {
+        const launched = await request(server)
+          .post('/api/aigc-gateway/instances')
+          .set('Authorization', alice)
+          .send({ templateId: 'sample-engine' });
+        expect(launched.status).toBe(201);
+        expect(launched.body).toMatchObject({ ownerRef: 'user:default/alice', version: '2.0.0', poolId: 'local', state: 'starting' });
+        const id = launched.body.id;
+
+        // A double click is the same instance.
+        const again = await request(server)
+          .post('/api/aigc-gateway/instances')
+          .set('Authorization', alice)
+          .send({ templateId: 'sample-engine' });
+        expect(again.status).toBe(200);
+        expect(again.body.id).toBe(id);
+
+        await waitForState(server, id, 'running');
+        const generated = await request(server)
+          .post(`/api/aigc-gateway/instances/${id}/proxy/sdapi/v1/txt2img`)
+          .set('Authorization', alice)
+          .send({ prompt: 'a lighthouse', seed: 42, steps: 2, width: 32, height: 32 });
+        expect(generated.status).toBe(200);
+        expect(generated.body.images).toHaveLength(1);
+
+        const released = await request(server)
+          .post(`/api/aigc-gateway/instances/${id}/release`)
+          .set('Authorization', alice);
+        expect(released.status).toBe(200);
+        expect(released.body.state).toBe('released');
+        const closed = await request(server)
+          .get(`/api/aigc-gateway/instances/${id}/proxy/internal/ping`)
+          .set('Authorization', alice);
+        expect(closed.status).toBe(409);
+
+        const relaunched = await request(server)
+          .post(`/api/aigc-gateway/instances/${id}/launch`)
+          .set('Authorization', alice);
+        expect(relaunched.status).toBe(200);
+        const running = await waitForState(server, id, 'running');
+        expect(running.volumeId).toBe(launched.body.volumeId);
+        const outputs = await request(server)
+          .get(`/api/aigc-gateway/instances/${id}/proxy/outputs`)
+          .set('Authorization', alice);
+        expect(outputs.status).toBe(200);
+        expect(outputs.body).toHaveLength(1);
+
+        await request(server).post(`/api/aigc-gateway/instances/${id}/release`).set('Authorization', alice).expect(200);
+        const intervals = await knex('usage_intervals').where({ instance_id: id });
+        expect(intervals).toHaveLength(2);
+        expect(intervals.every(i => i.ended_at !== null)).toBe(true);
+
+        const volume = await knex('volumes').where({ id: launched.body.volumeId }).first();
+        expect(existsSync(volume.runtime_ref)).toBe(true);
+        await request(server).delete(`/api/aigc-gateway/instances/${id}?deleteData=true`).set('Authorization', alice).expect(204);
+        expect(existsSync(volume.runtime_ref)).toBe(false);
+        await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', alice).expect(404);
+      } finally {
+        await gateway.backend.stop();
+      }
+    },
+    60_000,
+  );
+});

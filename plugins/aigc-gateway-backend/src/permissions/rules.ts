@@ -1,0 +1,43 @@
+import {
+  createConditionExports,
+  createPermissionResourceRef,
+  createPermissionRule,
+} from '@backstage/plugin-permission-node';
+import { AIGC_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-aigc-gateway-common';
+import { InstanceRecord } from '../store/InstanceStore';
+
+/** Conditions on instances, as a database filter. */
+export type InstanceQuery = { ownerRefs: string[] };
+
+export const instanceResourceRef = createPermissionResourceRef<
+  InstanceRecord,
+  InstanceQuery
+>().with({ pluginId: 'aigc-gateway', resourceType: AIGC_INSTANCE_RESOURCE_TYPE });
+
+/** IS_OWNER: the instance's owner is one of the given entity refs. */
+/** claims: entity refs, e.g. the user and their groups. */
+type IsOwnerParams = { claims: string[] };
+
+export const isInstanceOwner = createPermissionRule<
+  typeof instanceResourceRef,
+  IsOwnerParams
+>({
+  name: 'IS_OWNER',
+  description: 'Allow instances owned by one of the given entity refs (the user)',
+  resourceRef: instanceResourceRef,
+  apply: (instance, { claims }) => claims.includes(instance.ownerRef),
+  toQuery: ({ claims }) => ({ ownerRefs: claims }),
+});
+
+export const instanceRules = { isInstanceOwner };
+
+/**
+ * For permission policies:
+ * `createInstanceConditionalDecision(permission, instanceConditions.isInstanceOwner({ claims }))`.
+ *
+ * @public
+ */
+export const {
+  conditions: instanceConditions,
+  createConditionalDecision: createInstanceConditionalDecision,
+} = createConditionExports({ resourceRef: instanceResourceRef, rules: instanceRules });

@@ -1,0 +1,295 @@
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  EngineRuntime,
+  RuntimeEndpoint,
+  RuntimeEvent,
+  RuntimeInstanceStatus,
+  RuntimePhase,
+  RuntimeStartRequest,
+  RuntimeVolume,
+} from '@internal/plugin-aigc-gateway-node';
+import { PortAllocator } from './ports';
+import { isAlive, isEngineOf, signalGroup } from './processes';
+import { substitute } from './substitute';
+
+export interface LocalRuntimeOptions {
+  /** Volumes, logs and process records live under this folder. */
+  dataRoot: string;
+  /** Working directory of engine commands (relative paths in args resolve here). */
+  workDir: string;
+  ports: { from: number; to: number };
+  host?: string;
+  probeIntervalMs?: number;
+  /** A start that is not ready by then is reported as crashed. */
+  startTimeoutMs?: number;
+  logger: LoggerService;
+}
+
+/** What the runtime keeps on disk per engine, so a restarted backend can adopt it. */
+interface ProcessRecord {
+  instanceId: string;
+  pid: number;
+  port: number;
+  readinessPath: string;
+  startedAt: string;
+}
+
+interface Engine extends ProcessRecord {
+  phase: RuntimePhase;
+  stopping: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Engines as child processes of this machine. Each runs detached in its own
+ * process group with its data folder, a port from the range and a log file;
+ * readiness is an HTTP probe. After a backend crash the engines keep running
+ * and the next backend adopts them from their process records.
+ */
+export class LocalRuntime implements EngineRuntime {
+  readonly id = 'local';
+  private readonly engines = new Map<string, Engine>();
+  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+  private readonly portAllocator: PortAllocator;
+  private readonly host: string;
+  private readonly probeIntervalMs: number;
+  private readonly startTimeoutMs: number;
+
+  constructor(private readonly options: LocalRuntimeOptions) {
+    this.host = options.host ?? '127.0.0.1';
+    this.probeIntervalMs = options.probeIntervalMs ?? 1000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 120_000;
+    this.portAllocator = new PortAllocator(options.ports, this.host);
+    for (const dir of ['volumes', 'logs', 'processes']) {
+      mkdirSync(join(options.dataRoot, dir), { recursive: true });
+    }
+    this.adoptSurvivors();
+  }
+
+  private get processDir() {
+    return join(this.options.dataRoot, 'processes');
+  }
+
+  logFile(instanceId: string) {
+    return join(this.options.dataRoot, 'logs', `${instanceId}.log`);
+  }
+
+  async ensureVolume(volumeId: string): Promise<RuntimeVolume> {
+    const runtimeRef = join(this.options.dataRoot, 'volumes', volumeId);
+    mkdirSync(runtimeRef, { recursive: true });
+    return { id: volumeId, runtimeRef };
+  }
+
+  async deleteVolume(volume: RuntimeVolume): Promise<void> {
+    const volumes = resolve(this.options.dataRoot, 'volumes') + sep;
+    const target = resolve(volume.runtimeRef);
+    // Only ever a folder of ours.
+    if (!target.startsWith(volumes)) {
+      throw new Error(`refusing to delete ${target}: not a volume of this runtime`);
+    }
+    rmSync(target, { recursive: true, force: true });
+  }
+
+  async start(request: RuntimeStartRequest): Promise<void> {
+    if (this.engines.has(request.instanceId)) return;
+    const spec = request.version.runtime.local;
+    if (!spec) {
+      throw new Error(
+        `version ${request.version.version} of ${request.templateId} has no local runtime spec`,
+      );
+    }
+    const port = await this.portAllocator.allocate();
+    const vars = {
+      port: String(port),
+      dataDir: request.volume.runtimeRef,
+      instanceId: request.instanceId,
+      // The Node running the backend, for engines written for Node.
+      node: process.execPath,
+    };
+    const log = openSync(this.logFile(request.instanceId), 'a');
+    const child = spawn(substitute(spec.command, vars), spec.args.map(a => substitute(a, vars)), {
+      cwd: this.options.workDir,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...Object.fromEntries(
+          Object.entries(spec.env).map(([k, v]) => [k, substitute(v, vars)]),
+        ),
+        PORT: vars.port,
+        DATA_DIR: vars.dataDir,
+        AIGC_INSTANCE_ID: request.instanceId,
+      },
+    });
+    closeSync(log);
+    if (!child.pid) {
+      this.portAllocator.release(port);
+      throw new Error(`could not start ${spec.command}`);
+    }
+    const engine: Engine = {
+      instanceId: request.instanceId,
+      pid: child.pid,
+      port,
+      readinessPath: spec.readinessPath,
+      startedAt: new Date().toISOString(),
+      phase: 'starting',
+      stopping: false,
+    };
+    this.engines.set(engine.instanceId, engine);
+    this.writeRecord(engine);
+    child.once('exit', (code, signal) =>
+      this.exited(engine, signal ? `killed by ${signal}` : `exited with code ${code}`),
+    );
+    child.unref();
+    this.emit(engine, 'starting', `started ${spec.command} as pid ${child.pid} on port ${port}`);
+    this.watch(engine);
+  }
+
+  async stop(instanceId: string): Promise<void> {
+    const engine = this.engines.get(instanceId);
+    if (!engine) return;
+    engine.stopping = true;
+    clearInterval(engine.timer);
+    signalGroup(engine.pid, 'SIGTERM');
+    for (let i = 0; i < 100 && isAlive(engine.pid); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    if (isAlive(engine.pid)) signalGroup(engine.pid, 'SIGKILL');
+    this.forget(engine);
+    this.emit(engine, 'stopped', 'engine stopped');
+  }
+
+  observe(listener: (event: RuntimeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async list(): Promise<RuntimeInstanceStatus[]> {
+    return [...this.engines.values()].map(e => ({
+      instanceId: e.instanceId,
+      phase: e.phase,
+    }));
+  }
+
+  endpoint(instanceId: string): RuntimeEndpoint | undefined {
+    const engine = this.engines.get(instanceId);
+    return engine?.phase === 'ready' ? { host: this.host, port: engine.port } : undefined;
+  }
+
+  /** Stops every engine this backend holds: a clean shutdown leaves nothing behind. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.engines.keys()].map(id => this.stop(id)));
+    this.listeners.clear();
+  }
+
+  private emit(engine: Engine, phase: RuntimePhase, reason: string) {
+    engine.phase = phase;
+    const event = { instanceId: engine.instanceId, phase, reason, at: new Date() };
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Probes readiness while starting, then liveness (adopted engines have no exit event). */
+  private watch(engine: Engine) {
+    const deadline = Date.now() + this.startTimeoutMs;
+    engine.timer = setInterval(async () => {
+      if (engine.stopping) return;
+      if (!isAlive(engine.pid)) {
+        this.exited(engine, 'the engine process is gone');
+        return;
+      }
+      if (engine.phase === 'ready') return;
+      if (await this.probe(engine)) {
+        // The engine may have stopped or become ready during the probe.
+        if (!engine.stopping && (engine.phase as string) !== 'ready') {
+          this.emit(engine, 'ready', `answering on port ${engine.port}`);
+        }
+      } else if (Date.now() > deadline) {
+        signalGroup(engine.pid, 'SIGKILL');
+        this.exited(engine, `not ready after ${this.startTimeoutMs / 1000} s`);
+      }
+    }, this.probeIntervalMs);
+  }
+
+  private async probe(engine: Engine): Promise<boolean> {
+    try {
+      const res = await fetch(
+        `http://${this.host}:${engine.port}${engine.readinessPath}`,
+        { signal: AbortSignal.timeout(Math.max(500, this.probeIntervalMs)) },
+      );
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private exited(engine: Engine, how: string) {
+    if (engine.stopping || !this.engines.has(engine.instanceId)) return;
+    this.forget(engine);
+    this.emit(engine, 'crashed', `${how}${this.lastLogLine(engine.instanceId)}`);
+  }
+
+  private forget(engine: Engine) {
+    clearInterval(engine.timer);
+    this.engines.delete(engine.instanceId);
+    this.portAllocator.release(engine.port);
+    rmSync(join(this.processDir, `${engine.instanceId}.json`), { force: true });
+  }
+
+  private lastLogLine(instanceId: string): string {
+    try {
+      const lines = readFileSync(this.logFile(instanceId), 'utf8').trim().split('\n');
+      const last = lines[lines.length - 1]?.trim();
+      return last ? `: ${last.slice(0, 300)}` : '';
+    } catch {
+      return '';
+    }
+  }
+
+  private writeRecord(engine: Engine) {
+    const record: ProcessRecord = {
+      instanceId: engine.instanceId,
+      pid: engine.pid,
+      port: engine.port,
+      readinessPath: engine.readinessPath,
+      startedAt: engine.startedAt,
+    };
+    writeFileSync(join(this.processDir, `${engine.instanceId}.json`), JSON.stringify(record));
+  }
+
+  /** Adopts engines a crashed backend left running; forgets records of dead ones. */
+  private adoptSurvivors() {
+    for (const file of readdirSync(this.processDir)) {
+      const path = join(this.processDir, file);
+      let record: ProcessRecord;
+      try {
+        record = JSON.parse(readFileSync(path, 'utf8'));
+      } catch {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (!isAlive(record.pid) || !isEngineOf(record.pid, record.instanceId)) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      const engine: Engine = { ...record, phase: 'starting', stopping: false };
+      this.engines.set(engine.instanceId, engine);
+      this.portAllocator.reserve(engine.port);
+      this.options.logger.info(
+        `Adopted engine of instance ${engine.instanceId} (pid ${engine.pid}, port ${engine.port})`,
+      );
+      this.watch(engine);
+    }
+  }
+}

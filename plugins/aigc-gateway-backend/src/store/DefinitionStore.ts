@@ -1,0 +1,80 @@
+import { Knex } from 'knex';
+import {
+  EngineTemplate,
+  EngineVersion,
+  GatewayConfig,
+  GpuPool,
+} from '@internal/plugin-aigc-gateway-common';
+
+/** Templates (with their versions) and pools, as the gateway knows them now. */
+export interface Definitions {
+  templates: Map<string, EngineTemplate>;
+  pools: Map<string, GpuPool>;
+}
+
+/**
+ * Stores templates, versions and pools. Those from config are written at
+ * every start (config wins for them); later ones come from the API and are
+ * kept across restarts.
+ */
+export class DefinitionStore {
+  constructor(private readonly db: Knex) {}
+
+  async syncFromConfig(config: GatewayConfig): Promise<void> {
+    const now = new Date();
+    await this.db.transaction(async tx => {
+      for (const pool of config.pools) {
+        await tx('pools')
+          .insert({ id: pool.id, source: 'config', spec: JSON.stringify(pool), updated_at: now })
+          .onConflict('id')
+          .merge();
+      }
+      for (const { versions, ...template } of config.templates) {
+        await tx('templates')
+          .insert({ id: template.id, source: 'config', spec: JSON.stringify(template), updated_at: now })
+          .onConflict('id')
+          .merge();
+        for (const version of versions) {
+          await tx('versions')
+            .insert({
+              template_id: template.id,
+              version: version.version,
+              status: version.status,
+              data_layout: version.dataLayout,
+              source: 'config',
+              spec: JSON.stringify(version),
+              updated_at: now,
+            })
+            .onConflict(['template_id', 'version'])
+            .merge();
+        }
+      }
+    });
+  }
+
+  async load(): Promise<Definitions> {
+    const [pools, templates, versions] = await Promise.all([
+      this.db('pools').orderBy('id'),
+      this.db('templates').orderBy('id'),
+      this.db('versions'),
+    ]);
+    versions.sort((a, b) =>
+      String(a.version).localeCompare(String(b.version), undefined, { numeric: true }),
+    );
+    const byTemplate = new Map<string, EngineVersion[]>();
+    for (const row of versions) {
+      const list = byTemplate.get(row.template_id) ?? [];
+      list.push(JSON.parse(row.spec));
+      byTemplate.set(row.template_id, list);
+    }
+    return {
+      pools: new Map(pools.map(r => [r.id, JSON.parse(r.spec) as GpuPool])),
+      templates: new Map(
+        templates.map(r => [
+          r.id,
+          { ...JSON.parse(r.spec), versions: byTemplate.get(r.id) ?? [] } as EngineTemplate,
+        ]),
+      ),
+    };
+  }
+}

@@ -1,0 +1,387 @@
+import { Knex } from 'knex';
+import { InstanceState } from '@internal/plugin-aigc-gateway-common';
+import { toDate, toOptionalDate } from './time';
+
+export interface InstanceRecord {
+  id: string;
+  ownerRef: string;
+  ownerGroups: string[];
+  templateId: string;
+  version: string;
+  poolId: string;
+  name: string;
+  state: InstanceState;
+  volumeId: string;
+  runtimeId: string;
+  failureReason?: string;
+  deleteData: boolean;
+  queuedAt?: Date;
+  lastActivityAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  rowVersion: number;
+}
+
+export interface VolumeRecord {
+  id: string;
+  ownerRef: string;
+  templateId: string;
+  runtimeId: string;
+  runtimeRef: string;
+  dataLayout: number;
+  createdAt: Date;
+  deletedAt?: Date;
+}
+
+/** What a usage interval records, copied from the instance and its pool at start. */
+export interface IntervalOpening {
+  gpuType: string;
+  gpuCount: number;
+  pricePerHour: number;
+}
+
+/** A conditional state change and what must happen with it, atomically. */
+export interface Transition {
+  state: InstanceState;
+  failureReason?: string | null;
+  version?: string;
+  poolId?: string;
+  queuedAt?: Date | null;
+  deleteData?: boolean;
+  /** Opens the usage interval: compute is now held. */
+  openInterval?: IntervalOpening;
+  /** Closes the open usage interval at this time: compute is no longer held. */
+  closeInterval?: boolean;
+  /** The progress message recorded with the change. */
+  message: string;
+}
+
+export class UniqueViolation extends Error {}
+
+type Row = Record<string, any>;
+
+function activeKey(ownerRef: string, templateId: string, name: string) {
+  return `${ownerRef}|${templateId}|${name}`;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
+}
+
+function toInstance(row: Row): InstanceRecord {
+  return {
+    id: row.id,
+    ownerRef: row.owner_ref,
+    ownerGroups: JSON.parse(row.owner_groups),
+    templateId: row.template_id,
+    version: row.version,
+    poolId: row.pool_id,
+    name: row.name,
+    state: row.state,
+    volumeId: row.volume_id,
+    runtimeId: row.runtime_id,
+    failureReason: row.failure_reason ?? undefined,
+    deleteData: Boolean(row.delete_data),
+    queuedAt: toOptionalDate(row.queued_at),
+    lastActivityAt: toOptionalDate(row.last_activity_at),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    rowVersion: Number(row.row_version),
+  };
+}
+
+function toVolume(row: Row): VolumeRecord {
+  return {
+    id: row.id,
+    ownerRef: row.owner_ref,
+    templateId: row.template_id,
+    runtimeId: row.runtime_id,
+    runtimeRef: row.runtime_ref,
+    dataLayout: Number(row.data_layout),
+    createdAt: toDate(row.created_at),
+    deletedAt: toOptionalDate(row.deleted_at),
+  };
+}
+
+/**
+ * Instances, their volumes and their ledger, in one repository because every
+ * state change that starts or stops compute must open or close the usage
+ * interval in the same transaction (DESIGN §4, invariants 4 and 5).
+ */
+export class InstanceStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async get(id: string): Promise<InstanceRecord | undefined> {
+    const row = await this.db('instances').where({ id }).first();
+    return row && row.state !== 'deleted' ? toInstance(row) : undefined;
+  }
+
+  async findActive(
+    ownerRef: string,
+    templateId: string,
+    name: string,
+  ): Promise<InstanceRecord | undefined> {
+    const row = await this.db('instances')
+      .where({ active_key: activeKey(ownerRef, templateId, name) })
+      .first();
+    return row ? toInstance(row) : undefined;
+  }
+
+  async list(filter: { ownerRef?: string } = {}): Promise<InstanceRecord[]> {
+    const query = this.db('instances')
+      .whereNot('state', 'deleted')
+      .orderBy('created_at', 'desc');
+    if (filter.ownerRef) query.where('owner_ref', filter.ownerRef);
+    return (await query).map(toInstance);
+  }
+
+  async listInStates(states: readonly InstanceState[]): Promise<InstanceRecord[]> {
+    return (await this.db('instances').whereIn('state', states)).map(toInstance);
+  }
+
+  /** Instances per pool in the given states, for capacity. */
+  async countByPool(states: readonly InstanceState[]): Promise<Map<string, number>> {
+    const rows: { pool_id: string; n: number | string }[] = await this.db('instances')
+      .select('pool_id')
+      .count({ n: '*' })
+      .whereIn('state', states)
+      .groupBy('pool_id');
+    return new Map(rows.map(r => [r.pool_id, Number(r.n)]));
+  }
+
+  /** 1-based position in its pool's FIFO queue. */
+  async queuePosition(instance: InstanceRecord): Promise<number | undefined> {
+    if (instance.state !== 'queued' || !instance.queuedAt) return undefined;
+    const [{ n }] = await this.db('instances')
+      .count({ n: '*' })
+      .where({ pool_id: instance.poolId, state: 'queued' })
+      .where('queued_at', '<', instance.queuedAt);
+    return Number(n) + 1;
+  }
+
+  /** The oldest queued instance of a pool. */
+  async nextQueued(poolId: string): Promise<InstanceRecord | undefined> {
+    const row = await this.db('instances')
+      .where({ pool_id: poolId, state: 'queued' })
+      .orderBy('queued_at', 'asc')
+      .first();
+    return row ? toInstance(row) : undefined;
+  }
+
+  async getVolume(id: string): Promise<VolumeRecord | undefined> {
+    const row = await this.db('volumes').where({ id }).first();
+    return row ? toVolume(row) : undefined;
+  }
+
+  /**
+   * Creates an instance and its new volume. Throws UniqueViolation when the
+   * owner already has an active instance of this template and name.
+   */
+  async create(options: {
+    instance: Omit<
+      InstanceRecord,
+      'createdAt' | 'updatedAt' | 'rowVersion' | 'lastActivityAt' | 'failureReason' | 'deleteData'
+    >;
+    volume: Omit<VolumeRecord, 'createdAt' | 'deletedAt'>;
+    openInterval?: IntervalOpening;
+    message: string;
+  }): Promise<InstanceRecord> {
+    const { instance, volume } = options;
+    const now = this.now();
+    try {
+      await this.db.transaction(async tx => {
+        await tx('volumes').insert({
+          id: volume.id,
+          owner_ref: volume.ownerRef,
+          template_id: volume.templateId,
+          runtime_id: volume.runtimeId,
+          runtime_ref: volume.runtimeRef,
+          data_layout: volume.dataLayout,
+          created_at: now,
+        });
+        await tx('instances').insert({
+          id: instance.id,
+          owner_ref: instance.ownerRef,
+          owner_groups: JSON.stringify(instance.ownerGroups),
+          template_id: instance.templateId,
+          version: instance.version,
+          pool_id: instance.poolId,
+          name: instance.name,
+          state: instance.state,
+          volume_id: instance.volumeId,
+          runtime_id: instance.runtimeId,
+          active_key: activeKey(instance.ownerRef, instance.templateId, instance.name),
+          queued_at: instance.queuedAt ?? null,
+          created_at: now,
+          updated_at: now,
+          row_version: 1,
+        });
+        await tx('instance_events').insert({
+          instance_id: instance.id,
+          state: instance.state,
+          message: options.message,
+          at: now,
+        });
+        if (options.openInterval) {
+          await this.openInterval(tx, { ...instance }, options.openInterval, now);
+        }
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolation();
+      throw error;
+    }
+    return (await this.get(instance.id))!;
+  }
+
+  /**
+   * Moves an instance to a new state if nobody changed it since `expected`
+   * was read (row version). Returns the new record, or undefined on a lost race.
+   */
+  async transition(
+    expected: InstanceRecord,
+    change: Transition,
+  ): Promise<InstanceRecord | undefined> {
+    const now = this.now();
+    const won = await this.db.transaction(async tx => {
+      const patch: Row = {
+        state: change.state,
+        updated_at: now,
+        row_version: expected.rowVersion + 1,
+      };
+      if (change.failureReason !== undefined) patch.failure_reason = change.failureReason;
+      if (change.version !== undefined) patch.version = change.version;
+      if (change.poolId !== undefined) patch.pool_id = change.poolId;
+      if (change.queuedAt !== undefined) patch.queued_at = change.queuedAt;
+      if (change.deleteData !== undefined) patch.delete_data = change.deleteData;
+      if (change.state === 'deleted') patch.active_key = null;
+      const updated = await tx('instances')
+        .where({ id: expected.id, row_version: expected.rowVersion })
+        .update(patch);
+      if (updated !== 1) return false;
+      await tx('instance_events').insert({
+        instance_id: expected.id,
+        state: change.state,
+        message: change.message,
+        at: now,
+      });
+      if (change.closeInterval) {
+        await tx('usage_intervals')
+          .where({ instance_id: expected.id })
+          .whereNull('ended_at')
+          .update({ ended_at: now });
+      }
+      if (change.openInterval) {
+        await this.openInterval(
+          tx,
+          { ...expected, version: change.version ?? expected.version, poolId: change.poolId ?? expected.poolId },
+          change.openInterval,
+          now,
+        );
+      }
+      return true;
+    });
+    return won ? this.get(expected.id).then(r => r ?? { ...expected, state: change.state }) : undefined;
+  }
+
+  async markVolumeDeleted(volumeId: string): Promise<void> {
+    await this.db('volumes').where({ id: volumeId }).update({ deleted_at: this.now() });
+  }
+
+  async touch(instanceId: string, at: Date): Promise<void> {
+    await this.db('instances').where({ id: instanceId }).update({ last_activity_at: at });
+  }
+
+  async events(instanceId: string, limit = 20) {
+    const rows = await this.db('instance_events')
+      .where({ instance_id: instanceId })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.reverse().map(r => ({
+      id: Number(r.id),
+      state: r.state as InstanceState,
+      message: r.message as string,
+      at: toDate(r.at),
+    }));
+  }
+
+  async eventsAfter(instanceId: string, afterId: number) {
+    const rows = await this.db('instance_events')
+      .where({ instance_id: instanceId })
+      .where('id', '>', afterId)
+      .orderBy('id', 'asc');
+    return rows.map(r => ({
+      id: Number(r.id),
+      state: r.state as InstanceState,
+      message: r.message as string,
+      at: toDate(r.at),
+    }));
+  }
+
+  async openIntervals(instanceId: string) {
+    return this.db('usage_intervals').where({ instance_id: instanceId }).whereNull('ended_at');
+  }
+
+  async intervals(instanceId: string) {
+    const rows = await this.db('usage_intervals')
+      .where({ instance_id: instanceId })
+      .orderBy('id', 'asc');
+    return rows.map(r => ({
+      startedAt: toDate(r.started_at),
+      endedAt: toOptionalDate(r.ended_at),
+      pricePerHour: Number(r.price_per_hour),
+      gpuCount: Number(r.gpu_count),
+    }));
+  }
+
+  async audit(entry: {
+    actor: string;
+    action: string;
+    instanceId?: string;
+    outcome: string;
+    detail?: string;
+  }): Promise<void> {
+    await this.db('audit_events').insert({
+      actor: entry.actor,
+      action: entry.action,
+      instance_id: entry.instanceId ?? null,
+      outcome: entry.outcome,
+      detail: entry.detail ?? null,
+      at: this.now(),
+    });
+  }
+
+  private async openInterval(
+    tx: Knex.Transaction,
+    instance: Pick<InstanceRecord, 'id' | 'ownerRef' | 'ownerGroups' | 'templateId' | 'version' | 'poolId'>,
+    opening: IntervalOpening,
+    at: Date,
+  ) {
+    // Never two open intervals: a retried start closes nothing and opens nothing new.
+    const open = await tx('usage_intervals')
+      .where({ instance_id: instance.id })
+      .whereNull('ended_at')
+      .first();
+    if (open) return;
+    await tx('usage_intervals').insert({
+      instance_id: instance.id,
+      owner_ref: instance.ownerRef,
+      owner_groups: JSON.stringify(instance.ownerGroups),
+      template_id: instance.templateId,
+      version: instance.version,
+      pool_id: instance.poolId,
+      gpu_type: opening.gpuType,
+      gpu_count: opening.gpuCount,
+      price_per_hour: opening.pricePerHour,
+      started_at: at,
+    });
+  }
+}

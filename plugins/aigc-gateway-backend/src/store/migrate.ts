@@ -1,0 +1,12 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-aigc-gateway-backend',
+  'migrations',
+);
+
+/** Runs the migrations shipped in this package's `migrations/` folder. */
+export async function migrateDatabase(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ directory: migrationsDir });
+}

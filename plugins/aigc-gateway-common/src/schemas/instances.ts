@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { slugSchema } from './config';
+
+/** DESIGN §4: the states an instance moves through. */
+export const instanceStates = [
+  'queued',
+  'starting',
+  'running',
+  'releasing',
+  'released',
+  'failed',
+  'deleting',
+  'deleted',
+] as const;
+
+export type InstanceState = (typeof instanceStates)[number];
+
+/** States in which the instance holds (or is acquiring) compute. */
+export const computeStates: readonly InstanceState[] = [
+  'starting',
+  'running',
+  'releasing',
+];
+
+export const instanceNameSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/,
+    'must be a lower-case name of at most 40 characters (a-z, 0-9 and inner dashes)',
+  );
+
+/** Body of `POST /instances`. */
+export const launchRequestSchema = z
+  .object({
+    templateId: slugSchema,
+    version: z.string().min(1).max(64).optional(),
+    poolId: slugSchema.optional(),
+    name: instanceNameSchema.optional(),
+  })
+  .strict();
+
+export type LaunchRequest = z.infer<typeof launchRequestSchema>;
+
+export interface InstanceEventView {
+  state: InstanceState;
+  message: string;
+  at: string;
+}
+
+/** An instance as the API shows it. */
+export interface InstanceView {
+  id: string;
+  ownerRef: string;
+  templateId: string;
+  version: string;
+  poolId: string;
+  name: string;
+  state: InstanceState;
+  volumeId: string;
+  /** The gateway URL that opens the engine (path form). */
+  url: string;
+  failureReason?: string;
+  /** 1-based place in the pool's queue while queued. */
+  queuePosition?: number;
+  lastActivityAt?: string;
+  createdAt: string;
+  updatedAt: string;
+  events?: InstanceEventView[];
+}
+
+export interface InstanceListResponse {
+  items: InstanceView[];
+}
+
+/** Capacity of a pool, as `GET /pools` reports it. */
+export interface PoolView {
+  id: string;
+  title: string;
+  gpuType: string;
+  gpusPerInstance: number;
+  gpuMemoryGiB?: number;
+  pricePerHour: number;
+  currency: string;
+  capacity: { total: number; used: number; free: number; queued: number };
+}
+
+export interface PoolListResponse {
+  items: PoolView[];
+}

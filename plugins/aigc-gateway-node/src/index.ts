@@ -1,0 +1,7 @@
+/**
+ * The EngineRuntime contract of the AIGC Gateway and its extension point.
+ *
+ * @packageDocumentation
+ */
+export * from './runtime';
+export * from './extensions';

@@ -1,0 +1,74 @@
+import {
+  EngineVersion,
+  GpuPool,
+} from '@internal/plugin-aigc-gateway-common';
+
+/** The data volume an instance mounts; its identity is the uuid, never a name. */
+export interface RuntimeVolume {
+  id: string;
+  /** Where the runtime keeps it: a folder (local) or a PVC name (Kubernetes). */
+  runtimeRef: string;
+}
+
+/** Everything a runtime needs to start one engine instance. */
+export interface RuntimeStartRequest {
+  instanceId: string;
+  templateId: string;
+  version: EngineVersion;
+  pool: GpuPool;
+  volume: RuntimeVolume;
+}
+
+/** Phases a runtime reports for an instance, each with a human reason. */
+export type RuntimePhase =
+  | 'scheduling'
+  | 'pulling'
+  | 'starting'
+  | 'ready'
+  | 'crashed'
+  | 'stopped';
+
+export interface RuntimeEvent {
+  instanceId: string;
+  phase: RuntimePhase;
+  reason: string;
+  at: Date;
+}
+
+/** What the runtime holds for an instance right now. */
+export interface RuntimeInstanceStatus {
+  instanceId: string;
+  phase: RuntimePhase;
+}
+
+/** Where the gateway proxy sends an instance's traffic. */
+export interface RuntimeEndpoint {
+  host: string;
+  port: number;
+}
+
+/**
+ * A place engines run: this machine (local) or a Kubernetes cluster. Every
+ * method is idempotent, so the lifecycle can retry after crashes and the
+ * reconciler can re-issue what it finds missing.
+ */
+export interface EngineRuntime {
+  /** `local`, `kubernetes`, … as named in config. */
+  readonly id: string;
+  /** Creates the volume's storage if missing and returns where it lives. */
+  ensureVolume(volumeId: string): Promise<RuntimeVolume>;
+  /** Starts the engine; phases follow through `observe`. */
+  start(request: RuntimeStartRequest): Promise<void>;
+  /** Stops the engine and frees its compute; the volume stays. */
+  stop(instanceId: string): Promise<void>;
+  /** Removes the volume and its data. */
+  deleteVolume(volume: RuntimeVolume): Promise<void>;
+  /** Subscribes to phase changes of all instances; returns an unsubscribe. */
+  observe(listener: (event: RuntimeEvent) => void): () => void;
+  /** Every instance the runtime holds compute for, for reconciliation. */
+  list(): Promise<RuntimeInstanceStatus[]>;
+  /** Where to proxy a ready instance, or undefined when it is not reachable. */
+  endpoint(instanceId: string): RuntimeEndpoint | undefined;
+  /** Stops watching and releases what the runtime itself holds. */
+  shutdown(): Promise<void>;
+}
