@@ -3,6 +3,11 @@ export interface Config {
   aigcGateway?: {
     /** ISO 4217 currency of every price, e.g. USD. Defaults to USD. */
     currency?: string;
+    /**
+     * Groups whose members manage every instance, version and cost, as read by
+     * the example portal's permission policy. Defaults to group:default/aigc-admins.
+     */
+    adminGroups?: string[];
     runtime?: {
       /** The local runtime: engines as child processes of the backend's machine. */
       local?: {

@@ -2,6 +2,7 @@
  * The portal's backend: Backstage's core plugins plus the AIGC Gateway suite.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -18,9 +19,8 @@ backend.add(
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Users own their instances; members of aigcGateway.adminGroups manage everything.
+backend.add(permissionPolicyModule);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import {
   mockCredentials,
   mockServices,
@@ -44,6 +46,7 @@ describe('the portal backend', () => {
                 ],
               },
               aigcGateway: {
+                runtime: { local: { dataRoot: mkdtempSync(join(tmpdir(), 'aigc-portal-')) } },
                 pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 0 }],
                 templates: [
                   {

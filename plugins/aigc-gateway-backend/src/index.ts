@@ -4,3 +4,7 @@
  * @packageDocumentation
  */
 export { aigcGatewayPlugin as default } from './plugin';
+export {
+  instanceConditions,
+  createInstanceConditionalDecision,
+} from './permissions/rules';

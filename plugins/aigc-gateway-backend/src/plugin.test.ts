@@ -1,4 +1,7 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { aigcGatewayPlugin } from './plugin';
@@ -28,11 +31,14 @@ const templates = [
   },
 ];
 
-function startWith(aigcGateway?: JsonObject) {
+function startWith(aigcGateway: JsonObject = {}) {
+  const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-plugin-'));
   return startTestBackend({
     features: [
       aigcGatewayPlugin,
-      mockServices.rootConfig.factory({ data: { aigcGateway } }),
+      mockServices.rootConfig.factory({
+        data: { aigcGateway: { runtime: { local: { dataRoot } }, ...aigcGateway } },
+      }),
     ],
   });
 }

@@ -94,6 +94,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           fn: () => reconciler.reconcile(),
         });
         const accessCache = new AccessCache(knex);
+        store.onChange(() => accessCache.markDirty());
         await accessCache.start();
         const activity = new ActivityRecorder(store);
         activity.start();

@@ -17,7 +17,7 @@ import {
 } from '@internal/plugin-aigc-gateway-common';
 import { z } from 'zod';
 import { Lifecycle } from '../lifecycle/Lifecycle';
-import { authorizeInstance } from '../permissions/authorizeInstance';
+import { authorizeInstance, instanceFilter } from '../permissions/authorizeInstance';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toInstanceView } from './instanceView';
 import { parse } from './parse';
@@ -49,7 +49,7 @@ export function instancesRouter(deps: {
     const id = req.params.id;
     const instance = idSchema.safeParse(id).success ? await store.get(id) : undefined;
     if (!instance) throw new NotFoundError(`instance ${id} does not exist`);
-    await authorizeInstance(permissions, credentials, permission, instance, instanceReadPermission);
+    await authorizeInstance(permissions, credentials, permission, instance);
     return { instance, credentials };
   }
 
@@ -70,19 +70,13 @@ export function instancesRouter(deps: {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { scope } = parse(listQuerySchema, req.query, 'query');
     const user = credentials.principal.userEntityRef;
-    let instances: InstanceRecord[];
-    if (scope === 'all') {
-      const [decision] = await permissions.authorizeConditional(
-        [{ permission: instanceReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError('only gateway admins may list everybody\'s instances (scope=all)');
-      }
-      instances = await store.list();
-    } else {
-      instances = await store.list({ ownerRef: user });
-    }
+    // scope=all: every instance the caller may read (admins: all of them).
+    const instances =
+      scope === 'all'
+        ? (await store.list()).filter(
+            await instanceFilter(permissions, credentials, instanceReadPermission),
+          )
+        : await store.list({ ownerRef: user });
     const body: InstanceListResponse = {
       items: await Promise.all(instances.map(i => view(i))),
     };

@@ -17,6 +17,7 @@ export class AccessCache {
   private readonly entries = new Map<string, AccessEntry>();
   private since = new Date(0);
   private lastRefresh = 0;
+  private dirty = false;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -42,19 +43,26 @@ export class AccessCache {
     return this.entries.get(instanceId);
   }
 
+  /** This replica changed an instance: the next lookup that misses reads again. */
+  markDirty() {
+    this.dirty = true;
+  }
+
   /**
    * For an instance that is unknown or not running here: it may have just
-   * changed, so look again — at most every 200 ms, whatever the traffic.
+   * changed, so look again — when this replica changed something, else at
+   * most every 200 ms, whatever the traffic.
    */
   async getFresh(instanceId: string): Promise<AccessEntry | undefined> {
     const entry = this.entries.get(instanceId);
     if (entry?.state === 'running') return entry;
-    if (Date.now() - this.lastRefresh >= 200) await this.refresh();
+    if (this.dirty || Date.now() - this.lastRefresh >= 200) await this.refresh();
     return this.entries.get(instanceId);
   }
 
   async refresh() {
     this.lastRefresh = Date.now();
+    this.dirty = false;
     // Rows updated in the same millisecond as `since` are read again: harmless.
     const rows = await this.db('instances')
       .select('id', 'owner_ref', 'state', 'updated_at')

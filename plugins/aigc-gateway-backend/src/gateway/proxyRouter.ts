@@ -7,10 +7,10 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { instanceReadPermission } from '@internal/plugin-aigc-gateway-common';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
-import { AccessCache } from './AccessCache';
+import { AccessCache, AccessEntry } from './AccessCache';
+import { instanceFilter } from '../permissions/authorizeInstance';
 import { ActivityRecorder } from './ActivityRecorder';
 import { engineRelativePath } from './proxyPath';
 
@@ -39,11 +39,10 @@ export function forwardHeaders(headers: http.IncomingHttpHeaders): http.Outgoing
 
 /**
  * Decides, without a database query, whether a caller may use an instance:
- * its owner may; anyone else only with an unconditional read permission
- * (admins), remembered for a second.
+ * its owner may; anyone else only with the read permission on it (admins).
  */
 export class ProxyAccess {
-  private readonly admins = new Map<string, { allowed: boolean; until: number }>();
+  private readonly others = new Map<string, { allowed: boolean; until: number }>();
 
   constructor(
     private readonly cache: AccessCache,
@@ -53,7 +52,7 @@ export class ProxyAccess {
   async check(credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>, instanceId: string) {
     const entry = await this.cache.getFresh(instanceId);
     const user = credentials.principal.userEntityRef;
-    if (!entry || (entry.ownerRef !== user && !(await this.isAdmin(credentials)))) {
+    if (!entry || (entry.ownerRef !== user && !(await this.mayRead(credentials, entry)))) {
       throw new NotFoundError(`instance ${instanceId} does not exist or is not yours`);
     }
     if (entry.state !== 'running') {
@@ -61,16 +60,17 @@ export class ProxyAccess {
     }
   }
 
-  private async isAdmin(credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>) {
-    const user = credentials.principal.userEntityRef;
-    const cached = this.admins.get(user);
+  /** Someone else's instance: only with the read permission on it (admins); remembered for a second. */
+  private async mayRead(
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    entry: AccessEntry,
+  ) {
+    const key = `${credentials.principal.userEntityRef} ${entry.ownerRef}`;
+    const cached = this.others.get(key);
     if (cached && cached.until > Date.now()) return cached.allowed;
-    const [decision] = await this.permissions.authorizeConditional(
-      [{ permission: instanceReadPermission }],
-      { credentials },
-    );
-    const allowed = decision.result === AuthorizeResult.ALLOW;
-    this.admins.set(user, { allowed, until: Date.now() + 1000 });
+    const mayRead = await instanceFilter(this.permissions, credentials, instanceReadPermission);
+    const allowed = mayRead(entry);
+    this.others.set(key, { allowed, until: Date.now() + 1000 });
     return allowed;
   }
 }

@@ -8,49 +8,51 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import { instanceReadPermission } from '@internal/plugin-aigc-gateway-common';
 import { InstanceRecord } from '../store/InstanceStore';
 import { isInstanceOwner } from './rules';
 
 const applyConditions = createConditionAuthorizer([isInstanceOwner]);
 
 /**
- * Checks a resource permission on a loaded instance. Conditional decisions
- * (IS_OWNER) are evaluated here against the instance, not by a round trip.
+ * Returns a test of `permission` for this caller. Conditional decisions
+ * (IS_OWNER) are evaluated here against loaded instances: one policy call,
+ * however many instances, and no round trip back to this plugin.
  */
-export async function isAllowedOnInstance(
+export async function instanceFilter(
   permissions: PermissionsService,
   credentials: BackstageCredentials,
   permission: ResourcePermission,
-  instance: InstanceRecord,
-): Promise<boolean> {
-  const [decision] = await permissions.authorizeConditional(
-    [{ permission }],
-    { credentials },
-  );
+): Promise<(instance: Pick<InstanceRecord, 'ownerRef'>) => boolean> {
+  const [decision] = await permissions.authorizeConditional([{ permission }], {
+    credentials,
+  });
   if (decision.result === AuthorizeResult.CONDITIONAL) {
-    return applyConditions(decision, instance);
+    return instance => applyConditions(decision, instance as InstanceRecord);
   }
-  return decision.result === AuthorizeResult.ALLOW;
+  const allowed = decision.result === AuthorizeResult.ALLOW;
+  return () => allowed;
 }
 
 /**
- * Like isAllowedOnInstance, but throws: 404 when the caller may not even see
- * the instance (no hint that it exists), 403 when they may see but not act.
+ * Checks a permission on one instance: 404 when the caller may not even see
+ * it (no hint that it exists), 403 when they may see it but not do this.
  */
 export async function authorizeInstance(
   permissions: PermissionsService,
   credentials: BackstageCredentials,
   permission: ResourcePermission,
   instance: InstanceRecord,
-  readPermission: ResourcePermission,
 ): Promise<void> {
-  if (!(await isAllowedOnInstance(permissions, credentials, readPermission, instance))) {
+  const mayRead = await instanceFilter(permissions, credentials, instanceReadPermission);
+  if (!mayRead(instance)) {
     throw new NotFoundError(`instance ${instance.id} does not exist`);
   }
-  if (
-    permission !== readPermission &&
-    !(await isAllowedOnInstance(permissions, credentials, permission, instance))
-  ) {
-    throw new NotAllowedError(`you may not ${permission.attributes.action} instance ${instance.id}`);
+  if (permission === instanceReadPermission) return;
+  const mayDo = await instanceFilter(permissions, credentials, permission);
+  if (!mayDo(instance)) {
+    throw new NotAllowedError(
+      `you may not ${permission.attributes.action} instance ${instance.id}`,
+    );
   }
 }

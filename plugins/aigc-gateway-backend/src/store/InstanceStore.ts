@@ -115,10 +115,21 @@ function toVolume(row: Row): VolumeRecord {
  * interval in the same transaction (DESIGN §4, invariants 4 and 5).
  */
 export class InstanceStore {
+  private readonly changeListeners = new Set<() => void>();
+
   constructor(
     private readonly db: Knex,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Called after every committed create or transition made through this store. */
+  onChange(listener: () => void) {
+    this.changeListeners.add(listener);
+  }
+
+  private changed() {
+    for (const listener of this.changeListeners) listener();
+  }
 
   async get(id: string): Promise<InstanceRecord | undefined> {
     const row = await this.db('instances').where({ id }).first();
@@ -239,6 +250,7 @@ export class InstanceStore {
       if (isUniqueViolation(error)) throw new UniqueViolation();
       throw error;
     }
+    this.changed();
     return (await this.get(instance.id))!;
   }
 
@@ -289,7 +301,9 @@ export class InstanceStore {
       }
       return true;
     });
-    return won ? this.get(expected.id).then(r => r ?? { ...expected, state: change.state }) : undefined;
+    if (!won) return undefined;
+    this.changed();
+    return (await this.get(expected.id)) ?? { ...expected, state: change.state };
   }
 
   async markVolumeDeleted(volumeId: string): Promise<void> {

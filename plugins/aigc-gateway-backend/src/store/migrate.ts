@@ -6,7 +6,13 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** Runs the migrations shipped in this package's `migrations/` folder. */
+/**
+ * Runs the migrations shipped in this package's `migrations/` folder. Their
+ * bookkeeping has its own table, so a database shared with other plugins works.
+ */
 export async function migrateDatabase(knex: Knex): Promise<void> {
-  await knex.migrate.latest({ directory: migrationsDir });
+  await knex.migrate.latest({
+    directory: migrationsDir,
+    tableName: 'aigc_gateway__knex_migrations',
+  });
 }

@@ -113,6 +113,8 @@ export const localRuntimeConfigSchema = z
 export const gatewayConfigSchema = z
   .object({
     currency: z.string().length(3).default('USD'),
+    /** Read by the example portal's permission policy. */
+    adminGroups: z.array(z.string()).default(['group:default/aigc-admins']),
     runtime: z
       .object({ local: localRuntimeConfigSchema.default({}) })
       .strict()
