@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import {
-  computeStates,
-  GpuPool,
-  LaunchRequest,
-} from '@internal/plugin-aigc-gateway-common';
+import { GpuPool, LaunchRequest } from '@internal/plugin-aigc-gateway-common';
 import { EngineRuntime, RuntimeEvent } from '@internal/plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import {
@@ -24,11 +20,16 @@ export interface Launcher {
 
 export type LaunchOutcome = 'created' | 'existing' | 'queued';
 
-function opening(pool: GpuPool): IntervalOpening {
+/** Where an instance of this pool goes, and what its usage interval records. */
+function placement(pool: GpuPool) {
   return {
-    gpuType: pool.gpuType,
-    gpuCount: pool.gpusPerInstance,
-    pricePerHour: pool.pricePerHour,
+    poolId: pool.id,
+    capacity: pool.capacity,
+    opening: {
+      gpuType: pool.gpuType,
+      gpuCount: pool.gpusPerInstance,
+      pricePerHour: pool.pricePerHour,
+    } satisfies IntervalOpening,
   };
 }
 
@@ -75,7 +76,6 @@ export class Lifecycle {
       return { instance: existing, outcome: 'existing' };
     }
 
-    const start = await this.hasFreeSlot(pool);
     const volume = await runtime.ensureVolume(randomUUID());
     let instance: InstanceRecord;
     try {
@@ -88,10 +88,8 @@ export class Lifecycle {
           version: version.version,
           poolId: pool.id,
           name,
-          state: start ? 'starting' : 'queued',
           volumeId: volume.id,
           runtimeId: runtime.id,
-          queuedAt: start ? undefined : new Date(),
         },
         volume: {
           id: volume.id,
@@ -101,10 +99,11 @@ export class Lifecycle {
           runtimeRef: volume.runtimeRef,
           dataLayout: version.dataLayout,
         },
-        openInterval: start ? opening(pool) : undefined,
-        message: start
-          ? `launching ${template.title} ${version.version} in ${pool.title}`
-          : `queued: ${pool.title} is full`,
+        place: {
+          ...placement(pool),
+          startMessage: `launching ${template.title} ${version.version} in ${pool.title}`,
+          queuedMessage: `queued: ${pool.title} is full`,
+        },
       });
     } catch (error) {
       if (!(error instanceof UniqueViolation)) throw error;
@@ -114,8 +113,8 @@ export class Lifecycle {
       if (!winner) throw error;
       return { instance: winner, outcome: 'existing' };
     }
-    if (start) await this.startOnRuntime(instance);
-    return { instance, outcome: start ? 'created' : 'queued' };
+    if (instance.state === 'starting') await this.startOnRuntime(instance);
+    return { instance, outcome: instance.state === 'starting' ? 'created' : 'queued' };
   }
 
   /** Starts a released or failed instance again on its volume. */
@@ -130,17 +129,17 @@ export class Lifecycle {
       version: instance.version,
       poolId: instance.poolId,
     });
-    const start = await this.hasFreeSlot(pool);
     const next = await this.move(instance, {
-      state: start ? 'starting' : 'queued',
+      state: 'starting',
       failureReason: null,
-      queuedAt: start ? null : new Date(),
-      openInterval: start ? opening(pool) : undefined,
-      message: start
-        ? `launching ${template.title} ${version.version} again on its volume`
-        : `queued: ${pool.title} is full`,
+      message: '',
+      place: {
+        ...placement(pool),
+        startMessage: `launching ${template.title} ${version.version} again on its volume`,
+        queuedMessage: `queued: ${pool.title} is full`,
+      },
     });
-    if (start) await this.startOnRuntime(next);
+    if (next.state === 'starting') await this.startOnRuntime(next);
     return next;
   }
 
@@ -211,14 +210,15 @@ export class Lifecycle {
     if (!pool) return;
     for (;;) {
       const next = await this.deps.store.nextQueued(poolId);
-      if (!next || !(await this.hasFreeSlot(pool, true))) return;
+      if (!next) return;
       const starting = await this.deps.store.transition(next, {
         state: 'starting',
-        queuedAt: null,
-        openInterval: opening(pool),
-        message: `${pool.title} has room: launching`,
+        message: '',
+        place: { ...placement(pool), isQueueHead: true, startMessage: `${pool.title} has room: launching` },
       });
-      if (starting) await this.startOnRuntime(starting);
+      // No room (or another replica took it): the queue waits.
+      if (!starting) return;
+      await this.startOnRuntime(starting);
     }
   }
 
@@ -260,16 +260,6 @@ export class Lifecycle {
         this.deps.logger.warn(`Could not release instance ${instance.id}: ${error}`),
       );
     }
-  }
-
-  private async hasFreeSlot(pool: GpuPool, forQueueHead = false): Promise<boolean> {
-    if (pool.capacity === undefined) return true;
-    const counts = await this.deps.store.countByPool(computeStates);
-    const used = counts.get(pool.id) ?? 0;
-    if (used >= pool.capacity) return false;
-    if (forQueueHead) return true;
-    // Keep FIFO: nobody jumps a queue.
-    return !(await this.deps.store.nextQueued(pool.id));
   }
 
   /** A transition that must win: a lost race is a 409 for the caller to retry. */

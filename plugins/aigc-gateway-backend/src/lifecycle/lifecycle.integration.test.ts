@@ -1,81 +1,20 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { existsSync } from 'node:fs';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { aigcGatewayPlugin } from '../plugin';
+import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-const engineServer = resolve(__dirname, '../../../../packages/sample-engine/src/server.ts');
-const alice = mockCredentials.user.header('user:default/alice');
-
-function sampleVersion(version: string, dataLayout: number) {
-  return {
-    version,
-    dataLayout,
-    pools: ['local'],
-    runtime: {
-      local: {
-        command: '${node}',
-        args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--version', version, '--step-ms', '5'],
-        readinessPath: '/internal/ping',
-      },
-    },
-  };
-}
-
-async function startGateway(databaseId: TestDatabaseId, ports: { from: number; to: number }) {
-  const knex = await databases.init(databaseId);
-  const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));
-  const backend = await startTestBackend({
-    features: [
-      aigcGatewayPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          aigcGateway: {
-            runtime: { local: { dataRoot, ports, probeIntervalMs: 100 } },
-            pools: [{ id: 'local', title: 'This machine', gpuType: 'none', pricePerHour: 3.6, capacity: 2 }],
-            templates: [
-              {
-                id: 'sample-engine',
-                title: 'Sample Engine',
-                owner: 'group:default/aigc-admins',
-                kind: 'sd-webui',
-                versions: [sampleVersion('1.0.0', 1), sampleVersion('2.0.0', 2)],
-              },
-            ],
-          },
-        },
-      }),
-    ],
-  });
-  return { backend, server: backend.server, knex, dataRoot };
-}
-
-async function waitForState(server: any, id: string, state: string) {
-  for (let i = 0; i < 200; i++) {
-    const res = await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', alice);
-    if (res.body.state === state) return res.body;
-    if (res.body.state === 'failed' && state !== 'failed') {
-      throw new Error(`instance failed: ${res.body.failureReason}`);
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`instance ${id} did not become ${state}`);
-}
+const alice = asUser('alice');
 
 describe('engine lifecycle on the local runtime', () => {
   it.each(databases.eachSupportedId())(
     'launches, proxies, releases, relaunches with data kept, and deletes on %p',
     async databaseId => {
-      const gateway = await startGateway(databaseId, databaseId === 'SQLITE_3' ? { from: 18100, to: 18109 } : { from: 18110, to: 18119 });
+      const gateway = await startGateway({
+        databases,
+        databaseId,
+        ports: databaseId === 'SQLITE_3' ? { from: 18100, to: 18109 } : { from: 18110, to: 18119 },
+      });
       const { server, knex } = gateway;
       try {
         const launched = await request(server)

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { InstanceState } from '@internal/plugin-aigc-gateway-common';
+import { computeStates, InstanceState } from '@internal/plugin-aigc-gateway-common';
 import { toDate, toOptionalDate } from './time';
 
 export interface InstanceRecord {
@@ -40,8 +40,25 @@ export interface IntervalOpening {
   pricePerHour: number;
 }
 
+/**
+ * Starting an instance in a pool with limited room. Room is decided in the
+ * transaction that starts it, with the pool locked, so concurrent launches
+ * never overfill a pool; without room the instance queues (FIFO) or, when
+ * no queued message is given, nothing changes.
+ */
+export interface Placement {
+  poolId: string;
+  capacity?: number;
+  opening: IntervalOpening;
+  /** The head of the queue may start; anyone else waits behind queued instances. */
+  isQueueHead?: boolean;
+  startMessage: string;
+  queuedMessage?: string;
+}
+
 /** A conditional state change and what must happen with it, atomically. */
 export interface Transition {
+  /** Ignored when `place` decides the state. */
   state: InstanceState;
   failureReason?: string | null;
   version?: string;
@@ -54,6 +71,8 @@ export interface Transition {
   closeInterval?: boolean;
   /** The progress message recorded with the change. */
   message: string;
+  /** Start (or queue) the instance, as room allows. */
+  place?: Placement;
 }
 
 export class UniqueViolation extends Error {}
@@ -169,13 +188,18 @@ export class InstanceStore {
     return new Map(rows.map(r => [r.pool_id, Number(r.n)]));
   }
 
-  /** 1-based position in its pool's FIFO queue. */
+  /** 1-based position in its pool's FIFO queue (ties in time go by id). */
   async queuePosition(instance: InstanceRecord): Promise<number | undefined> {
     if (instance.state !== 'queued' || !instance.queuedAt) return undefined;
+    const queuedAt = instance.queuedAt;
     const [{ n }] = await this.db('instances')
       .count({ n: '*' })
       .where({ pool_id: instance.poolId, state: 'queued' })
-      .where('queued_at', '<', instance.queuedAt);
+      .where(q =>
+        q
+          .where('queued_at', '<', queuedAt)
+          .orWhere(t => t.where('queued_at', queuedAt).andWhere('id', '<', instance.id)),
+      );
     return Number(n) + 1;
   }
 
@@ -183,7 +207,10 @@ export class InstanceStore {
   async nextQueued(poolId: string): Promise<InstanceRecord | undefined> {
     const row = await this.db('instances')
       .where({ pool_id: poolId, state: 'queued' })
-      .orderBy('queued_at', 'asc')
+      .orderBy([
+        { column: 'queued_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
       .first();
     return row ? toInstance(row) : undefined;
   }
@@ -200,16 +227,23 @@ export class InstanceStore {
   async create(options: {
     instance: Omit<
       InstanceRecord,
-      'createdAt' | 'updatedAt' | 'rowVersion' | 'lastActivityAt' | 'failureReason' | 'deleteData'
+      | 'createdAt'
+      | 'updatedAt'
+      | 'rowVersion'
+      | 'lastActivityAt'
+      | 'failureReason'
+      | 'deleteData'
+      | 'state'
+      | 'queuedAt'
     >;
     volume: Omit<VolumeRecord, 'createdAt' | 'deletedAt'>;
-    openInterval?: IntervalOpening;
-    message: string;
+    place: Placement & { queuedMessage: string };
   }): Promise<InstanceRecord> {
-    const { instance, volume } = options;
+    const { instance, volume, place } = options;
     const now = this.now();
     try {
       await this.db.transaction(async tx => {
+        const start = await this.hasRoom(tx, place);
         await tx('volumes').insert({
           id: volume.id,
           owner_ref: volume.ownerRef,
@@ -227,24 +261,22 @@ export class InstanceStore {
           version: instance.version,
           pool_id: instance.poolId,
           name: instance.name,
-          state: instance.state,
+          state: start ? 'starting' : 'queued',
           volume_id: instance.volumeId,
           runtime_id: instance.runtimeId,
           active_key: activeKey(instance.ownerRef, instance.templateId, instance.name),
-          queued_at: instance.queuedAt ?? null,
+          queued_at: start ? null : now,
           created_at: now,
           updated_at: now,
           row_version: 1,
         });
         await tx('instance_events').insert({
           instance_id: instance.id,
-          state: instance.state,
-          message: options.message,
+          state: start ? 'starting' : 'queued',
+          message: start ? place.startMessage : place.queuedMessage,
           at: now,
         });
-        if (options.openInterval) {
-          await this.openInterval(tx, { ...instance }, options.openInterval, now);
-        }
+        if (start) await this.openInterval(tx, instance, place.opening, now);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new UniqueViolation();
@@ -260,10 +292,23 @@ export class InstanceStore {
    */
   async transition(
     expected: InstanceRecord,
-    change: Transition,
+    requested: Transition,
   ): Promise<InstanceRecord | undefined> {
+    let change = requested;
     const now = this.now();
     const won = await this.db.transaction(async tx => {
+      if (change.place) {
+        const room = await this.hasRoom(tx, change.place, expected.id);
+        if (!room && !change.place.queuedMessage) return false;
+        change = room
+          ? { ...change, state: 'starting', queuedAt: null, openInterval: change.place.opening, message: change.place.startMessage }
+          : {
+              ...change,
+              state: 'queued',
+              queuedAt: expected.state === 'queued' ? expected.queuedAt ?? now : now,
+              message: change.place.queuedMessage!,
+            };
+      }
       const patch: Row = {
         state: change.state,
         updated_at: now,
@@ -304,6 +349,25 @@ export class InstanceStore {
     if (!won) return undefined;
     this.changed();
     return (await this.get(expected.id)) ?? { ...expected, state: change.state };
+  }
+
+  private async hasRoom(tx: Knex.Transaction, place: Placement, selfId = ''): Promise<boolean> {
+    if (place.capacity === undefined) return true;
+    // Serialise placements per pool. SQLite runs one write transaction at a time anyway.
+    if (this.db.client.config.client === 'pg') {
+      await tx('pools').where({ id: place.poolId }).forUpdate().first();
+    }
+    const [{ n }] = await tx('instances')
+      .count({ n: '*' })
+      .where({ pool_id: place.poolId })
+      .whereIn('state', computeStates);
+    if (Number(n) >= place.capacity) return false;
+    if (place.isQueueHead) return true;
+    const waiting = await tx('instances')
+      .where({ pool_id: place.poolId, state: 'queued' })
+      .whereNot({ id: selfId })
+      .first();
+    return !waiting;
   }
 
   async markVolumeDeleted(volumeId: string): Promise<void> {

@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
+import request from 'supertest';
+import { aigcGatewayPlugin } from '../plugin';
+
+export const engineServer = resolve(__dirname, '../../../../packages/sample-engine/src/server.ts');
+
+export const asUser = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+
+/** A version of the sample engine, run by the local runtime. */
+export function sampleVersion(version: string, dataLayout: number): JsonObject {
+  return {
+    version,
+    dataLayout,
+    pools: ['local'],
+    runtime: {
+      local: {
+        command: '${node}',
+        args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--version', version, '--step-ms', '5'],
+        readinessPath: '/internal/ping',
+      },
+    },
+  };
+}
+
+/** The gateway plugin alone, on a test database, with the real local runtime and sample engine. */
+export async function startGateway(options: {
+  databases: TestDatabases;
+  databaseId: TestDatabaseId;
+  ports: { from: number; to: number };
+  capacity?: number;
+}) {
+  const knex = await options.databases.init(options.databaseId);
+  const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));
+  const backend = await startTestBackend({
+    features: [
+      aigcGatewayPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          aigcGateway: {
+            runtime: { local: { dataRoot, ports: options.ports, probeIntervalMs: 100 } },
+            pools: [
+              {
+                id: 'local',
+                title: 'This machine',
+                gpuType: 'none',
+                pricePerHour: 3.6,
+                ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+              },
+            ],
+            templates: [
+              {
+                id: 'sample-engine',
+                title: 'Sample Engine',
+                owner: 'group:default/aigc-admins',
+                kind: 'sd-webui',
+                versions: [sampleVersion('1.0.0', 1), sampleVersion('2.0.0', 2)],
+              },
+            ],
+          },
+        },
+      }),
+    ],
+  });
+  return { backend, server: backend.server, knex, dataRoot };
+}
+
+/** Polls the API until the instance reaches `state`. */
+export async function waitForState(server: any, id: string, state: string, user = 'alice') {
+  let last: any;
+  for (let i = 0; i < 300; i++) {
+    const res = await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', asUser(user));
+    last = res.body;
+    if (last.state === state) return last;
+    if (last.state === 'failed' && state !== 'failed') {
+      throw new Error(`instance failed: ${last.failureReason}`);
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`instance ${id} did not become ${state}; it is ${last?.state}`);
+}
