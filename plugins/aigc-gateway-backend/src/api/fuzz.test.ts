@@ -1,0 +1,122 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import fc from 'fast-check';
+import request from 'supertest';
+import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const alice = asUser('alice');
+
+/** Every answer to bad input is a 4xx with a JSON error that says something. */
+function expectClientError(res: request.Response, what: string) {
+  expect({ what, status: res.status < 500 }).toEqual({ what, status: true });
+  if (res.status >= 400 && res.type === 'application/json') {
+    expect(typeof res.body.error?.message).toBe('string');
+  }
+}
+
+describe('fuzzing the HTTP API', () => {
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let running: string;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ databases, databaseId: 'SQLITE_3', ports: { from: 18500, to: 18509 } });
+    const launched = await request(gateway.server)
+      .post('/api/aigc-gateway/instances')
+      .set('Authorization', alice)
+      .send({ templateId: 'sample-engine', version: '2.0.0' });
+    running = launched.body.id;
+    await waitForState(gateway.server, running, 'running');
+  }, 60_000);
+
+  afterAll(() => gateway?.backend.stop());
+
+  it('launch bodies: any JSON gets a 2xx or a 4xx, never a 5xx', async () => {
+    const body = fc.oneof(
+      fc.json(),
+      fc.record(
+        {
+          templateId: fc.oneof(fc.constant('sample-engine'), fc.string(), fc.integer()),
+          version: fc.oneof(fc.constant('1.0.0'), fc.constant('9.9.9'), fc.string(), fc.constant(null)),
+          poolId: fc.oneof(fc.constant('local'), fc.string({ maxLength: 80 })),
+          name: fc.oneof(fc.constant('x'), fc.string({ maxLength: 100 })),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async b => {
+        const raw = typeof b === 'string' ? b : JSON.stringify(b);
+        const res = await request(gateway.server)
+          .post('/api/aigc-gateway/instances')
+          .set('Authorization', asUser('fuzzer'))
+          .set('Content-Type', 'application/json')
+          .send(raw);
+        expectClientError(res, raw);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+
+  it('instance ids and actions: unknown or malformed ids are a 404 naming them', async () => {
+    const id = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 60 }), fc.constant('..'), fc.constant('%2e%2e'));
+    const action = fc.constantFrom(
+      ['get', ''],
+      ['get', '/events'],
+      ['post', '/release'],
+      ['post', '/launch'],
+      ['post', '/keepalive'],
+      ['delete', '?deleteData=true'],
+      ['delete', '?deleteData=maybe'],
+    );
+    await fc.assert(
+      fc.asyncProperty(id, action, async (rawId, [method, suffix]) => {
+        const path = `/api/aigc-gateway/instances/${encodeURIComponent(rawId)}${suffix}`;
+        const res = await (request(gateway.server) as any)[method](path).set('Authorization', alice);
+        expectClientError(res, `${method} ${path}`);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+
+  it('list and delete queries: bad values are a 400 naming the parameter', async () => {
+    const res = await request(gateway.server).get('/api/aigc-gateway/instances?scope=everyone').set('Authorization', alice);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('query.scope');
+  });
+
+  it('proxy paths: dot segments, encoded slashes and odd bytes never escape or crash', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '%2f', '%5c', '..%2f', '%00', '%ff', 'outputs', 'internal', 'ping'),
+      fc.stringMatching(/^[A-Za-z0-9._~%-]{0,12}$/),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { maxLength: 6 }), async segments => {
+        const path = `/api/aigc-gateway/instances/${running}/proxy/${segments.join('/')}`;
+        const res = await request(gateway.server).get(path).set('Authorization', alice);
+        // Engine answers pass through as they are; only the status class matters.
+        expect({ path, serverError: res.status >= 500 }).toEqual({ path, serverError: false });
+        const dotted = segments.some(s => /^(\.|\.\.)$|%2e|%2f|%5c/i.test(s));
+        // Dot segments and encoded separators are refused (a malformed % may be too).
+        expect({ path, refusedIfDotted: !dotted || res.status === 400 }).toEqual({
+          path,
+          refusedIfDotted: true,
+        });
+      }),
+      { numRuns: 200 },
+    );
+  }, 120_000);
+
+  it('huge headers are refused with a 4xx and the gateway keeps serving', async () => {
+    const res = await request(gateway.server)
+      .get(`/api/aigc-gateway/instances/${running}/proxy/internal/ping`)
+      .set('Authorization', alice)
+      .set('X-Huge', 'a'.repeat(64 * 1024))
+      .catch((error: any) => error.response ?? { status: 431 });
+    expect(res.status).toBe(431);
+    await request(gateway.server)
+      .get(`/api/aigc-gateway/instances/${running}/proxy/internal/ping`)
+      .set('Authorization', alice)
+      .expect(200);
+  });
+});
