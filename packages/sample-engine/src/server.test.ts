@@ -104,3 +104,19 @@ test('version 2 refuses layout-1 data until it is migrated, and the migration ke
   assert.deepEqual(migrate(data, 1), { from: 2, moved: 2 });
   assert.deepEqual(readdirSync(join(data, 'outputs')).sort(), [...flat].sort());
 });
+
+test('answers on its WebSocket live channel', async () => {
+  const engine = await start(mkdtempSync(join(tmpdir(), 'engine-')), '2.0.0');
+  try {
+    const ws = new WebSocket(`${engine.base.replace('http', 'ws')}/queue/join`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.onopen = () => ws.send('hello');
+      ws.onmessage = e => resolve(String(e.data));
+      ws.onerror = () => reject(new Error('websocket failed'));
+    });
+    assert.deepEqual(JSON.parse(reply), { echo: 'hello', jobCount: 0, step: 0, steps: 0 });
+    ws.close();
+  } finally {
+    await engine.close();
+  }
+});

@@ -16,6 +16,7 @@ import { JobQueue } from './jobs.ts';
 import { type DataLayout, listOutputs, outputFolder, readLayout, writeLayout } from './layout.ts';
 import { render } from './render.ts';
 import { uiPage } from './ui.ts';
+import { acceptWebSocket } from './websocket.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -134,6 +135,14 @@ export function createEngine(options: EngineOptions) {
       if (error instanceof BadRequest) send(res, 422, { detail: error.message });
       else send(res, 500, { detail: String(error) });
     });
+  });
+  // The live channel: each message gets the current progress back.
+  server.on('upgrade', (req, socket) => {
+    if (new URL(req.url ?? '/', 'http://engine').pathname !== '/queue/join') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    acceptWebSocket(req, socket, message => JSON.stringify({ echo: message, ...jobs.progress() }));
   });
   return { server, jobs };
 }

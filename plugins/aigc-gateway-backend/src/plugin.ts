@@ -23,6 +23,7 @@ import { instanceResourceRef, isInstanceOwner } from './permissions/rules';
 import { AccessCache } from './gateway/AccessCache';
 import { ActivityRecorder } from './gateway/ActivityRecorder';
 import { ProxyAccess, proxyRouter } from './gateway/proxyRouter';
+import { WebSocketProxy } from './gateway/WebSocketProxy';
 
 /**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
@@ -116,16 +117,22 @@ export const aigcGatewayPlugin = createBackendPlugin({
         logger.info(
           `Serving ${definitions.templates.size} engine template(s) and ${definitions.pools.size} pool(s) on the ${runtime.id} runtime`,
         );
+        const access = new ProxyAccess(accessCache, deps.permissions);
+        const webSockets = new WebSocketProxy({
+          basePath: new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname,
+          httpAuth: deps.httpAuth,
+          access,
+          cache: accessCache,
+          runtime,
+          activity,
+          logger,
+        });
+        deps.lifecycle.addShutdownHook(() => webSockets.stop());
         // Browsers open engines by navigation, which carries the user cookie only.
         httpRouter.addAuthPolicy({ path: '/instances/:id/proxy', allow: 'user-cookie' });
         httpRouter.use(
           createRouter({
-            proxy: proxyRouter({
-              httpAuth: deps.httpAuth,
-              access: new ProxyAccess(accessCache, deps.permissions),
-              runtime,
-              activity,
-            }),
+            proxy: proxyRouter({ httpAuth: deps.httpAuth, access, runtime, activity, webSockets }),
             gatewayConfig,
             definitions: () => definitions,
             store,

@@ -13,6 +13,7 @@ import { AccessCache, AccessEntry } from './AccessCache';
 import { instanceFilter } from '../permissions/authorizeInstance';
 import { ActivityRecorder } from './ActivityRecorder';
 import { engineRelativePath } from './proxyPath';
+import { WebSocketProxy } from './WebSocketProxy';
 
 /** Portal credentials and hop-by-hop headers never reach an engine. */
 const STRIPPED = new Set([
@@ -80,9 +81,15 @@ export function proxyRouter(deps: {
   access: ProxyAccess;
   runtime: EngineRuntime;
   activity: ActivityRecorder;
+  webSockets: WebSocketProxy;
 }): express.Router {
   const router = Router();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+  router.use((req, _res, next) => {
+    deps.webSockets.attachTo((req.socket as unknown as { server?: http.Server }).server);
+    next();
+  });
 
   // Sets the user cookie that browser navigations to the proxy carry.
   router.get('/cookie', async (req, res) => {

@@ -1,0 +1,138 @@
+import { IncomingMessage, Server } from 'node:http';
+import net from 'node:net';
+import { Duplex } from 'node:stream';
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { AccessCache } from './AccessCache';
+import { ActivityRecorder } from './ActivityRecorder';
+import { engineRelativePath } from './proxyPath';
+import { ProxyAccess } from './proxyRouter';
+
+/** Request headers an engine must not see on an upgrade (portal credentials). */
+const STRIPPED = new Set(['cookie', 'authorization', 'proxy-authorization', 'host']);
+
+function refuse(socket: Duplex, status: number, reason: string, message: string) {
+  const body = JSON.stringify({ error: { name: reason, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+const statusOf: Record<string, number> = {
+  AuthenticationError: 401,
+  NotAllowedError: 403,
+  NotFoundError: 404,
+  ConflictError: 409,
+  InputError: 400,
+};
+
+/**
+ * Proxies WebSocket upgrades at `…/instances/:id/proxy/…`. Each upgrade is
+ * authorised like an HTTP request; each frame marks activity; connections to
+ * an instance that stops running are closed within a second.
+ */
+export class WebSocketProxy {
+  private readonly open = new Map<string, Set<Duplex>>();
+  private readonly attached = new WeakSet<Server>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: {
+      basePath: string;
+      httpAuth: HttpAuthService;
+      access: ProxyAccess;
+      cache: AccessCache;
+      runtime: EngineRuntime;
+      activity: ActivityRecorder;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /**
+   * The backend's HTTP server is not handed to plugins; take it from the
+   * first request that reaches the plugin, as Backstage's signals plugin does.
+   */
+  attachTo(server: Server | undefined) {
+    if (!server || this.attached.has(server)) return;
+    this.attached.add(server);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!req.url?.startsWith(`${this.deps.basePath}/instances/`)) return;
+      this.handle(req, socket, head).catch(error => {
+        this.deps.logger.warn(`WebSocket proxy failed: ${error}`);
+        socket.destroy();
+      });
+    });
+    this.timer = setInterval(() => this.closeStopped(), 1000);
+    this.timer.unref();
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    for (const sockets of this.open.values()) for (const s of sockets) s.destroy();
+  }
+
+  private async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const match = /\/instances\/([^/?]+)\/proxy(?:[/?]|$)/.exec(req.url!);
+    if (!match) {
+      // Under the gateway's path but not a proxy path: nobody else will answer.
+      refuse(socket, 404, 'NotFoundError', 'not a WebSocket endpoint of the gateway');
+      return;
+    }
+    const instanceId = match[1];
+    let path: string;
+    try {
+      const credentials = await this.deps.httpAuth.credentials(req as any, {
+        allow: ['user'],
+        allowLimitedAccess: true,
+      });
+      path = engineRelativePath(req.url!, instanceId);
+      await this.deps.access.check(credentials, instanceId);
+    } catch (error) {
+      const e = error as Error;
+      refuse(socket, statusOf[e.name] ?? 400, e.name, e.message);
+      return;
+    }
+    const endpoint = this.deps.runtime.endpoint(instanceId);
+    if (!endpoint) {
+      refuse(socket, 409, 'ConflictError', `instance ${instanceId} is not reachable yet`);
+      return;
+    }
+    const upstream = net.connect(endpoint.port, endpoint.host);
+    const lines = [`${req.method} ${path} HTTP/1.1`, `host: ${endpoint.host}:${endpoint.port}`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      if (!STRIPPED.has(req.rawHeaders[i].toLowerCase())) {
+        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      }
+    }
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length) upstream.write(head);
+    const sockets = this.open.get(instanceId) ?? new Set();
+    sockets.add(socket);
+    this.open.set(instanceId, sockets);
+    const markActive = () => this.deps.activity.mark(instanceId);
+    socket.on('data', markActive);
+    upstream.on('data', markActive);
+    socket.pipe(upstream).pipe(socket);
+    const close = () => {
+      socket.destroy();
+      upstream.destroy();
+      sockets.delete(socket);
+    };
+    socket.on('close', close);
+    socket.on('error', close);
+    upstream.on('close', close);
+    upstream.on('error', close);
+  }
+
+  private closeStopped() {
+    for (const [instanceId, sockets] of this.open) {
+      if (this.deps.cache.get(instanceId)?.state !== 'running') {
+        for (const s of sockets) s.destroy();
+        this.open.delete(instanceId);
+      } else if (sockets.size === 0) {
+        this.open.delete(instanceId);
+      }
+    }
+  }
+}
