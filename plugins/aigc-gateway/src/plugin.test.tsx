@@ -11,7 +11,7 @@ import aigcGatewayAlphaPlugin from './alpha';
 import { AigcGatewayPage, aigcGatewayPlugin } from './plugin';
 import { aigcGatewayApiRef } from './api/AigcGatewayApi';
 import { Route, Routes } from 'react-router-dom';
-import { fakeGatewayApi } from './testing/fakeGatewayApi';
+import { fakeGatewayApi } from './__testUtils__/fakeGatewayApi';
 
 const identity = mockApis.identity({ userEntityRef: 'user:default/bob', displayName: 'Bob Creator' });
 

@@ -2,6 +2,12 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   EngineTemplateView,
+  InstanceEventView,
+  InstanceListResponse,
+  InstanceView,
+  LaunchRequest,
+  PoolListResponse,
+  PoolView,
   TemplateListResponse,
 } from '@internal/plugin-aigc-gateway-common';
 import { AigcGatewayApi } from './AigcGatewayApi';
@@ -13,16 +19,93 @@ export class AigcGatewayClient implements AigcGatewayApi {
   ) {}
 
   async listTemplates(): Promise<EngineTemplateView[]> {
-    const body = await this.get<TemplateListResponse>('/templates');
-    return body.items;
+    return (await this.call<TemplateListResponse>('GET', '/templates')).items;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async listPools(): Promise<PoolView[]> {
+    return (await this.call<PoolListResponse>('GET', '/pools')).items;
+  }
+
+  async listInstances(options: { scope?: 'mine' | 'all' } = {}): Promise<InstanceView[]> {
+    const query = options.scope === 'all' ? '?scope=all' : '';
+    return (await this.call<InstanceListResponse>('GET', `/instances${query}`)).items;
+  }
+
+  getInstance(id: string): Promise<InstanceView> {
+    return this.call('GET', `/instances/${encodeURIComponent(id)}`);
+  }
+
+  launch(request: LaunchRequest): Promise<InstanceView> {
+    return this.call('POST', '/instances', request);
+  }
+
+  release(id: string): Promise<InstanceView> {
+    return this.call('POST', `/instances/${encodeURIComponent(id)}/release`);
+  }
+
+  relaunch(id: string): Promise<InstanceView> {
+    return this.call('POST', `/instances/${encodeURIComponent(id)}/launch`);
+  }
+
+  async deleteInstance(id: string, options: { deleteData: boolean }): Promise<void> {
+    await this.call(
+      'DELETE',
+      `/instances/${encodeURIComponent(id)}?deleteData=${options.deleteData}`,
+    );
+  }
+
+  async authorizeBrowser(): Promise<void> {
+    await this.call('GET', '/cookie');
+  }
+
+  async streamEvents(
+    id: string,
+    onEvent: (event: InstanceEventView) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const response = await this.fetch('GET', `/instances/${encodeURIComponent(id)}/events`, undefined, signal);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        // Server-sent events are separated by a blank line.
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const data = buffer
+            .slice(0, end)
+            .split('\n')
+            .find(line => line.startsWith('data: '));
+          if (data) onEvent(JSON.parse(data.slice(6)));
+          buffer = buffer.slice(end + 2);
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.fetch(method, path, body);
+    return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+  }
+
+  private async fetch(method: string, path: string, body?: unknown, signal?: AbortSignal) {
     const base = await this.deps.discoveryApi.getBaseUrl('aigc-gateway');
-    const response = await this.deps.fetchApi.fetch(`${base}${path}`);
+    const response = await this.deps.fetchApi.fetch(`${base}${path}`, {
+      method,
+      signal,
+      // The cookie endpoint's answer must be stored by the browser.
+      credentials: 'include',
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -1,8 +1,8 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
-import { fakeGatewayApi } from '../../testing/fakeGatewayApi';
+import { fakeGatewayApi } from '../../__testUtils__/fakeGatewayApi';
 import { GatewayPage } from './GatewayPage';
 
 const alice = mockApis.identity({
@@ -20,8 +20,7 @@ describe('GatewayPage', () => {
     expect(screen.getByTestId('signed-in-ref')).toHaveTextContent('user:default/alice');
     expect(screen.getByText('Groups: group:default/creators-a')).toBeInTheDocument();
     expect(await screen.findByText('Sample Engine')).toBeInTheDocument();
-    expect(screen.getByText('1.0.0 (deprecated), 2.0.0 (active)')).toBeInTheDocument();
-    expect(screen.getByText('local, a100')).toBeInTheDocument();
+    expect(screen.getByText('Draws images from a prompt')).toBeInTheDocument();
   });
 
   it('says what to do when no template is configured', async () => {
@@ -48,5 +47,11 @@ describe('GatewayPage', () => {
     });
     renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, failing]] });
     expect(await screen.findByText(/Missing credentials/)).toBeInTheDocument();
+  });
+
+  it('switches to the instances tab', async () => {
+    renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, fakeGatewayApi()]] });
+    fireEvent.click(await screen.findByRole('tab', { name: 'Instances' }));
+    expect(await screen.findByText('No instances yet')).toBeInTheDocument();
   });
 });

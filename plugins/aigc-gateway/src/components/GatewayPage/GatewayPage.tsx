@@ -1,24 +1,35 @@
+import { useState } from 'react';
 import { Content, Header, Page } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
 import { SignedInUser } from './SignedInUser';
-import { TemplateTable } from './TemplateTable';
+import { LaunchView } from '../LaunchView/LaunchView';
+import { InstancesView } from '../InstancesView/InstancesView';
 
-/** The gateway's home page in the portal. */
-export const GatewayPage = () => (
-  <Page themeId="tool">
-    <Header
-      title="AIGC Gateway"
-      subtitle="AI content engines on the company's GPUs"
-    />
-    <Content>
-      <Grid container spacing={3}>
-        <Grid item xs={12} md={4}>
-          <SignedInUser />
+/** The gateway's page in the portal: launch engines and manage instances. */
+export const GatewayPage = () => {
+  const [tab, setTab] = useState(0);
+  return (
+    <Page themeId="tool">
+      <Header title="AIGC Gateway" subtitle="AI content engines on the company's GPUs" />
+      <Content>
+        <Grid container spacing={3}>
+          <Grid item xs={12} md={3}>
+            <SignedInUser />
+          </Grid>
+          <Grid item xs={12} md={9}>
+            <Tabs value={tab} onChange={(_, v) => setTab(v)} indicatorColor="primary">
+              <Tab label="Launch" />
+              <Tab label="Instances" />
+              <Tab label="All instances" />
+            </Tabs>
+            {tab === 0 && <LaunchView />}
+            {tab === 1 && <InstancesView scope="mine" />}
+            {tab === 2 && <InstancesView scope="all" />}
+          </Grid>
         </Grid>
-        <Grid item xs={12} md={8}>
-          <TemplateTable />
-        </Grid>
-      </Grid>
-    </Content>
-  </Page>
-);
+      </Content>
+    </Page>
+  );
+};

@@ -1,0 +1,96 @@
+import {
+  EngineTemplateView,
+  InstanceView,
+  PoolView,
+} from '@internal/plugin-aigc-gateway-common';
+import { AigcGatewayApi } from '../api/AigcGatewayApi';
+
+export const sampleTemplate: EngineTemplateView = {
+  id: 'sample-engine',
+  title: 'Sample Engine',
+  description: 'Draws images from a prompt',
+  owner: 'group:default/aigc-admins',
+  kind: 'sd-webui',
+  versions: [
+    { version: '1.0.0', status: 'deprecated', dataLayout: 1, pools: ['local'], defaultPool: 'local' },
+    { version: '2.0.0', status: 'active', dataLayout: 2, pools: ['local', 'a100'], defaultPool: 'local' },
+  ],
+};
+
+export const samplePools: PoolView[] = [
+  {
+    id: 'local',
+    title: 'This machine',
+    gpuType: 'none',
+    gpusPerInstance: 1,
+    pricePerHour: 0.2,
+    currency: 'USD',
+    capacity: { total: 4, used: 1, free: 3, queued: 0 },
+  },
+  {
+    id: 'a100',
+    title: 'A100 80G',
+    gpuType: 'A100-80G',
+    gpusPerInstance: 1,
+    pricePerHour: 3.2,
+    currency: 'USD',
+    capacity: { total: 8, used: 8, free: 0, queued: 2 },
+  },
+];
+
+/** An in-memory AigcGatewayApi for component tests; launches run at once. */
+export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGatewayApi & {
+  instances: InstanceView[];
+  calls: string[];
+} {
+  const instances: InstanceView[] = [];
+  const calls: string[] = [];
+  const find = (id: string) => instances.find(i => i.id === id)!;
+  const now = new Date().toISOString();
+  return {
+    instances,
+    calls,
+    listTemplates: async () => [sampleTemplate],
+    listPools: async () => samplePools,
+    listInstances: async () => instances.filter(i => i.state !== 'deleted'),
+    getInstance: async id => find(id),
+    launch: async request => {
+      calls.push(`launch ${JSON.stringify(request)}`);
+      const instance: InstanceView = {
+        id: `i${instances.length + 1}`,
+        ownerRef: 'user:default/alice',
+        templateId: request.templateId,
+        version: request.version ?? '2.0.0',
+        poolId: request.poolId ?? 'local',
+        name: request.name ?? '',
+        state: 'running',
+        volumeId: 'v1',
+        url: `http://backend/api/aigc-gateway/instances/i${instances.length + 1}/proxy/`,
+        createdAt: now,
+        updatedAt: now,
+      };
+      instances.push(instance);
+      return instance;
+    },
+    release: async id => {
+      calls.push(`release ${id}`);
+      return Object.assign(find(id), { state: 'released' as const });
+    },
+    relaunch: async id => {
+      calls.push(`relaunch ${id}`);
+      return Object.assign(find(id), { state: 'running' as const });
+    },
+    deleteInstance: async (id, { deleteData }) => {
+      calls.push(`delete ${id} deleteData=${deleteData}`);
+      Object.assign(find(id), { state: 'deleted' as const });
+    },
+    authorizeBrowser: async () => {
+      calls.push('cookie');
+    },
+    streamEvents: async (id, onEvent) => {
+      onEvent({ state: 'starting', message: 'launching', at: now });
+      onEvent({ state: find(id).state, message: 'answering', at: now });
+    },
+    ...overrides,
+  };
+}

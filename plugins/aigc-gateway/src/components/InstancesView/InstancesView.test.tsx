@@ -1,0 +1,43 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
+import { fakeGatewayApi } from '../../__testUtils__/fakeGatewayApi';
+import { InstancesView } from './InstancesView';
+
+async function withOneInstance() {
+  const api = fakeGatewayApi();
+  await api.launch({ templateId: 'sample-engine' });
+  api.calls.length = 0;
+  renderInTestApp(<InstancesView />, { apis: [[aigcGatewayApiRef, api]] });
+  await screen.findByTestId('state-i1');
+  return api;
+}
+
+describe('InstancesView', () => {
+  it('releases and launches again', async () => {
+    const api = await withOneInstance();
+    fireEvent.click(screen.getByRole('button', { name: 'Release' }));
+    await waitFor(() => expect(screen.getByTestId('state-i1')).toHaveTextContent('released'));
+    fireEvent.click(screen.getByRole('button', { name: 'Launch again' }));
+    await waitFor(() => expect(screen.getByTestId('state-i1')).toHaveTextContent('running'));
+    expect(api.calls).toEqual(['release i1', 'relaunch i1']);
+  });
+
+  it('deletes without the data unless the box is ticked', async () => {
+    const api = await withOneInstance();
+    fireEvent.click(screen.getByRole('button', { name: 'Release' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    fireEvent.click(screen.getByLabelText('Also delete its data (models and outputs) for good'));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(api.calls).toContain('delete i1 deleteData=true'));
+  });
+
+  it('sets the gateway cookie before opening an engine', async () => {
+    const api = await withOneInstance();
+    const tab = { location: { href: '' } };
+    jest.spyOn(window, 'open').mockReturnValue(tab as any);
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    await waitFor(() => expect(tab.location.href).toBe('http://backend/api/aigc-gateway/instances/i1/proxy/'));
+    expect(api.calls).toEqual(['cookie']);
+  });
+});

@@ -1,0 +1,50 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
+import { fakeGatewayApi } from '../../__testUtils__/fakeGatewayApi';
+import { LaunchView } from './LaunchView';
+
+describe('LaunchView', () => {
+  it('offers the newest active version and its pools with free capacity and price', async () => {
+    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, fakeGatewayApi()]] });
+    expect(await screen.findByText('Sample Engine')).toBeInTheDocument();
+    expect(screen.getByLabelText('Version')).toHaveTextContent('2.0.0 (active)');
+    fireEvent.mouseDown(screen.getByLabelText('GPU pool'));
+    const options = within(screen.getByRole('listbox')).getAllByRole('option');
+    expect(options.map(o => o.textContent)).toEqual([
+      'This machine — 3 of 4 free, 0.20 USD/h',
+      'A100 80G — 0 of 8 free, 3.20 USD/h',
+    ]);
+  });
+
+  it('warns about a deprecated version and suggests the newest', async () => {
+    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, fakeGatewayApi()]] });
+    fireEvent.mouseDown(await screen.findByLabelText('Version'));
+    fireEvent.click(within(screen.getByRole('listbox')).getByText('1.0.0 (deprecated)'));
+    expect(await screen.findByText(/Version 1.0.0 is deprecated/)).toBeInTheDocument();
+    expect(screen.getByText(/Version 2.0.0 is suggested instead/)).toBeInTheDocument();
+  });
+
+  it('launches and follows the progress until the engine can be opened', async () => {
+    const api = fakeGatewayApi();
+    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, api]] });
+    fireEvent.change(await screen.findByLabelText('Name (optional)'), { target: { value: 'portraits' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Launch' }));
+    expect(await screen.findByText('running: answering')).toBeInTheDocument();
+    expect(api.calls).toEqual([
+      'launch {"templateId":"sample-engine","version":"2.0.0","poolId":"local","name":"portraits"}',
+    ]);
+    expect(screen.getByRole('button', { name: 'Open' })).toBeInTheDocument();
+  });
+
+  it('shows why a launch was refused', async () => {
+    const api = fakeGatewayApi({
+      launch: async () => {
+        throw new Error('version "2.0.0" of "sample-engine" may not run in pool "a100"');
+      },
+    });
+    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, api]] });
+    fireEvent.click(await screen.findByRole('button', { name: 'Launch' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('may not run in pool "a100"');
+  });
+});

@@ -1,0 +1,42 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import Grid from '@material-ui/core/Grid';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
+import { TemplateCard } from './TemplateCard';
+
+/** Every engine template the caller may launch, with live pool capacity. */
+export const LaunchView = (props: { onLaunched?: () => void }) => {
+  const api = useApi(aigcGatewayApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(
+    async () => ({ templates: await api.listTemplates(), pools: await api.listPools() }),
+    [api],
+  );
+  if (loading && !value) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value?.templates.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No engine templates"
+        description="Add templates under aigcGateway.templates in app-config.yaml and restart the backend."
+      />
+    );
+  }
+  return (
+    <Grid container spacing={3}>
+      {value.templates.map(t => (
+        <Grid item xs={12} key={t.id}>
+          <TemplateCard
+            template={t}
+            pools={value.pools}
+            onLaunched={() => {
+              retry();
+              props.onLaunched?.();
+            }}
+          />
+        </Grid>
+      ))}
+    </Grid>
+  );
+};

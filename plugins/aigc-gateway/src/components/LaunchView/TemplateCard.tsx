@@ -1,0 +1,138 @@
+import { useCallback, useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import { InfoCard, WarningPanel } from '@backstage/core-components';
+import {
+  EngineTemplateView,
+  InstanceView,
+  PoolView,
+} from '@internal/plugin-aigc-gateway-common';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
+import { LaunchProgress } from './LaunchProgress';
+import { OpenButton } from '../OpenButton';
+
+function preferredVersion(template: EngineTemplateView) {
+  const newestFirst = [...template.versions].reverse();
+  return (newestFirst.find(v => v.status === 'active') ?? newestFirst[0]).version;
+}
+
+function poolLabel(pool: PoolView) {
+  const price = `${pool.pricePerHour.toFixed(2)} ${pool.currency}/h`;
+  return `${pool.title} — ${pool.capacity.free} of ${pool.capacity.total} free, ${price}`;
+}
+
+/** One engine template: pick version, pool and name, launch, follow progress. */
+export const TemplateCard = (props: {
+  template: EngineTemplateView;
+  pools: PoolView[];
+  onLaunched: () => void;
+}) => {
+  const { template, pools, onLaunched } = props;
+  const api = useApi(aigcGatewayApiRef);
+  const [versionId, setVersionId] = useState(preferredVersion(template));
+  const version = template.versions.find(v => v.version === versionId)!;
+  const [poolId, setPoolId] = useState(version.defaultPool);
+  const [name, setName] = useState('');
+  const [instance, setInstance] = useState<InstanceView>();
+  const [state, setState] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const allowedPools = pools.filter(p => version.pools.includes(p.id));
+  const newest = preferredVersion(template);
+
+  const launch = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const launched = await api.launch({
+        templateId: template.id,
+        version: versionId,
+        poolId,
+        name: name || undefined,
+      });
+      setInstance(launched);
+      setState(launched.state);
+      onLaunched();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onState = useCallback((s: string) => setState(s), []);
+
+  return (
+    <InfoCard title={template.title} subheader={`${template.kind} · owned by ${template.owner}`}>
+      <Typography variant="body2" paragraph>
+        {template.description}
+      </Typography>
+      {version.status === 'deprecated' && (
+        <WarningPanel
+          title={`Version ${version.version} is deprecated`}
+          message={newest !== version.version ? `Version ${newest} is suggested instead.` : undefined}
+        />
+      )}
+      <Grid container spacing={2} alignItems="flex-end">
+        <Grid item xs={12} sm={3}>
+          <TextField
+            select
+            fullWidth
+            id={`${template.id}-version`}
+            label="Version"
+            value={versionId}
+            onChange={e => {
+              const next = template.versions.find(v => v.version === e.target.value)!;
+              setVersionId(next.version);
+              setPoolId(next.defaultPool);
+            }}
+          >
+            {template.versions
+              .filter(v => v.status !== 'retired')
+              .map(v => (
+                <MenuItem key={v.version} value={v.version}>
+                  {v.version} ({v.status})
+                </MenuItem>
+              ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} sm={5}>
+          <TextField select fullWidth id={`${template.id}-pool`} label="GPU pool" value={poolId} onChange={e => setPoolId(e.target.value)}>
+            {allowedPools.map(p => (
+              <MenuItem key={p.id} value={p.id}>
+                {poolLabel(p)}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} sm={2}>
+          <TextField fullWidth id={`${template.id}-name`} label="Name (optional)" value={name} onChange={e => setName(e.target.value)} />
+        </Grid>
+        <Grid item xs={12} sm={2}>
+          <Button variant="contained" color="primary" onClick={launch} disabled={busy}>
+            Launch
+          </Button>
+        </Grid>
+      </Grid>
+      {error && (
+        <Typography color="error" role="alert">
+          {error}
+        </Typography>
+      )}
+      {instance && (
+        <>
+          <Typography variant="subtitle2" data-testid="launch-state">
+            {state === 'queued' && instance.queuePosition
+              ? `queued, position ${instance.queuePosition}`
+              : state}
+          </Typography>
+          {state === 'running' && <OpenButton url={instance.url} />}
+          <LaunchProgress instanceId={instance.id} onState={onState} />
+        </>
+      )}
+    </InfoCard>
+  );
+};
