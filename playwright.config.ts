@@ -21,7 +21,7 @@ export default defineConfig({
     // The backend answers readiness once every plugin has started.
     url: 'http://localhost:7007/.backstage/health/v1/readiness',
     reuseExistingServer: !process.env.CI,
-    timeout: 600_000,
+    timeout: 300_000,
     stdout: 'ignore',
     stderr: 'pipe',
     env: {

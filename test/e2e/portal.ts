@@ -1,14 +1,24 @@
 import { expect, Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export const DEMO_PASSWORD = process.env.AIGC_DEV_IDP_PASSWORD ?? 'aigc-demo';
 export const SCREENSHOTS = 'test-results/screenshots';
 
-/** The frontend dev server compiles after the backend is ready; wait for both. */
+/**
+ * The frontend dev server compiles after the backend is ready, and sign-in
+ * works once the catalog has read the demo users: wait for all of it.
+ */
 export async function waitForPortal(page: Page) {
   await expect(async () => {
     const res = await page.request.get('http://localhost:3000/');
     expect(res.ok()).toBe(true);
   }).toPass({ timeout: 300_000, intervals: [2_000] });
+  await expect(async () => {
+    await run('scripts/token.sh', ['carol']);
+  }).toPass({ timeout: 120_000, intervals: [1_000] });
 }
 
 /**

@@ -5,7 +5,7 @@
  * outputs to its data folder, and spends `--step-ms` per step so that "busy"
  * can be observed. It draws images deterministically; it is not a diffusion model.
  *
- *   node src/server.ts --port 7860 --data ./data --version 2.0.0 [--step-ms 50]
+ *   node src/server.ts --port 7860 --data ./data --version 2.0.0 [--step-ms 50] [--startup-ms 0]
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,8 @@ export function layoutOfVersion(version: string): DataLayout {
 }
 
 class BadRequest extends Error {}
+
+const BENCH_BODY = 'x'.repeat(2048);
 
 function int(value: unknown, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -118,6 +120,8 @@ export function createEngine(options: EngineOptions) {
     (async () => {
       if (route === 'GET /') send(res, 200, uiPage(options.version), 'text/html; charset=utf-8');
       else if (route === 'GET /internal/ping') send(res, 200, {});
+      // A fixed 2 KiB answer for proxy benchmarks.
+      else if (route === 'GET /bench/2k') send(res, 200, BENCH_BODY, 'text/plain');
       else if (route === 'POST /sdapi/v1/txt2img') await txt2img(req, res);
       else if (route === 'GET /sdapi/v1/progress') {
         const p = jobs.progress();
@@ -155,6 +159,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       data: { type: 'string', default: process.env.DATA_DIR ?? './data' },
       version: { type: 'string', default: '2.0.0' },
       'step-ms': { type: 'string', default: '50' },
+      // Time to "load models" before listening, so a start can be observed.
+      'startup-ms': { type: 'string', default: '0' },
     },
   });
   try {
@@ -163,9 +169,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       version: values.version!,
       stepMs: Number(values['step-ms']),
     });
-    server.listen(Number(values.port), values.host, () => {
-      process.stdout.write(`Sample engine ${values.version} on http://${values.host}:${values.port}, data in ${values.data}\n`);
-    });
+    setTimeout(() => {
+      server.listen(Number(values.port), values.host, () => {
+        process.stdout.write(`Sample engine ${values.version} on http://${values.host}:${values.port}, data in ${values.data}\n`);
+      });
+    }, Number(values['startup-ms']));
     const stop = () => server.close(() => process.exit(0));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

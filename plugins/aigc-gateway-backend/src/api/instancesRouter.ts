@@ -116,7 +116,8 @@ export function instancesRouter(deps: {
     const { instance } = await load(req);
     res.writeHead(200, {
       'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
+      // no-transform keeps the compression middleware from buffering the stream.
+      'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
     });
     let last = 0;

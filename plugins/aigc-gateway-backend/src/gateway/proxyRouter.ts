@@ -122,6 +122,9 @@ export function proxyRouter(deps: {
           agent,
         },
         response => {
+          // The portal's Content-Security-Policy is for the portal's pages;
+          // an engine's pages bring their own (forwarded below) or none.
+          res.removeHeader('content-security-policy');
           res.writeHead(response.statusCode ?? 502, forwardHeaders(response.headers));
           response.pipe(res);
           response.on('end', resolve);

@@ -1,0 +1,32 @@
+/**
+ * Runs the gateway plugin as a process of its own, on a SQLite file, so tests
+ * can kill -9 it and start it again on the same state. Started by
+ * `startGatewayProcess`; prints `listening <port>` when ready.
+ */
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AddressInfo } from 'node:net';
+import knexFactory from 'knex';
+import { aigcGatewayPlugin } from '../plugin';
+
+async function main() {
+  const config = JSON.parse(process.env.AIGC_TEST_GATEWAY_CONFIG!);
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: process.env.AIGC_TEST_GATEWAY_DB! },
+    useNullAsDefault: true,
+  });
+  const backend = await startTestBackend({
+    features: [
+      aigcGatewayPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({ data: config }),
+    ],
+  });
+  process.stdout.write(`listening ${(backend.server.address() as AddressInfo).port}\n`);
+  process.on('SIGTERM', () => backend.stop().then(() => process.exit(0)));
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  baseUrl: string;
+}
+
+/** Starts gatewayProcess.ts as a child and waits until it listens. */
+export function startGatewayProcess(options: { db: string; config: object }): Promise<GatewayProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      resolve(__dirname, 'gatewayProcess.ts'),
+    ],
+    {
+      env: {
+        ...process.env,
+        AIGC_TEST_GATEWAY_DB: options.db,
+        AIGC_TEST_GATEWAY_CONFIG: JSON.stringify(options.config),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new Promise((done, fail) => {
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`gateway did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const port = /listening (\d+)/.exec(output)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        done({ child, baseUrl: `http://127.0.0.1:${port}` });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', code => {
+      clearTimeout(timer);
+      fail(new Error(`gateway exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** kill -9, and wait until the process is gone. */
+export async function killHard(gateway: GatewayProcess) {
+  const gone = new Promise(r => gateway.child.once('exit', r));
+  gateway.child.kill('SIGKILL');
+  await gone;
+}

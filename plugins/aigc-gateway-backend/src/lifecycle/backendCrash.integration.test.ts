@@ -1,0 +1,123 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { asUser, engineServer } from '../__testUtils__/gateway';
+import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
+
+/** Engine processes of an instance, found by the marker the runtime sets. */
+function enginePids(instanceId: string): number[] {
+  return readdirSync('/proc')
+    .filter(p => /^\d+$/.test(p))
+    .filter(p => {
+      try {
+        return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`AIGC_INSTANCE_ID=${instanceId}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function api(gateway: GatewayProcess, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${gateway.baseUrl}/api/aigc-gateway${path}`, {
+    method,
+    headers: { authorization: asUser('alice'), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('kill -9 of the backend', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aigc-crash-'));
+  const db = join(dir, 'gateway.sqlite');
+  const config = {
+    aigcGateway: {
+      runtime: { local: { dataRoot: join(dir, 'engines'), ports: { from: 18700, to: 18709 }, probeIntervalMs: 100 } },
+      pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 1 }],
+      templates: [
+        {
+          id: 'sample-engine',
+          title: 'Sample Engine',
+          owner: 'group:default/aigc-admins',
+          kind: 'sd-webui',
+          versions: [
+            {
+              version: '2.0.0',
+              pools: ['local'],
+              runtime: {
+                local: {
+                  command: '${node}',
+                  // Slow to start, so the backend can die while it starts.
+                  args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--startup-ms', '2000'],
+                  readinessPath: '/internal/ping',
+                },
+              },
+            },
+          ],
+        },
+      ],
+    },
+  };
+  let gateway: GatewayProcess | undefined;
+  let knex: Knex;
+
+  beforeAll(() => {
+    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
+  });
+  afterAll(async () => {
+    gateway?.child.kill('SIGTERM');
+    await knex.destroy();
+  });
+
+  const intervals = (id: string) => knex('usage_intervals').where({ instance_id: id }).orderBy('id');
+
+  it('converges after dying while an instance starts and while it runs, with no orphan and one interval', async () => {
+    gateway = await startGatewayProcess({ db, config });
+    const launched = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine' });
+    expect(launched.status).toBe(201);
+    const id = launched.body.id;
+    await until('the engine process', async () => (enginePids(id).length ? true : undefined));
+
+    // Dies while the instance is starting.
+    await killHard(gateway);
+    expect((await knex('instances').where({ id }).first()).state).toBe('starting');
+    gateway = await startGatewayProcess({ db, config });
+    await until('running', async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running' ? true : undefined));
+    expect(enginePids(id)).toHaveLength(1);
+    expect(await intervals(id)).toHaveLength(1);
+
+    // Dies while it runs: the engine is adopted, not restarted or doubled.
+    const [pid] = enginePids(id);
+    await killHard(gateway);
+    gateway = await startGatewayProcess({ db, config });
+    await until('running again', async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running' ? true : undefined));
+    expect(enginePids(id)).toEqual([pid]);
+    const afterRestart = await intervals(id);
+    expect(afterRestart).toHaveLength(1);
+    expect(afterRestart[0].ended_at).toBeNull();
+
+    // The engine dies while no backend runs: the next one fails the instance with a reason.
+    await killHard(gateway);
+    process.kill(pid, 'SIGKILL');
+    gateway = await startGatewayProcess({ db, config });
+    const failed = await until('failed', async () => {
+      const { body } = await api(gateway!, 'GET', `/instances/${id}`);
+      return body.state === 'failed' ? body : undefined;
+    });
+    expect(failed.failureReason).toBe('the engine was no longer running');
+    const closed = await intervals(id);
+    expect(closed).toHaveLength(1);
+    expect(closed[0].ended_at).not.toBeNull();
+    expect(enginePids(id)).toEqual([]);
+  }, 120_000);
+});
