@@ -10,9 +10,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
-import { AIGC_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-aigc-gateway-common';
-import { createInstanceConditionalDecision, instanceConditions } from '../permissions/rules';
 import { aigcGatewayPlugin } from '../plugin';
 
 export const engineServer = resolve(__dirname, '../../../../packages/sample-engine/src/server.ts');
@@ -96,19 +93,3 @@ export async function waitForState(server: any, id: string, state: string, user 
   throw new Error(`instance ${id} did not become ${state}; it is ${last?.state}`);
 }
 
-/**
- * Permissions where everyone may launch but reads of instances are
- * conditional on ownership, as in the portal's policy.
- */
-export const ownersOnlyPermissions = mockServices.permissions.mock({
-  authorize: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-  authorizeConditional: async (requests, { credentials }) =>
-    requests.map(r =>
-      createInstanceConditionalDecision(
-        r.permission as ResourcePermission<typeof AIGC_INSTANCE_RESOURCE_TYPE>,
-        instanceConditions.isInstanceOwner({
-          claims: [(credentials.principal as { userEntityRef: string }).userEntityRef],
-        }),
-      ),
-    ),
-}).factory;

@@ -111,6 +111,10 @@ export function proxyRouter(deps: {
       throw new ConflictError(`instance ${instanceId} is not reachable yet; try again in a moment`);
     }
     deps.activity.mark(instanceId);
+    const headers = forwardHeaders(req.headers);
+    // Engine answers pass through as they are: the backend's compression
+    // middleware must not re-encode (or buffer) them; the engine may compress.
+    delete req.headers['accept-encoding'];
     await new Promise<void>(resolve => {
       const upstream = http.request(
         {
@@ -118,7 +122,7 @@ export function proxyRouter(deps: {
           port: endpoint.port,
           method: req.method,
           path,
-          headers: forwardHeaders(req.headers),
+          headers,
           agent,
         },
         response => {

@@ -2,7 +2,8 @@ import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { asUser, ownersOnlyPermissions, startGateway, waitForState } from '../__testUtils__/gateway';
+import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
+import { ownersOnlyPermissions } from '../__testUtils__/permissions';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

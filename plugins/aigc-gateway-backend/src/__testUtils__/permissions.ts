@@ -1,0 +1,21 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import { AIGC_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-aigc-gateway-common';
+import { createInstanceConditionalDecision, instanceConditions } from '../permissions/rules';
+
+/**
+ * Permissions where everyone may launch but reads of instances are
+ * conditional on ownership, as in the portal's policy.
+ */
+export const ownersOnlyPermissions = mockServices.permissions.mock({
+  authorize: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  authorizeConditional: async (requests, { credentials }) =>
+    requests.map(r =>
+      createInstanceConditionalDecision(
+        r.permission as ResourcePermission<typeof AIGC_INSTANCE_RESOURCE_TYPE>,
+        instanceConditions.isInstanceOwner({
+          claims: [(credentials.principal as { userEntityRef: string }).userEntityRef],
+        }),
+      ),
+    ),
+}).factory;
