@@ -1,5 +1,6 @@
 /**
- * Runs the gateway plugin as a process of its own, on a SQLite file, so tests
+ * Runs the gateway plugin as a process of its own, on a SQLite file or a
+ * PostgreSQL database, so tests
  * can kill -9 it and start it again on the same state. Started by
  * `startGatewayProcess`; prints `listening <port>` when ready.
  */
@@ -10,11 +11,11 @@ import { aigcGatewayPlugin } from '../plugin';
 
 async function main() {
   const config = JSON.parse(process.env.AIGC_TEST_GATEWAY_CONFIG!);
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: process.env.AIGC_TEST_GATEWAY_DB! },
-    useNullAsDefault: true,
-  });
+  const db = process.env.AIGC_TEST_GATEWAY_DB!;
+  // A PostgreSQL URL, or the path of a SQLite file.
+  const knex = db.startsWith('postgres')
+    ? knexFactory({ client: 'pg', connection: db })
+    : knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
   const backend = await startTestBackend({
     features: [
       aigcGatewayPlugin,
