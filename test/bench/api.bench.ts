@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { asUser } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
+import { asUser, sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
 
 const INSTANCES = 10_000;
@@ -19,22 +19,8 @@ const SAMPLES = 200;
 const percentile = (values: number[], p: number) =>
   [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
-const config = (dir: string) => ({
-  aigcGateway: {
-    runtime: { local: { dataRoot: join(dir, 'engines') } },
-    // No room: launches queue, so the benchmark measures the API, not engines.
-    pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 1, capacity: 0 }],
-    templates: [
-      {
-        id: 'sample-engine',
-        title: 'Sample Engine',
-        owner: 'group:default/aigc-admins',
-        kind: 'sd-webui',
-        versions: [{ version: '2.0.0', pools: ['local'] }],
-      },
-    ],
-  },
-});
+// No room in the pool: launches queue, so this measures the API, not engines.
+const config = (dir: string) => sampleGatewayConfig({ dataRoot: join(dir, 'engines'), capacity: 0 });
 
 /** 10,000 released instances of 1,000 users, 10 each. */
 async function seed(knex: Knex) {
@@ -84,7 +70,7 @@ async function measure(name: string, db: string, knex: Knex) {
         fetch(`${gateway.baseUrl}/api/aigc-gateway/instances`, {
           method: 'POST',
           headers: { ...headers, authorization: asUser(`new${n}`) },
-          body: JSON.stringify({ templateId: 'sample-engine' }),
+          body: JSON.stringify({ templateId: 'sample-engine', version: '2.0.0' }),
         }),
       ),
     );

@@ -9,7 +9,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asUser, engineServer } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
+import {
+  asUser,
+  engineServer,
+  sampleGatewayConfig,
+} from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
 
 const RUNS = 20;
@@ -38,33 +42,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-launch-'));
   const gateway = await startGatewayProcess({
     db: join(dir, 'gateway.sqlite'),
-    config: {
-      aigcGateway: {
-        runtime: { local: { dataRoot: join(dir, 'engines'), ports: { from: 18950, to: 18969 }, probeIntervalMs: PROBE_MS } },
-        pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 1 }],
-        templates: [
-          {
-            id: 'sample-engine',
-            title: 'Sample Engine',
-            owner: 'group:default/aigc-admins',
-            kind: 'sd-webui',
-            versions: [
-              {
-                version: '2.0.0',
-                pools: ['local'],
-                runtime: {
-                  local: {
-                    command: '${node}',
-                    args: [engineServer, '--port', '${port}', '--data', '${dataDir}'],
-                    readinessPath: '/internal/ping',
-                  },
-                },
-              },
-            ],
-          },
-        ],
-      },
-    },
+    config: sampleGatewayConfig({ dataRoot: join(dir, 'engines'), ports: { from: 18950, to: 18969 }, probeIntervalMs: PROBE_MS }),
   });
   const headers = { authorization: asUser('bench'), 'content-type': 'application/json' };
   const direct: number[] = [];
@@ -76,7 +54,7 @@ async function main() {
       const res = await fetch(`${gateway.baseUrl}/api/aigc-gateway/instances`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ templateId: 'sample-engine', name: `run-${n}` }),
+        body: JSON.stringify({ templateId: 'sample-engine', version: '2.0.0', name: `run-${n}` }),
       });
       const { id } = await res.json();
       await until(async () => {

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { asUser, engineServer } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
+import { asUser, sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
 
 const repo = resolve(__dirname, '../..');
@@ -36,33 +36,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-'));
   const gateway = await startGatewayProcess({
     db: join(dir, 'gateway.sqlite'),
-    config: {
-      aigcGateway: {
-        runtime: { local: { dataRoot: join(dir, 'engines'), ports: { from: 18800, to: 18809 } } },
-        pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 1 }],
-        templates: [
-          {
-            id: 'sample-engine',
-            title: 'Sample Engine',
-            owner: 'group:default/aigc-admins',
-            kind: 'sd-webui',
-            versions: [
-              {
-                version: '2.0.0',
-                pools: ['local'],
-                runtime: {
-                  local: {
-                    command: '${node}',
-                    args: [engineServer, '--port', '${port}', '--data', '${dataDir}'],
-                    readinessPath: '/internal/ping',
-                  },
-                },
-              },
-            ],
-          },
-        ],
-      },
-    },
+    config: sampleGatewayConfig({ dataRoot: join(dir, 'engines'), ports: { from: 18800, to: 18809 } }),
   });
   children.push(gateway.child);
   const auth = { authorization: asUser('alice') };
@@ -70,7 +44,7 @@ async function main() {
     await fetch(`${gateway.baseUrl}/api/aigc-gateway/instances`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ templateId: 'sample-engine' }),
+      body: JSON.stringify({ templateId: 'sample-engine', version: '2.0.0' }),
     })
   ).json();
   const viaGateway = `${gateway.baseUrl}/api/aigc-gateway/instances/${launched.id}/proxy/bench/2k`;

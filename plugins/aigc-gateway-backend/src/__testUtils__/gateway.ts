@@ -32,6 +32,54 @@ export function sampleVersion(version: string, dataLayout: number): JsonObject {
   };
 }
 
+/**
+ * The `aigcGateway` config of the test gateways: one pool on this machine and
+ * the sample engine, run by the local runtime.
+ */
+export function sampleGatewayConfig(options: {
+  dataRoot: string;
+  ports?: { from: number; to: number };
+  probeIntervalMs?: number;
+  capacity?: number;
+  /** Extra arguments for the engine, e.g. a slow start. */
+  engineArgs?: string[];
+}): JsonObject {
+  const version = (v: string, dataLayout: number): JsonObject => {
+    const base = sampleVersion(v, dataLayout) as any;
+    base.runtime.local.args.push(...(options.engineArgs ?? []));
+    return base;
+  };
+  return {
+    aigcGateway: {
+      runtime: {
+        local: {
+          dataRoot: options.dataRoot,
+          ...(options.ports ? { ports: options.ports } : {}),
+          ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
+        },
+      },
+      pools: [
+        {
+          id: 'local',
+          title: 'This machine',
+          gpuType: 'none',
+          pricePerHour: 3.6,
+          ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+        },
+      ],
+      templates: [
+        {
+          id: 'sample-engine',
+          title: 'Sample Engine',
+          owner: 'group:default/aigc-admins',
+          kind: 'sd-webui',
+          versions: [version('1.0.0', 1), version('2.0.0', 2)],
+        },
+      ],
+    },
+  };
+}
+
 /** The gateway plugin alone, on a test database, with the real local runtime and sample engine. */
 export async function startGateway(options: {
   databases: TestDatabases;
@@ -49,29 +97,12 @@ export async function startGateway(options: {
       ...(options.features ?? []),
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
-        data: {
-          aigcGateway: {
-            runtime: { local: { dataRoot, ports: options.ports, probeIntervalMs: 100 } },
-            pools: [
-              {
-                id: 'local',
-                title: 'This machine',
-                gpuType: 'none',
-                pricePerHour: 3.6,
-                ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
-              },
-            ],
-            templates: [
-              {
-                id: 'sample-engine',
-                title: 'Sample Engine',
-                owner: 'group:default/aigc-admins',
-                kind: 'sd-webui',
-                versions: [sampleVersion('1.0.0', 1), sampleVersion('2.0.0', 2)],
-              },
-            ],
-          },
-        },
+        data: sampleGatewayConfig({
+          dataRoot,
+          ports: options.ports,
+          probeIntervalMs: 100,
+          capacity: options.capacity,
+        }),
       }),
     ],
   });

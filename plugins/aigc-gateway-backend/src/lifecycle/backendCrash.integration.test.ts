@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { asUser, engineServer } from '../__testUtils__/gateway';
+import { asUser, sampleGatewayConfig } from '../__testUtils__/gateway';
 import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
 
 /** Engine processes of an instance, found by the marker the runtime sets. */
@@ -40,34 +40,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 describe('kill -9 of the backend', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aigc-crash-'));
   const db = join(dir, 'gateway.sqlite');
-  const config = {
-    aigcGateway: {
-      runtime: { local: { dataRoot: join(dir, 'engines'), ports: { from: 18700, to: 18709 }, probeIntervalMs: 100 } },
-      pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 1 }],
-      templates: [
-        {
-          id: 'sample-engine',
-          title: 'Sample Engine',
-          owner: 'group:default/aigc-admins',
-          kind: 'sd-webui',
-          versions: [
-            {
-              version: '2.0.0',
-              pools: ['local'],
-              runtime: {
-                local: {
-                  command: '${node}',
-                  // Slow to start, so the backend can die while it starts.
-                  args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--startup-ms', '2000'],
-                  readinessPath: '/internal/ping',
-                },
-              },
-            },
-          ],
-        },
-      ],
-    },
-  };
+  // The engine is slow to start, so the backend can die while it starts.
+  const config = sampleGatewayConfig({
+    dataRoot: join(dir, 'engines'),
+    ports: { from: 18700, to: 18709 },
+    probeIntervalMs: 100,
+    engineArgs: ['--startup-ms', '2000'],
+  });
   let gateway: GatewayProcess | undefined;
   let knex: Knex;
 
@@ -83,7 +62,7 @@ describe('kill -9 of the backend', () => {
 
   it('converges after dying while an instance starts and while it runs, with no orphan and one interval', async () => {
     gateway = await startGatewayProcess({ db, config });
-    const launched = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine' });
+    const launched = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0' });
     expect(launched.status).toBe(201);
     const id = launched.body.id;
     await until('the engine process', async () => (enginePids(id).length ? true : undefined));
