@@ -73,6 +73,19 @@ describe('engine lifecycle on the local runtime', () => {
         await request(server).delete(`/api/aigc-gateway/instances/${id}?deleteData=true`).set('Authorization', alice).expect(204);
         expect(existsSync(volume.runtime_ref)).toBe(false);
         await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', alice).expect(404);
+
+        // Without "delete data" the volume stays.
+        const kept = await request(server)
+          .post('/api/aigc-gateway/instances')
+          .set('Authorization', alice)
+          .send({ templateId: 'sample-engine', name: 'kept' })
+          .expect(201);
+        await waitForState(server, kept.body.id, 'running');
+        await request(server).post(`/api/aigc-gateway/instances/${kept.body.id}/release`).set('Authorization', alice).expect(200);
+        await request(server).delete(`/api/aigc-gateway/instances/${kept.body.id}`).set('Authorization', alice).expect(204);
+        const keptVolume = await knex('volumes').where({ id: kept.body.volumeId }).first();
+        expect(keptVolume.deleted_at).toBeNull();
+        expect(existsSync(keptVolume.runtime_ref)).toBe(true);
       } finally {
         await gateway.backend.stop();
       }

@@ -220,6 +220,8 @@ export class LocalRuntime implements EngineRuntime {
         this.exited(engine, `not ready after ${this.startTimeoutMs / 1000} s`);
       }
     }, this.probeIntervalMs);
+    // Probes never keep the process alive on their own.
+    engine.timer.unref();
   }
 
   private async probe(engine: Engine): Promise<boolean> {
