@@ -4,6 +4,7 @@ import {
   DiscoveryService,
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -21,7 +22,6 @@ import { authorizeInstance, instanceFilter } from '../permissions/authorizeInsta
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toInstanceView } from './instanceView';
 import { parse } from './parse';
-import { UserInfoService } from '@backstage/backend-plugin-api';
 
 const listQuerySchema = z.object({ scope: z.enum(['mine', 'all']).default('mine') }).passthrough();
 const deleteQuerySchema = z

@@ -115,6 +115,15 @@ function toInstance(row: Row): InstanceRecord {
   };
 }
 
+function toEvent(row: Row) {
+  return {
+    id: Number(row.id),
+    state: row.state as InstanceState,
+    message: row.message as string,
+    at: toDate(row.at),
+  };
+}
+
 function toVolume(row: Row): VolumeRecord {
   return {
     id: row.id,
@@ -383,12 +392,7 @@ export class InstanceStore {
       .where({ instance_id: instanceId })
       .orderBy('id', 'desc')
       .limit(limit);
-    return rows.reverse().map(r => ({
-      id: Number(r.id),
-      state: r.state as InstanceState,
-      message: r.message as string,
-      at: toDate(r.at),
-    }));
+    return rows.reverse().map(toEvent);
   }
 
   async eventsAfter(instanceId: string, afterId: number) {
@@ -396,28 +400,7 @@ export class InstanceStore {
       .where({ instance_id: instanceId })
       .where('id', '>', afterId)
       .orderBy('id', 'asc');
-    return rows.map(r => ({
-      id: Number(r.id),
-      state: r.state as InstanceState,
-      message: r.message as string,
-      at: toDate(r.at),
-    }));
-  }
-
-  async openIntervals(instanceId: string) {
-    return this.db('usage_intervals').where({ instance_id: instanceId }).whereNull('ended_at');
-  }
-
-  async intervals(instanceId: string) {
-    const rows = await this.db('usage_intervals')
-      .where({ instance_id: instanceId })
-      .orderBy('id', 'asc');
-    return rows.map(r => ({
-      startedAt: toDate(r.started_at),
-      endedAt: toOptionalDate(r.ended_at),
-      pricePerHour: Number(r.price_per_hour),
-      gpuCount: Number(r.gpu_count),
-    }));
+    return rows.map(toEvent);
   }
 
   async audit(entry: {
