@@ -102,7 +102,13 @@ export function createEngine(options: EngineOptions) {
   }
 
   function output(res: ServerResponse, path: string) {
-    const relative = normalize(decodeURIComponent(path));
+    let relative: string;
+    try {
+      relative = normalize(decodeURIComponent(path));
+    } catch {
+      send(res, 404, { detail: 'Not Found' });
+      return;
+    }
     if (!relative.startsWith('outputs/') || relative.includes('..') || !relative.endsWith('.png')) {
       send(res, 404, { detail: 'Not Found' });
       return;
@@ -115,7 +121,8 @@ export function createEngine(options: EngineOptions) {
   }
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://engine').pathname;
+    // The path as sent, without resolving it against a base ("//x" is not a host here).
+    const path = (req.url ?? '/').split('?', 1)[0];
     const route = `${req.method} ${path}`;
     (async () => {
       if (route === 'GET /') send(res, 200, uiPage(options.version), 'text/html; charset=utf-8');
@@ -142,7 +149,7 @@ export function createEngine(options: EngineOptions) {
   });
   // The live channel: each message gets the current progress back.
   server.on('upgrade', (req, socket) => {
-    if (new URL(req.url ?? '/', 'http://engine').pathname !== '/queue/join') {
+    if ((req.url ?? '/').split('?', 1)[0] !== '/queue/join') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }

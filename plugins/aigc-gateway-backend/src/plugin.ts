@@ -22,7 +22,9 @@ import { Reconciler } from './lifecycle/Reconciler';
 import { instanceResourceRef, isInstanceOwner } from './permissions/rules';
 import { AccessCache } from './gateway/AccessCache';
 import { ActivityRecorder } from './gateway/ActivityRecorder';
-import { ProxyAccess, proxyRouter } from './gateway/proxyRouter';
+import { proxyRouter } from './gateway/proxyRouter';
+import { ProxyAccess } from './gateway/ProxyAccess';
+import { HttpProxy } from './gateway/HttpProxy';
 import { WebSocketProxy } from './gateway/WebSocketProxy';
 
 /**
@@ -118,8 +120,17 @@ export const aigcGatewayPlugin = createBackendPlugin({
           `Serving ${definitions.templates.size} engine template(s) and ${definitions.pools.size} pool(s) on the ${runtime.id} runtime`,
         );
         const access = new ProxyAccess(accessCache, deps.permissions);
+        const basePath = new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname;
+        const httpProxy = new HttpProxy({
+          basePath,
+          httpAuth: deps.httpAuth,
+          access,
+          runtime,
+          activity,
+          logger,
+        });
         const webSockets = new WebSocketProxy({
-          basePath: new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname,
+          basePath,
           httpAuth: deps.httpAuth,
           access,
           cache: accessCache,
@@ -132,7 +143,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/instances/:id/proxy', allow: 'user-cookie' });
         httpRouter.use(
           createRouter({
-            proxy: proxyRouter({ httpAuth: deps.httpAuth, access, runtime, activity, webSockets }),
+            proxy: proxyRouter({ httpAuth: deps.httpAuth, http: httpProxy, webSockets }),
             gatewayConfig,
             definitions: () => definitions,
             store,

@@ -6,26 +6,21 @@ import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { AccessCache } from './AccessCache';
 import { ActivityRecorder } from './ActivityRecorder';
 import { engineRelativePath } from './proxyPath';
-import { ProxyAccess } from './proxyRouter';
+import { ProxyAccess } from './ProxyAccess';
+import { errorBody, errorStatus } from './errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 
 /** Request headers an engine must not see on an upgrade (portal credentials). */
 const STRIPPED = new Set(['cookie', 'authorization', 'proxy-authorization', 'host']);
 
-function refuse(socket: Duplex, status: number, reason: string, message: string) {
-  const body = JSON.stringify({ error: { name: reason, message } });
+function refuse(socket: Duplex, error: Error) {
+  const status = errorStatus(error);
+  const body = errorBody(error, status);
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${error.name}\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
-
-const statusOf: Record<string, number> = {
-  AuthenticationError: 401,
-  NotAllowedError: 403,
-  NotFoundError: 404,
-  ConflictError: 409,
-  InputError: 400,
-};
 
 /**
  * Proxies WebSocket upgrades at `…/instances/:id/proxy/…`. Each upgrade is
@@ -76,7 +71,7 @@ export class WebSocketProxy {
     const match = /\/instances\/([^/?]+)\/proxy(?:[/?]|$)/.exec(req.url!);
     if (!match) {
       // Under the gateway's path but not a proxy path: nobody else will answer.
-      refuse(socket, 404, 'NotFoundError', 'not a WebSocket endpoint of the gateway');
+      refuse(socket, new NotFoundError('not a WebSocket endpoint of the gateway'));
       return;
     }
     const instanceId = match[1];
@@ -89,13 +84,12 @@ export class WebSocketProxy {
       path = engineRelativePath(req.url!, instanceId);
       await this.deps.access.check(credentials, instanceId);
     } catch (error) {
-      const e = error as Error;
-      refuse(socket, statusOf[e.name] ?? 400, e.name, e.message);
+      refuse(socket, error as Error);
       return;
     }
     const endpoint = this.deps.runtime.endpoint(instanceId);
     if (!endpoint) {
-      refuse(socket, 409, 'ConflictError', `instance ${instanceId} is not reachable yet`);
+      refuse(socket, new ConflictError(`instance ${instanceId} is not reachable yet`));
       return;
     }
     const upstream = net.connect(endpoint.port, endpoint.host);

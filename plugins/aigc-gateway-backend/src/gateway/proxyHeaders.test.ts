@@ -1,5 +1,5 @@
 import { engineRelativePath } from './proxyPath';
-import { forwardHeaders } from './proxyRouter';
+import { forwardHeaders } from './headers';
 
 describe('forwardHeaders', () => {
   it('never passes portal credentials or hop-by-hop headers to an engine', () => {
@@ -36,6 +36,7 @@ describe('engineRelativePath', () => {
     `/api/aigc-gateway/instances/${id}/proxy/a%2fb`,
     `/api/aigc-gateway/instances/${id}/proxy/a%5cb`,
     `/api/aigc-gateway/instances/${id}/proxyfoo`,
+    `/api/aigc-gateway/instances/${id}/proxy//%3-.%/x`,
   ])('refuses %s', url => {
     expect(() => engineRelativePath(url, id)).toThrow(expect.objectContaining({ name: 'InputError' }));
   });

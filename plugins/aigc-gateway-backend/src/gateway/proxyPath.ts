@@ -15,5 +15,10 @@ export function engineRelativePath(originalUrl: string, instanceId: string): str
   if (/%2f|%5c|%2e|\\/i.test(path) || path.split('/').some(s => s === '..' || s === '.')) {
     throw new InputError('proxy paths may not contain dot segments or encoded slashes');
   }
+  try {
+    decodeURIComponent(path);
+  } catch {
+    throw new InputError('the proxy path has a malformed percent-encoding');
+  }
   return rest;
 }

@@ -1,0 +1,126 @@
+import http from 'node:http';
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { ActivityRecorder } from './ActivityRecorder';
+import { errorBody, errorStatus } from './errors';
+import { forwardHeaders } from './headers';
+import { engineRelativePath } from './proxyPath';
+import { ProxyAccess } from './ProxyAccess';
+
+/**
+ * Proxies HTTP requests at `…/instances/:id/proxy/…` to the engine: the
+ * caller is authenticated (token or user cookie) and must own the instance
+ * or be allowed to read it; portal credentials are stripped; the answer is
+ * streamed back as the engine sent it.
+ */
+export class HttpProxy {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly pattern: RegExp;
+  private readonly attached = new WeakSet<http.Server>();
+
+  constructor(
+    private readonly deps: {
+      basePath: string;
+      httpAuth: HttpAuthService;
+      access: ProxyAccess;
+      runtime: EngineRuntime;
+      activity: ActivityRecorder;
+      logger: LoggerService;
+    },
+  ) {
+    const base = deps.basePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    this.pattern = new RegExp(`^${base}/instances/([^/?]+)/proxy(?:[/?]|$)`);
+  }
+
+  /** The instance a request URL is for, when it is a proxy request. */
+  match(url: string | undefined): string | undefined {
+    return url ? this.pattern.exec(url)?.[1] : undefined;
+  }
+
+  /**
+   * Serves proxy requests ahead of the backend's Express stack. Every other
+   * request goes on to it unchanged. The stack's generic middleware (helmet,
+   * CORS, compression, request logging) is for the portal's own API; on the
+   * proxy path it cost more than half the throughput.
+   */
+  attachTo(server: http.Server | undefined) {
+    if (!server || this.attached.has(server)) return;
+    this.attached.add(server);
+    const others = server.listeners('request') as Array<(...args: unknown[]) => void>;
+    server.removeAllListeners('request');
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const instanceId = this.match(req.url);
+      if (instanceId) void this.handle(req, res, instanceId);
+      else for (const listener of others) listener.call(server, req, res);
+    });
+  }
+
+  async handle(req: http.IncomingMessage, res: http.ServerResponse, instanceId: string) {
+    let endpoint;
+    let path: string;
+    try {
+      const credentials = await this.deps.httpAuth.credentials(req as any, {
+        allow: ['user'],
+        allowLimitedAccess: true,
+      });
+      path = engineRelativePath(req.url!, instanceId);
+      await this.deps.access.check(credentials, instanceId);
+      endpoint = this.deps.runtime.endpoint(instanceId);
+      if (!endpoint) {
+        throw new ConflictError(`instance ${instanceId} is not reachable yet; try again in a moment`);
+      }
+    } catch (error) {
+      this.fail(res, error as Error);
+      return;
+    }
+    this.deps.activity.mark(instanceId);
+    await new Promise<void>(resolve => {
+      const upstream = http.request(
+        {
+          host: endpoint.host,
+          port: endpoint.port,
+          method: req.method,
+          path,
+          headers: forwardHeaders(req.headers),
+          agent: this.agent,
+        },
+        response => {
+          // The portal's Content-Security-Policy is for the portal's pages;
+          // an engine's pages bring their own (forwarded) or none.
+          res.removeHeader('content-security-policy');
+          res.writeHead(response.statusCode ?? 502, forwardHeaders(response.headers));
+          response.pipe(res);
+          response.on('end', resolve);
+          response.on('error', resolve);
+        },
+      );
+      upstream.on('error', error => {
+        const status = 502;
+        if (!res.headersSent) {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(
+            errorBody(
+              Object.assign(new Error(`the engine did not answer: ${error.message}`), { name: 'BadGatewayError' }),
+              status,
+            ),
+          );
+        }
+        resolve();
+      });
+      req.pipe(upstream);
+    });
+  }
+
+  private fail(res: http.ServerResponse, error: Error) {
+    const status = errorStatus(error);
+    if (status >= 500) this.deps.logger.error(`Proxy request failed: ${error.stack}`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.removeHeader('content-security-policy');
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(errorBody(error, status));
+  }
+}
