@@ -1,7 +1,8 @@
 /**
  * Proxy throughput and latency on loopback, side by side in one run:
  * the sample engine directly, through the gateway (auth check included), and
- * through configurable-http-proxy (JupyterHub's proxy) as the anchor.
+ * through configurable-http-proxy (JupyterHub's proxy) as the anchor, and
+ * through a bare keep-alive Node proxy as the floor any Node proxy can reach.
  *
  *   yarn bench:proxy            (prints a table; not run in CI)
  */
@@ -9,11 +10,36 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { asUser, sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
 
 const repo = resolve(__dirname, '../..');
+const execFileAsync = promisify(execFile);
+const hasWrk = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // wrk prints its version and exits 1.
+    return (error as { status?: number }).status === 1;
+  }
+})();
+
+/** A bare keep-alive Node proxy to the engine on port 18800, listening on 18892. */
+const BARE_PROXY = `
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+http.createServer((req, res) => {
+  const upstream = http.request({ host: '127.0.0.1', port: 18800, path: req.url, method: req.method, headers: req.headers, agent }, response => {
+    res.writeHead(response.statusCode || 502, response.headers);
+    response.pipe(res);
+  });
+  req.pipe(upstream);
+}).listen(18892, '127.0.0.1');
+`;
 const children: ChildProcess[] = [];
 
 async function waitFor(url: string) {
@@ -28,8 +54,32 @@ async function waitFor(url: string) {
   throw new Error(`${url} did not come up`);
 }
 
-function run(url: string, connections: number, headers: Record<string, string> = {}) {
-  return autocannon({ url, connections, duration: 8, headers, pipelining: 1 });
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** wrk (native, light on CPU) when installed; autocannon otherwise. */
+async function run(url: string, connections: number, headers: Record<string, string> = {}): Promise<Figures> {
+  if (hasWrk) {
+    const args = ['-t', '1', '-c', String(connections), '-d', '8s', '--latency'];
+    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+    const { stdout } = await execFileAsync('wrk', [...args, url]);
+    const ms = (label: string) => {
+      const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(stdout)!;
+      return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+    };
+    return {
+      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)![1]),
+      p50: ms('50%'),
+      p99: ms('99%'),
+      errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
+    };
+  }
+  const r = await autocannon({ url, connections, duration: 8, headers, pipelining: 1 });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
 async function main() {
@@ -64,24 +114,35 @@ async function main() {
   const viaChp = 'http://127.0.0.1:18890/bench/2k';
   await waitFor(viaChp);
 
-  const rows: Array<[string, autocannon.Result]> = [];
+  // The ceiling of any Node proxy here: a bare keep-alive pass-through, in a process of its own.
+  const bare = spawn(process.execPath, ['-e', BARE_PROXY], { stdio: 'ignore' });
+  children.push(bare);
+  const viaBare = 'http://127.0.0.1:18892/bench/2k';
+  await waitFor(viaBare);
+
+  console.log(`load generator: ${hasWrk ? 'wrk' : 'autocannon'}`);
+  const rows: Array<[string, Figures]> = [];
   for (const connections of [50, 1]) {
     rows.push([`direct, ${connections} conn`, await run(direct, connections)]);
     rows.push([`gateway, ${connections} conn`, await run(viaGateway, connections, auth)]);
     rows.push([`configurable-http-proxy, ${connections} conn`, await run(viaChp, connections)]);
+    rows.push([`bare Node proxy, ${connections} conn`, await run(viaBare, connections)]);
   }
 
   const table = rows.map(([name, r]) => ({
     name,
-    'req/s': Math.round(r.requests.average),
-    'p50 ms': r.latency.p50,
-    'p99 ms': r.latency.p99,
-    errors: r.errors + r.non2xx,
+    'req/s': Math.round(r.rps),
+    'p50 ms': Number(r.p50.toFixed(2)),
+    'p99 ms': Number(r.p99.toFixed(2)),
+    errors: r.errors,
   }));
   console.table(table);
   const at = (name: string) => table.find(t => t.name === name)!;
   console.log(
     `gateway / configurable-http-proxy throughput at 50 conn: ${(at('gateway, 50 conn')['req/s'] / at('configurable-http-proxy, 50 conn')['req/s']).toFixed(2)}× (target ≥ 2×)`,
+  );
+  console.log(
+    `bare Node proxy / configurable-http-proxy throughput at 50 conn: ${(at('bare Node proxy, 50 conn')['req/s'] / at('configurable-http-proxy, 50 conn')['req/s']).toFixed(2)}× (what a bare Node proxy reaches here)`,
   );
   console.log(
     `gateway / configurable-http-proxy p99 at 50 conn: ${(at('gateway, 50 conn')['p99 ms'] / at('configurable-http-proxy, 50 conn')['p99 ms']).toFixed(2)}× (target ≤ 1×)`,
@@ -96,4 +157,7 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => children.forEach(c => c.kill('SIGTERM')));
+  .finally(() => {
+    children.forEach(c => c.kill('SIGTERM'));
+    process.exit();
+  });
