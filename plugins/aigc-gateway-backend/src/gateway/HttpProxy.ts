@@ -1,11 +1,10 @@
 import http from 'node:http';
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { ActivityRecorder } from './ActivityRecorder';
 import { errorBody, errorStatus } from './errors';
 import { forwardHeaders } from './headers';
-import { engineRelativePath } from './proxyPath';
+import { resolveTarget } from './resolveTarget';
 import { ProxyAccess } from './ProxyAccess';
 
 /**
@@ -57,19 +56,9 @@ export class HttpProxy {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, instanceId: string) {
-    let endpoint;
-    let path: string;
+    let target;
     try {
-      const credentials = await this.deps.httpAuth.credentials(req as any, {
-        allow: ['user'],
-        allowLimitedAccess: true,
-      });
-      path = engineRelativePath(req.url!, instanceId);
-      await this.deps.access.check(credentials, instanceId);
-      endpoint = this.deps.runtime.endpoint(instanceId);
-      if (!endpoint) {
-        throw new ConflictError(`instance ${instanceId} is not reachable yet; try again in a moment`);
-      }
+      target = await resolveTarget(this.deps, req, instanceId);
     } catch (error) {
       this.fail(res, error as Error);
       return;
@@ -78,10 +67,10 @@ export class HttpProxy {
     await new Promise<void>(resolve => {
       const upstream = http.request(
         {
-          host: endpoint.host,
-          port: endpoint.port,
+          host: target.endpoint.host,
+          port: target.endpoint.port,
           method: req.method,
-          path,
+          path: target.path,
           headers: forwardHeaders(req.headers),
           agent: this.agent,
         },

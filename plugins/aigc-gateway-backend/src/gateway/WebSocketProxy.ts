@@ -5,10 +5,10 @@ import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { AccessCache } from './AccessCache';
 import { ActivityRecorder } from './ActivityRecorder';
-import { engineRelativePath } from './proxyPath';
+import { resolveTarget } from './resolveTarget';
 import { ProxyAccess } from './ProxyAccess';
 import { errorBody, errorStatus } from './errors';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 
 /** Request headers an engine must not see on an upgrade (portal credentials). */
 const STRIPPED = new Set(['cookie', 'authorization', 'proxy-authorization', 'host']);
@@ -75,23 +75,14 @@ export class WebSocketProxy {
       return;
     }
     const instanceId = match[1];
-    let path: string;
+    let target;
     try {
-      const credentials = await this.deps.httpAuth.credentials(req as any, {
-        allow: ['user'],
-        allowLimitedAccess: true,
-      });
-      path = engineRelativePath(req.url!, instanceId);
-      await this.deps.access.check(credentials, instanceId);
+      target = await resolveTarget(this.deps, req, instanceId);
     } catch (error) {
       refuse(socket, error as Error);
       return;
     }
-    const endpoint = this.deps.runtime.endpoint(instanceId);
-    if (!endpoint) {
-      refuse(socket, new ConflictError(`instance ${instanceId} is not reachable yet`));
-      return;
-    }
+    const { path, endpoint } = target;
     const upstream = net.connect(endpoint.port, endpoint.host);
     const lines = [`${req.method} ${path} HTTP/1.1`, `host: ${endpoint.host}:${endpoint.port}`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {

@@ -1,0 +1,29 @@
+import { IncomingMessage } from 'node:http';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { EngineRuntime, RuntimeEndpoint } from '@internal/plugin-aigc-gateway-node';
+import { engineRelativePath } from './proxyPath';
+import { ProxyAccess } from './ProxyAccess';
+
+/**
+ * The checks every proxied request and WebSocket upgrade passes: a user
+ * (token or cookie), a safe engine path, owner or reader, a reachable engine.
+ * Throws the error to answer with.
+ */
+export async function resolveTarget(
+  deps: { httpAuth: HttpAuthService; access: ProxyAccess; runtime: EngineRuntime },
+  req: IncomingMessage,
+  instanceId: string,
+): Promise<{ path: string; endpoint: RuntimeEndpoint }> {
+  const credentials = await deps.httpAuth.credentials(req as any, {
+    allow: ['user'],
+    allowLimitedAccess: true,
+  });
+  const path = engineRelativePath(req.url!, instanceId);
+  await deps.access.check(credentials, instanceId);
+  const endpoint = deps.runtime.endpoint(instanceId);
+  if (!endpoint) {
+    throw new ConflictError(`instance ${instanceId} is not reachable yet; try again in a moment`);
+  }
+  return { path, endpoint };
+}
