@@ -5,6 +5,7 @@ const statusOf: Record<string, number> = {
   NotAllowedError: 403,
   NotFoundError: 404,
   ConflictError: 409,
+  BadGatewayError: 502,
 };
 
 export function errorStatus(error: Error): number {

@@ -13,6 +13,7 @@ const STRIPPED = new Set([
   'transfer-encoding',
   'upgrade',
   'host',
+  'expect',
 ]);
 
 export function forwardHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
