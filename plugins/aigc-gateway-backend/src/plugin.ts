@@ -25,6 +25,7 @@ import { ActivityRecorder } from './gateway/ActivityRecorder';
 import { proxyRouter } from './gateway/proxyRouter';
 import { ProxyAccess } from './gateway/ProxyAccess';
 import { HttpProxy } from './gateway/HttpProxy';
+import { UserCredentialsCache } from './gateway/UserCredentialsCache';
 import { WebSocketProxy } from './gateway/WebSocketProxy';
 
 /**
@@ -121,9 +122,10 @@ export const aigcGatewayPlugin = createBackendPlugin({
         );
         const access = new ProxyAccess(accessCache, deps.permissions);
         const basePath = new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname;
+        const users = new UserCredentialsCache(deps.httpAuth);
         const httpProxy = new HttpProxy({
           basePath,
-          httpAuth: deps.httpAuth,
+          users,
           access,
           runtime,
           activity,
@@ -131,7 +133,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         });
         const webSockets = new WebSocketProxy({
           basePath,
-          httpAuth: deps.httpAuth,
+          users,
           access,
           cache: accessCache,
           runtime,

@@ -109,11 +109,11 @@ export async function startGateway(options: {
   return { backend, server: backend.server, knex, dataRoot };
 }
 
-/** Polls the API until the instance reaches `state`. */
-export async function waitForState(server: any, id: string, state: string, user = 'alice') {
+/** Polls the API until the instance reaches `state`; `authorization` is alice's by default. */
+export async function waitForState(server: any, id: string, state: string, authorization = asUser('alice')) {
   let last: any;
   for (let i = 0; i < 300; i++) {
-    const res = await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', asUser(user));
+    const res = await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', authorization);
     last = res.body;
     if (last.state === state) return last;
     if (last.state === 'failed' && state !== 'failed') {

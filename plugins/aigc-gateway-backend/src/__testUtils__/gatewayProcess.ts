@@ -8,6 +8,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AddressInfo } from 'node:net';
 import knexFactory from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
+import { realAuthFeatures } from './userTokens';
 
 async function main() {
   const config = JSON.parse(process.env.AIGC_TEST_GATEWAY_CONFIG!);
@@ -16,9 +17,12 @@ async function main() {
   const knex = db.startsWith('postgres')
     ? knexFactory({ client: 'pg', connection: db })
     : knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
+  // With AIGC_TEST_AUTH_URL, Backstage's real token verification against that issuer.
+  const authUrl = process.env.AIGC_TEST_AUTH_URL;
   const backend = await startTestBackend({
     features: [
       aigcGatewayPlugin,
+      ...(authUrl ? realAuthFeatures(authUrl) : []),
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({ data: config }),
     ],

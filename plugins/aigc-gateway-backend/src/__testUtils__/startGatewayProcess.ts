@@ -6,8 +6,11 @@ export interface GatewayProcess {
   baseUrl: string;
 }
 
-/** Starts gatewayProcess.ts as a child and waits until it listens. */
-export function startGatewayProcess(options: { db: string; config: object }): Promise<GatewayProcess> {
+/**
+ * Starts gatewayProcess.ts as a child and waits until it listens. With
+ * `authUrl`, it verifies real user tokens from that issuer (see userTokens.ts).
+ */
+export function startGatewayProcess(options: { db: string; config: object; authUrl?: string }): Promise<GatewayProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -20,6 +23,7 @@ export function startGatewayProcess(options: { db: string; config: object }): Pr
         ...process.env,
         AIGC_TEST_GATEWAY_DB: options.db,
         AIGC_TEST_GATEWAY_CONFIG: JSON.stringify(options.config),
+        ...(options.authUrl ? { AIGC_TEST_AUTH_URL: options.authUrl } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -1,11 +1,12 @@
 import http from 'node:http';
 import { Agent, Dispatcher } from 'undici';
-import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { ActivityRecorder } from './ActivityRecorder';
 import { errorBody, errorStatus } from './errors';
 import { forwardHeaders } from './headers';
 import { resolveTarget } from './resolveTarget';
+import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
 
 /**
@@ -26,7 +27,7 @@ export class HttpProxy {
   constructor(
     private readonly deps: {
       basePath: string;
-      httpAuth: HttpAuthService;
+      users: UserCredentialsCache;
       access: ProxyAccess;
       runtime: EngineRuntime;
       activity: ActivityRecorder;

@@ -1,11 +1,12 @@
 import { IncomingMessage, Server } from 'node:http';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
-import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { AccessCache } from './AccessCache';
 import { ActivityRecorder } from './ActivityRecorder';
 import { resolveTarget } from './resolveTarget';
+import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
 import { errorBody, errorStatus } from './errors';
 import { NotFoundError } from '@backstage/errors';
@@ -35,7 +36,7 @@ export class WebSocketProxy {
   constructor(
     private readonly deps: {
       basePath: string;
-      httpAuth: HttpAuthService;
+      users: UserCredentialsCache;
       access: ProxyAccess;
       cache: AccessCache;
       runtime: EngineRuntime;

@@ -1,9 +1,9 @@
 import { IncomingMessage } from 'node:http';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { EngineRuntime, RuntimeEndpoint } from '@internal/plugin-aigc-gateway-node';
 import { engineRelativePath } from './proxyPath';
 import { ProxyAccess } from './ProxyAccess';
+import { UserCredentialsCache } from './UserCredentialsCache';
 
 /**
  * The checks every proxied request and WebSocket upgrade passes: a user
@@ -11,14 +11,11 @@ import { ProxyAccess } from './ProxyAccess';
  * Throws the error to answer with.
  */
 export async function resolveTarget(
-  deps: { httpAuth: HttpAuthService; access: ProxyAccess; runtime: EngineRuntime },
+  deps: { users: UserCredentialsCache; access: ProxyAccess; runtime: EngineRuntime },
   req: IncomingMessage,
   instanceId: string,
 ): Promise<{ path: string; endpoint: RuntimeEndpoint }> {
-  const credentials = await deps.httpAuth.credentials(req as any, {
-    allow: ['user'],
-    allowLimitedAccess: true,
-  });
+  const credentials = await deps.users.credentials(req);
   const path = engineRelativePath(req.url!, instanceId);
   await deps.access.check(credentials, instanceId);
   const endpoint = deps.runtime.endpoint(instanceId);
