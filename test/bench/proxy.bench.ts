@@ -17,7 +17,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
-import { startUserTokenIssuer } from '../../plugins/aigc-gateway-backend/src/__testUtils__/userTokens';
+import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
 
 const repo = resolve(__dirname, '../..');
@@ -99,11 +99,11 @@ function median(figures: Figures[]): Figures {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-'));
   // Real ES256 user tokens, verified by Backstage's own auth services.
-  const issuer = await startUserTokenIssuer();
+  const issuer = await createUserTokenIssuer();
   const gateway = await startGatewayProcess({
     db: join(dir, 'gateway.sqlite'),
     config: sampleGatewayConfig({ dataRoot: join(dir, 'engines'), ports: { from: 18800, to: 18809 } }),
-    authUrl: issuer.authBaseUrl,
+    userKey: issuer.privateJwk,
   });
   children.push(gateway.child);
   const auth = { authorization: `Bearer ${await issuer.sign('alice')}` };

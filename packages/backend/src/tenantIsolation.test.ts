@@ -1,41 +1,51 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import request from 'supertest';
+import permissionPlugin from '@backstage/plugin-permission-backend';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
-import { AigcPortalPolicy } from './modules/permissionPolicy';
-import { policyPermissions } from './__testUtils__/policyPermissions';
+import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const engine = resolve(__dirname, '../../sample-engine/src/server.ts');
 const groups: Record<string, string[]> = {
-  'user:default/alice': ['group:default/creators-a'],
-  'user:default/bob': ['group:default/creators-b'],
-  'user:default/carol': ['group:default/aigc-admins'],
+  alice: ['group:default/creators-a'],
+  bob: ['group:default/creators-b'],
+  carol: ['group:default/aigc-admins'],
 };
-const as = (user: string) => mockCredentials.user.header(`user:default/${user}`);
 
+/**
+ * The whole real path: signed user tokens verified by Backstage's auth
+ * services, on-behalf-of tokens to the permission backend, the portal's
+ * policy there, and the gateway applying its conditions.
+ */
 describe('tenant isolation with the portal permission policy', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let id: string;
+  const tokens: Record<string, string> = {};
+  const as = (user: string) => `Bearer ${tokens[user]}`;
 
   beforeAll(async () => {
+    const issuer = await createUserTokenIssuer();
+    for (const [user, userGroups] of Object.entries(groups)) {
+      tokens[user] = await issuer.sign(user, { groups: userGroups });
+    }
+    tokens.forged = await issuer.sign('alice', { key: await issuer.foreignKey(), groups: groups.alice });
+    tokens.expired = await issuer.sign('alice', { expiresIn: -60, groups: groups.alice });
     backend = await startTestBackend({
       features: [
         aigcGatewayPlugin,
-        policyPermissions(new AigcPortalPolicy(['group:default/aigc-admins']), groups),
-        mockServices.userInfo.mock({
-          getUserInfo: async credentials => {
-            const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
-            return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] };
-          },
-        }).factory,
+        permissionPlugin,
+        permissionPolicyModule,
+        permissionsServiceFactory,
+        userInfoServiceFactory,
+        ...issuer.features,
         mockServices.rootConfig.factory({
           data: {
+            permission: { enabled: true },
             aigcGateway: {
               runtime: {
                 local: {
@@ -116,25 +126,19 @@ describe('tenant isolation with the portal permission policy', () => {
     }
   });
 
-  it('refuses forged or missing credentials on the proxy', async () => {
-    for (const header of [mockCredentials.user.invalidHeader(), mockCredentials.none.header()]) {
-      const res = await request(backend.server)
-        .get(`/api/aigc-gateway/instances/${id}/proxy/internal/ping`)
-        .set('Authorization', header);
-      expect(res.status).toBe(401);
+  it('refuses forged, expired or missing credentials on the proxy; cookies carry the user', async () => {
+    const ping = `/api/aigc-gateway/instances/${id}/proxy/internal/ping`;
+    for (const header of [as('forged'), as('expired'), 'Bearer not-a-token']) {
+      expect((await request(backend.server).get(ping).set('Authorization', header)).status).toBe(401);
     }
-    const forgedCookie = await request(backend.server)
-      .get(`/api/aigc-gateway/instances/${id}/proxy/internal/ping`)
-      .set('Cookie', mockCredentials.limitedUser.invalidCookie());
-    expect(forgedCookie.status).toBe(401);
-    const aliceCookie = await request(backend.server)
-      .get(`/api/aigc-gateway/instances/${id}/proxy/internal/ping`)
-      .set('Cookie', mockCredentials.limitedUser.cookie('user:default/alice'));
-    expect(aliceCookie.status).toBe(200);
-    const bobCookie = await request(backend.server)
-      .get(`/api/aigc-gateway/instances/${id}/proxy/internal/ping`)
-      .set('Cookie', mockCredentials.limitedUser.cookie('user:default/bob'));
-    expect(bobCookie.status).toBe(404);
+    expect((await request(backend.server).get(ping)).status).toBe(401);
+    const cookieOf = async (user: string) => {
+      const res = await request(backend.server).get('/api/aigc-gateway/cookie').set('Authorization', as(user));
+      return String(res.headers['set-cookie']).split(';')[0];
+    };
+    expect((await request(backend.server).get(ping).set('Cookie', await cookieOf('alice'))).status).toBe(200);
+    expect((await request(backend.server).get(ping).set('Cookie', await cookieOf('bob'))).status).toBe(404);
+    expect((await request(backend.server).get(ping).set('Cookie', 'backstage-auth=forged.cookie.value')).status).toBe(401);
   });
 
   it('carol, an admin, sees and opens it, and may release it', async () => {

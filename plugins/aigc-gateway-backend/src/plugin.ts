@@ -141,6 +141,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           logger,
         });
         deps.lifecycle.addShutdownHook(() => webSockets.stop());
+        deps.lifecycle.addShutdownHook(() => httpProxy.close());
         // Browsers open engines by navigation, which carries the user cookie only.
         httpRouter.addAuthPolicy({ path: '/instances/:id/proxy', allow: 'user-cookie' });
         httpRouter.use(

@@ -11,6 +11,7 @@ import {
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { aigcGatewayPlugin } from '../plugin';
+import { gatewayDatabase } from './databases';
 
 export const engineServer = resolve(__dirname, '../../../../packages/sample-engine/src/server.ts');
 
@@ -95,7 +96,7 @@ export async function startGateway(options: {
     features: [
       aigcGatewayPlugin,
       ...(options.features ?? []),
-      mockServices.database.factory({ knex }),
+      gatewayDatabase(knex),
       mockServices.rootConfig.factory({
         data: sampleGatewayConfig({
           dataRoot,

@@ -8,7 +8,8 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AddressInfo } from 'node:net';
 import knexFactory from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
-import { realAuthFeatures } from './userTokens';
+import { gatewayDatabase } from './databases';
+import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
 
 async function main() {
   const config = JSON.parse(process.env.AIGC_TEST_GATEWAY_CONFIG!);
@@ -17,13 +18,14 @@ async function main() {
   const knex = db.startsWith('postgres')
     ? knexFactory({ client: 'pg', connection: db })
     : knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
-  // With AIGC_TEST_AUTH_URL, Backstage's real token verification against that issuer.
-  const authUrl = process.env.AIGC_TEST_AUTH_URL;
+  // With AIGC_TEST_USER_KEY (a private JWK), Backstage's real token verification for tokens signed with it.
+  const userKey = process.env.AIGC_TEST_USER_KEY;
+  const realAuth = userKey ? (await createUserTokenIssuer(JSON.parse(userKey))).features : [];
   const backend = await startTestBackend({
     features: [
       aigcGatewayPlugin,
-      ...(authUrl ? realAuthFeatures(authUrl) : []),
-      mockServices.database.factory({ knex }),
+      ...realAuth,
+      gatewayDatabase(knex),
       mockServices.rootConfig.factory({ data: config }),
     ],
   });

@@ -8,9 +8,9 @@ export interface GatewayProcess {
 
 /**
  * Starts gatewayProcess.ts as a child and waits until it listens. With
- * `authUrl`, it verifies real user tokens from that issuer (see userTokens.ts).
+ * `userKey` (see `createUserTokenIssuer`), it verifies real user tokens signed with that key.
  */
-export function startGatewayProcess(options: { db: string; config: object; authUrl?: string }): Promise<GatewayProcess> {
+export function startGatewayProcess(options: { db: string; config: object; userKey?: object }): Promise<GatewayProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -23,7 +23,7 @@ export function startGatewayProcess(options: { db: string; config: object; authU
         ...process.env,
         AIGC_TEST_GATEWAY_DB: options.db,
         AIGC_TEST_GATEWAY_CONFIG: JSON.stringify(options.config),
-        ...(options.authUrl ? { AIGC_TEST_AUTH_URL: options.authUrl } : {}),
+        ...(options.userKey ? { AIGC_TEST_USER_KEY: JSON.stringify(options.userKey) } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

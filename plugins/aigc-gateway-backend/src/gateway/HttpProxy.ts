@@ -102,6 +102,11 @@ export class HttpProxy {
     }
   }
 
+  /** Closes the connections to engines; on backend shutdown. */
+  async close() {
+    await this.upstream.close();
+  }
+
   private fail(res: http.ServerResponse, error: Error) {
     const status = errorStatus(error);
     if (status === 502) this.deps.logger.warn(`Proxy request failed: ${error.message}`);

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { startGateway, waitForState } from '../__testUtils__/gateway';
-import { startUserTokenIssuer } from '../__testUtils__/userTokens';
+import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -12,7 +12,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
  */
 describe('proxy authentication with real user tokens', () => {
   it('accepts valid tokens and cookies; refuses expired and forged ones', async () => {
-    const issuer = await startUserTokenIssuer();
+    const issuer = await createUserTokenIssuer();
     const gateway = await startGateway({
       databases,
       databaseId: 'SQLITE_3',
@@ -60,7 +60,6 @@ describe('proxy authentication with real user tokens', () => {
       expect((await request(server).get(ping).set('Cookie', cookie)).status).toBe(200);
     } finally {
       await gateway.backend.stop();
-      await issuer.stop();
     }
   });
 });

@@ -1,0 +1,6 @@
+/**
+ * Test utilities for AIGC Gateway backends.
+ *
+ * @packageDocumentation
+ */
+export { createUserTokenIssuer } from './userTokenIssuer';
