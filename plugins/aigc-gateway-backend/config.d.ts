@@ -34,11 +34,35 @@ export interface Config {
       gpusPerInstance?: number;
       /** GPU memory one instance holds on a shared GPU, in GiB. */
       gpuMemoryGiB?: number;
-      /** Price of one instance-hour in this pool, in `currency`. */
+      /**
+       * Price of one GPU-hour in this pool, in `currency`. An instance pays
+       * `gpusPerInstance` times this, so shared-GPU instances pay their fraction.
+       */
       pricePerHour: number;
+      /**
+       * Later prices, each effective from `from` (an ISO 8601 time with offset).
+       * A usage interval keeps the price in effect when it started.
+       */
+      priceChanges?: Array<{ from: string; pricePerHour: number }>;
       /** Concurrent instances the pool holds (local runtime). */
       capacity?: number;
     }>;
+    /** Cost reports and budgets. */
+    cost?: {
+      /** IANA time zone of daily series and calendar months. Defaults to UTC. */
+      timeZone?: string;
+      /** Monthly budgets of users and groups. */
+      budgets?: Array<{
+        /** user:… or group:… entity ref. */
+        entityRef: string;
+        /** The month's limit, in `currency`. */
+        monthly: number;
+        /** Refuse new launches once the month's spend reaches the limit. Defaults to false. */
+        enforce?: boolean;
+      }>;
+      /** Percent of a budget at which its owners are notified. Defaults to [80, 100]. */
+      alertThresholds?: number[];
+    };
     /** Engine templates users may launch. */
     templates?: Array<{
       /** A lower-case slug, unique among templates. */

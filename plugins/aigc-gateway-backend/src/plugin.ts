@@ -27,6 +27,8 @@ import { ProxyAccess } from './gateway/ProxyAccess';
 import { HttpProxy } from './gateway/HttpProxy';
 import { UserCredentialsCache } from './gateway/UserCredentialsCache';
 import { WebSocketProxy } from './gateway/WebSocketProxy';
+import { CostLedger } from './cost/CostLedger';
+import { CostCalendar } from './cost/calendar';
 
 /**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
@@ -80,6 +82,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
             logger: logger.child({ runtime: 'local' }),
           });
 
+        const ledger = new CostLedger(knex);
+        const calendar = new CostCalendar(gatewayConfig.cost.timeZone);
         const lifecycle = new Lifecycle({ store, definitions: () => definitions, runtime, logger });
         lifecycle.listen();
         const reconciler = new Reconciler({
@@ -151,6 +155,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
             definitions: () => definitions,
             store,
             lifecycle,
+            ledger,
+            calendar,
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,
             permissions: deps.permissions,

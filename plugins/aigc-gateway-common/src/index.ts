@@ -6,5 +6,7 @@
 export * from './schemas/config';
 export * from './schemas/api';
 export * from './schemas/instances';
+export * from './schemas/cost';
+export * from './catalogNames';
 export { formatZodError } from './schemas/format';
 export * from './permissions';

@@ -13,6 +13,9 @@ import { Lifecycle } from '../lifecycle/Lifecycle';
 import { templatesRouter } from './templatesRouter';
 import { poolsRouter } from './poolsRouter';
 import { instancesRouter } from './instancesRouter';
+import { costRouter } from './costRouter';
+import { CostLedger } from '../cost/CostLedger';
+import { CostCalendar } from '../cost/calendar';
 
 /** The plugin's REST API, one sub-router per resource. */
 export function createRouter(deps: {
@@ -20,6 +23,8 @@ export function createRouter(deps: {
   definitions: () => Definitions;
   store: InstanceStore;
   lifecycle: Lifecycle;
+  ledger: CostLedger;
+  calendar: CostCalendar;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
@@ -33,5 +38,6 @@ export function createRouter(deps: {
   router.use(templatesRouter(deps));
   router.use(poolsRouter({ ...deps, currency: deps.gatewayConfig.currency }));
   router.use(instancesRouter(deps));
+  router.use(costRouter({ ...deps, currency: deps.gatewayConfig.currency }));
   return router;
 }

@@ -5,6 +5,7 @@ import {
   computeStates,
   PoolListResponse,
 } from '@internal/plugin-aigc-gateway-common';
+import { instancePricePerHour, priceAt } from '../cost/priceBook';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
 
@@ -21,6 +22,7 @@ export function poolsRouter(deps: {
       deps.store.countByPool(computeStates),
       deps.store.countByPool(['queued']),
     ]);
+    const now = new Date();
     const body: PoolListResponse = {
       items: [...deps.definitions().pools.values()].map(pool => {
         const inUse = used.get(pool.id) ?? 0;
@@ -31,7 +33,8 @@ export function poolsRouter(deps: {
           gpuType: pool.gpuType,
           gpusPerInstance: pool.gpusPerInstance,
           gpuMemoryGiB: pool.gpuMemoryGiB,
-          pricePerHour: pool.pricePerHour,
+          pricePerHour: priceAt(pool, now),
+          instancePricePerHour: instancePricePerHour(pool, now),
           currency: deps.currency,
           capacity: {
             total,

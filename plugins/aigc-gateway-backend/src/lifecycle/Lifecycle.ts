@@ -11,6 +11,7 @@ import {
   Transition,
   UniqueViolation,
 } from '../store/InstanceStore';
+import { priceAt } from '../cost/priceBook';
 import { resolveLaunch } from './resolveLaunch';
 
 export interface Launcher {
@@ -28,7 +29,7 @@ function placement(pool: GpuPool) {
     opening: {
       gpuType: pool.gpuType,
       gpuCount: pool.gpusPerInstance,
-      pricePerHour: pool.pricePerHour,
+      pricePerHourAt: (at: Date) => priceAt(pool, at),
     } satisfies IntervalOpening,
   };
 }

@@ -1,5 +1,8 @@
 import { Knex } from 'knex';
-import { computeStates, InstanceState } from '@internal/plugin-aigc-gateway-common';
+import {
+  computeStates,
+  InstanceState,
+} from '@internal/plugin-aigc-gateway-common';
 import { toDate, toOptionalDate } from './time';
 
 export interface InstanceRecord {
@@ -37,7 +40,8 @@ export interface VolumeRecord {
 export interface IntervalOpening {
   gpuType: string;
   gpuCount: number;
-  pricePerHour: number;
+  /** Price of one GPU-hour at the interval's start. */
+  pricePerHourAt: (at: Date) => number;
 }
 
 /**
@@ -183,13 +187,21 @@ export class InstanceStore {
     return (await query).map(toInstance);
   }
 
-  async listInStates(states: readonly InstanceState[]): Promise<InstanceRecord[]> {
-    return (await this.db('instances').whereIn('state', states)).map(toInstance);
+  async listInStates(
+    states: readonly InstanceState[],
+  ): Promise<InstanceRecord[]> {
+    return (await this.db('instances').whereIn('state', states)).map(
+      toInstance,
+    );
   }
 
   /** Instances per pool in the given states, for capacity. */
-  async countByPool(states: readonly InstanceState[]): Promise<Map<string, number>> {
-    const rows: { pool_id: string; n: number | string }[] = await this.db('instances')
+  async countByPool(
+    states: readonly InstanceState[],
+  ): Promise<Map<string, number>> {
+    const rows: { pool_id: string; n: number | string }[] = await this.db(
+      'instances',
+    )
       .select('pool_id')
       .count({ n: '*' })
       .whereIn('state', states)
@@ -207,7 +219,9 @@ export class InstanceStore {
       .where(q =>
         q
           .where('queued_at', '<', queuedAt)
-          .orWhere(t => t.where('queued_at', queuedAt).andWhere('id', '<', instance.id)),
+          .orWhere(t =>
+            t.where('queued_at', queuedAt).andWhere('id', '<', instance.id),
+          ),
       );
     return Number(n) + 1;
   }
@@ -273,7 +287,11 @@ export class InstanceStore {
           state: start ? 'starting' : 'queued',
           volume_id: instance.volumeId,
           runtime_id: instance.runtimeId,
-          active_key: activeKey(instance.ownerRef, instance.templateId, instance.name),
+          active_key: activeKey(
+            instance.ownerRef,
+            instance.templateId,
+            instance.name,
+          ),
           queued_at: start ? null : now,
           created_at: now,
           updated_at: now,
@@ -310,11 +328,18 @@ export class InstanceStore {
         const room = await this.hasRoom(tx, change.place, expected.id);
         if (!room && !change.place.queuedMessage) return false;
         change = room
-          ? { ...change, state: 'starting', queuedAt: null, openInterval: change.place.opening, message: change.place.startMessage }
+          ? {
+              ...change,
+              state: 'starting',
+              queuedAt: null,
+              openInterval: change.place.opening,
+              message: change.place.startMessage,
+            }
           : {
               ...change,
               state: 'queued',
-              queuedAt: expected.state === 'queued' ? expected.queuedAt ?? now : now,
+              queuedAt:
+                expected.state === 'queued' ? expected.queuedAt ?? now : now,
               message: change.place.queuedMessage!,
             };
       }
@@ -323,11 +348,13 @@ export class InstanceStore {
         updated_at: now,
         row_version: expected.rowVersion + 1,
       };
-      if (change.failureReason !== undefined) patch.failure_reason = change.failureReason;
+      if (change.failureReason !== undefined)
+        patch.failure_reason = change.failureReason;
       if (change.version !== undefined) patch.version = change.version;
       if (change.poolId !== undefined) patch.pool_id = change.poolId;
       if (change.queuedAt !== undefined) patch.queued_at = change.queuedAt;
-      if (change.deleteData !== undefined) patch.delete_data = change.deleteData;
+      if (change.deleteData !== undefined)
+        patch.delete_data = change.deleteData;
       if (change.state === 'deleted') patch.active_key = null;
       const updated = await tx('instances')
         .where({ id: expected.id, row_version: expected.rowVersion })
@@ -348,7 +375,11 @@ export class InstanceStore {
       if (change.openInterval) {
         await this.openInterval(
           tx,
-          { ...expected, version: change.version ?? expected.version, poolId: change.poolId ?? expected.poolId },
+          {
+            ...expected,
+            version: change.version ?? expected.version,
+            poolId: change.poolId ?? expected.poolId,
+          },
           change.openInterval,
           now,
         );
@@ -357,10 +388,16 @@ export class InstanceStore {
     });
     if (!won) return undefined;
     this.changed();
-    return (await this.get(expected.id)) ?? { ...expected, state: change.state };
+    return (
+      (await this.get(expected.id)) ?? { ...expected, state: change.state }
+    );
   }
 
-  private async hasRoom(tx: Knex.Transaction, place: Placement, selfId = ''): Promise<boolean> {
+  private async hasRoom(
+    tx: Knex.Transaction,
+    place: Placement,
+    selfId = '',
+  ): Promise<boolean> {
     if (place.capacity === undefined) return true;
     // Serialise placements per pool. SQLite runs one write transaction at a time anyway.
     if (this.db.client.config.client === 'pg') {
@@ -380,11 +417,15 @@ export class InstanceStore {
   }
 
   async markVolumeDeleted(volumeId: string): Promise<void> {
-    await this.db('volumes').where({ id: volumeId }).update({ deleted_at: this.now() });
+    await this.db('volumes')
+      .where({ id: volumeId })
+      .update({ deleted_at: this.now() });
   }
 
   async touch(instanceId: string, at: Date): Promise<void> {
-    await this.db('instances').where({ id: instanceId }).update({ last_activity_at: at });
+    await this.db('instances')
+      .where({ id: instanceId })
+      .update({ last_activity_at: at });
   }
 
   async events(instanceId: string, limit = 20) {
@@ -422,7 +463,10 @@ export class InstanceStore {
 
   private async openInterval(
     tx: Knex.Transaction,
-    instance: Pick<InstanceRecord, 'id' | 'ownerRef' | 'ownerGroups' | 'templateId' | 'version' | 'poolId'>,
+    instance: Pick<
+      InstanceRecord,
+      'id' | 'ownerRef' | 'ownerGroups' | 'templateId' | 'version' | 'poolId'
+    >,
     opening: IntervalOpening,
     at: Date,
   ) {
@@ -432,17 +476,29 @@ export class InstanceStore {
       .whereNull('ended_at')
       .first();
     if (open) return;
-    await tx('usage_intervals').insert({
-      instance_id: instance.id,
-      owner_ref: instance.ownerRef,
-      owner_groups: JSON.stringify(instance.ownerGroups),
-      template_id: instance.templateId,
-      version: instance.version,
-      pool_id: instance.poolId,
-      gpu_type: opening.gpuType,
-      gpu_count: opening.gpuCount,
-      price_per_hour: opening.pricePerHour,
-      started_at: at,
-    });
+    const [inserted] = await tx('usage_intervals')
+      .insert({
+        instance_id: instance.id,
+        owner_ref: instance.ownerRef,
+        owner_groups: JSON.stringify(instance.ownerGroups),
+        template_id: instance.templateId,
+        version: instance.version,
+        pool_id: instance.poolId,
+        gpu_type: opening.gpuType,
+        gpu_count: opening.gpuCount,
+        price_per_hour: opening.pricePerHourAt(at),
+        started_at: at,
+      })
+      .returning('id');
+    // One row per group, so costs aggregate by group in SQL.
+    const intervalId = typeof inserted === 'object' ? inserted.id : inserted;
+    if (instance.ownerGroups.length > 0) {
+      await tx('usage_interval_groups').insert(
+        instance.ownerGroups.map(group_ref => ({
+          interval_id: intervalId,
+          group_ref,
+        })),
+      );
+    }
   }
 }

@@ -87,7 +87,50 @@ export const gpuPoolSchema = z
     gpusPerInstance: z.number().positive().default(1),
     gpuMemoryGiB: z.number().positive().optional(),
     pricePerHour: z.number().nonnegative(),
+    /** Later prices, each from its effective time on; usage intervals keep the price at their start. */
+    priceChanges: z
+      .array(
+        z
+          .object({ from: z.string().datetime({ offset: true }), pricePerHour: z.number().nonnegative() })
+          .strict(),
+      )
+      .default([]),
     capacity: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+/** An IANA time zone such as Europe/Berlin, as the runtime's Intl knows it. */
+export const timeZoneSchema = z.string().refine(
+  zone => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  zone => ({ message: `unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)` }),
+);
+
+/** A user's or group's spending limit per calendar month. */
+export const budgetSchema = z
+  .object({
+    entityRef: z
+      .string()
+      .regex(/^(user|group):[^/:]+\/[^/:]+$/, 'must be a user or group entity ref such as group:default/creators-a'),
+    monthly: z.number().positive(),
+    /** Refuse new launches once the month's spend reaches the budget. */
+    enforce: z.boolean().default(false),
+  })
+  .strict();
+
+/** Time zone of daily series and months, budgets, and alert thresholds. */
+export const costConfigSchema = z
+  .object({
+    timeZone: timeZoneSchema.default('UTC'),
+    budgets: z.array(budgetSchema).default([]),
+    /** Percent of a budget at which its owners are notified. */
+    alertThresholds: z.array(z.number().int().min(1).max(1000)).default([80, 100]),
   })
   .strict();
 
@@ -121,6 +164,7 @@ export const gatewayConfigSchema = z
       .default({}),
     pools: z.array(gpuPoolSchema).default([]),
     templates: z.array(engineTemplateSchema).default([]),
+    cost: costConfigSchema.default({}),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -167,3 +211,5 @@ export type EngineTemplate = z.infer<typeof engineTemplateSchema>;
 export type GpuPool = z.infer<typeof gpuPoolSchema>;
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;
+export type Budget = z.infer<typeof budgetSchema>;
+export type CostConfig = z.infer<typeof costConfigSchema>;

@@ -79,7 +79,10 @@ export interface PoolView {
   gpuType: string;
   gpusPerInstance: number;
   gpuMemoryGiB?: number;
+  /** Price of one GPU-hour now. */
   pricePerHour: number;
+  /** What one instance costs per hour now: `gpusPerInstance` × `pricePerHour`. */
+  instancePricePerHour: number;
   currency: string;
   capacity: { total: number; used: number; free: number; queued: number };
 }

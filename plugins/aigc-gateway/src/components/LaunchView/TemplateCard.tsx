@@ -21,7 +21,7 @@ function preferredVersion(template: EngineTemplateView) {
 }
 
 function poolLabel(pool: PoolView) {
-  const price = `${pool.pricePerHour.toFixed(2)} ${pool.currency}/h`;
+  const price = `${pool.instancePricePerHour.toFixed(2)} ${pool.currency}/h`;
   return `${pool.title} — ${pool.capacity.free} of ${pool.capacity.total} free, ${price}`;
 }
 

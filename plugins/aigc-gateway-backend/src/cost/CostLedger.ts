@@ -1,0 +1,171 @@
+import { Knex } from 'knex';
+import { CostDimension, CostFigures } from '@internal/plugin-aigc-gateway-common';
+import { toDate } from '../store/time';
+
+/** Which usage a report covers; every field narrows it. */
+export interface CostScope {
+  ownerRef?: string;
+  groupRef?: string;
+  templateId?: string;
+  version?: string;
+  poolId?: string;
+  instanceId?: string;
+}
+
+export interface Range {
+  from: Date;
+  to: Date;
+}
+
+/** One usage interval with the part of it inside a range, for the CSV export. */
+export interface CountedInterval {
+  id: number;
+  instanceId: string;
+  ownerRef: string;
+  ownerGroups: string[];
+  templateId: string;
+  version: string;
+  poolId: string;
+  gpuType: string;
+  gpuCount: number;
+  pricePerHour: number;
+  startedAt: Date;
+  endedAt?: Date;
+  seconds: number;
+  cost: number;
+}
+
+const keyOf: Record<Exclude<CostDimension, 'group'>, string> = {
+  user: 'u.owner_ref',
+  template: 'u.template_id',
+  version: "u.template_id || '@' || u.version",
+  pool: 'u.pool_id',
+  instance: 'u.instance_id',
+};
+
+/**
+ * Cost reports over the usage ledger, aggregated by the database. A second
+ * of an interval counts when it lies in the range; an open interval counts
+ * up to `now`. Cost = seconds / 3600 × GPUs held × price per GPU-hour at the
+ * interval's start.
+ */
+export class CostLedger {
+  private readonly pg: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.pg = db.client.config.client === 'pg';
+  }
+
+  async summary(range: Range, scope: CostScope, groupBy: CostDimension, now: Date) {
+    const figures = this.figures(this.overlapSeconds(this.literal(range.from), this.literal(range.to), now));
+    const total = await this.scoped(range, scope, now).select(this.db.raw(figures)).first();
+    const key = groupBy === 'group' ? 'g.group_ref' : keyOf[groupBy];
+    const rows = this.scoped(range, scope, now);
+    if (groupBy === 'group') rows.join('usage_interval_groups as g', 'g.interval_id', 'u.id');
+    const items = await rows
+      .select(this.db.raw(`${key} as key, ${figures}`))
+      .groupByRaw(key)
+      .orderBy('cost', 'desc');
+    return { total: toFigures(total), items: items.map(r => ({ key: String(r.key), ...toFigures(r) })) };
+  }
+
+  /** Figures per day; `days` are [from, to) pieces in the cost time zone, in order. */
+  async daily(days: Array<{ day: string; from: Date; to: Date }>, scope: CostScope, now: Date) {
+    if (days.length === 0) return [];
+    const range = { from: days[0].from, to: days[days.length - 1].to };
+    const values = days.map(d => `('${d.day}', ${this.literal(d.from)}, ${this.literal(d.to)})`).join(', ');
+    const rows = await this.scoped(range, scope, now)
+      .with('days', ['day', 'day_from', 'day_to'], this.db.raw(`values ${values}`))
+      .join('days as d', join =>
+        join.on('u.started_at', '<', 'd.day_to').andOn(this.db.raw(`coalesce(u.ended_at, ${this.literal(now)}) > d.day_from`)),
+      )
+      .select(this.db.raw(`d.day as day, ${this.figures(this.overlapSeconds('d.day_from', 'd.day_to', now))}`))
+      .groupBy('d.day');
+    const byDay = new Map(rows.map(r => [String(r.day), toFigures(r)]));
+    return days.map(d => ({ day: d.day, ...(byDay.get(d.day) ?? { cost: 0, hours: 0, gpuHours: 0 }) }));
+  }
+
+  /** The intervals touching the range in ledger order, read in pages for the export. */
+  async *intervals(range: Range, scope: CostScope, now: Date, pageSize = 1000): AsyncGenerator<CountedInterval> {
+    for (let after = 0; ; ) {
+      const rows = await this.scoped(range, scope, now).select('u.*').where('u.id', '>', after).orderBy('u.id').limit(pageSize);
+      for (const row of rows) yield this.counted(row, range, now);
+      if (rows.length < pageSize) return;
+      after = Number(rows[rows.length - 1].id);
+    }
+  }
+
+  private counted(row: any, range: Range, now: Date): CountedInterval {
+    const startedAt = toDate(row.started_at);
+    const endedAt = row.ended_at === null ? undefined : toDate(row.ended_at);
+    const from = Math.max(startedAt.getTime(), range.from.getTime());
+    const to = Math.min((endedAt ?? now).getTime(), range.to.getTime());
+    const seconds = Math.max(0, to - from) / 1000;
+    return {
+      id: Number(row.id),
+      instanceId: row.instance_id,
+      ownerRef: row.owner_ref,
+      ownerGroups: JSON.parse(row.owner_groups),
+      templateId: row.template_id,
+      version: row.version,
+      poolId: row.pool_id,
+      gpuType: row.gpu_type,
+      gpuCount: Number(row.gpu_count),
+      pricePerHour: Number(row.price_per_hour),
+      startedAt,
+      endedAt,
+      seconds,
+      cost: (seconds / 3600) * Number(row.gpu_count) * Number(row.price_per_hour),
+    };
+  }
+
+  /** Intervals that overlap the range and fall in the scope. */
+  private scoped(range: Range, scope: CostScope, now: Date) {
+    const q = this.db('usage_intervals as u')
+      .where('u.started_at', '<', this.bind(range.to))
+      .where(w => w.where('u.ended_at', '>', this.bind(range.from)).orWhereNull('u.ended_at'))
+      .where('u.started_at', '<', this.bind(now));
+    if (scope.ownerRef) q.where('u.owner_ref', scope.ownerRef);
+    if (scope.templateId) q.where('u.template_id', scope.templateId);
+    if (scope.version) q.where('u.version', scope.version);
+    if (scope.poolId) q.where('u.pool_id', scope.poolId);
+    if (scope.instanceId) q.where('u.instance_id', scope.instanceId);
+    if (scope.groupRef) {
+      q.whereIn(
+        'u.id',
+        this.db('usage_interval_groups').select('interval_id').where('group_ref', scope.groupRef),
+      );
+    }
+    return q;
+  }
+
+  /** Seconds of an interval inside [lower, upper), both SQL expressions. */
+  private overlapSeconds(lower: string, upper: string, now: Date) {
+    const end = `coalesce(u.ended_at, ${this.literal(now)})`;
+    return this.pg
+      ? `greatest(0, extract(epoch from (least(${end}, ${upper}) - greatest(u.started_at, ${lower}))))`
+      : `max(0, min(${end}, ${upper}) - max(u.started_at, ${lower})) / 1000.0`;
+  }
+
+  private figures(seconds: string) {
+    return [
+      `coalesce(sum(${seconds} / 3600.0 * u.gpu_count * u.price_per_hour), 0) as cost`,
+      `coalesce(sum(${seconds} / 3600.0), 0) as hours`,
+      `coalesce(sum(${seconds} / 3600.0 * u.gpu_count), 0) as gpu_hours`,
+    ].join(', ');
+  }
+
+  /** Timestamps are timestamptz on PostgreSQL and epoch milliseconds on SQLite. */
+  private bind(date: Date): Date | number {
+    return this.pg ? date : date.getTime();
+  }
+
+  /** A timestamp as SQL; from a Date, never from request text. */
+  private literal(date: Date) {
+    return this.pg ? `'${date.toISOString()}'::timestamptz` : String(date.getTime());
+  }
+}
+
+function toFigures(row: any): CostFigures {
+  return { cost: Number(row?.cost ?? 0), hours: Number(row?.hours ?? 0), gpuHours: Number(row?.gpu_hours ?? 0) };
+}

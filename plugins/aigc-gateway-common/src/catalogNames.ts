@@ -1,0 +1,24 @@
+/**
+ * How gateway things appear as catalog entities (DESIGN §10), shared by the
+ * catalog provider, the cost API and the entity tabs: engine templates and
+ * versions are Components, pools and instances are Resources, all in the
+ * default namespace.
+ */
+
+/** Catalog names allow [A-Za-z0-9._-]; version strings may hold `+`. */
+const safe = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '-');
+
+export const catalogNames = {
+  template: (templateId: string) => templateId,
+  version: (templateId: string, version: string) => safe(`${templateId}-v${version}`),
+  pool: (poolId: string) => `gpu-pool-${poolId}`,
+  instance: (instanceId: string) => `aigc-instance-${instanceId}`,
+};
+
+export const catalogRefs = {
+  template: (templateId: string) => `component:default/${catalogNames.template(templateId)}`,
+  version: (templateId: string, version: string) =>
+    `component:default/${catalogNames.version(templateId, version)}`,
+  pool: (poolId: string) => `resource:default/${catalogNames.pool(poolId)}`,
+  instance: (instanceId: string) => `resource:default/${catalogNames.instance(instanceId)}`,
+};

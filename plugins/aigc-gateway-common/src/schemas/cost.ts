@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+export const costDimensions = ['user', 'group', 'template', 'version', 'pool', 'instance'] as const;
+export type CostDimension = (typeof costDimensions)[number];
+
+/** `YYYY-MM-DD` (a day in the cost time zone) or an ISO 8601 time with offset. */
+const instantOrDay = z
+  .string()
+  .refine(
+    v => /^\d{4}-\d{2}-\d{2}$/.test(v) || z.string().datetime({ offset: true }).safeParse(v).success,
+    'must be a day (2026-11-01) or a time with offset (2026-11-01T08:00:00Z)',
+  );
+
+const entityRef = z
+  .string()
+  .regex(/^[a-zA-Z]+:([^/:]+\/)?[^/:]+$/, 'must be an entity ref such as user:default/alice');
+
+/** Query of `GET /cost/summary`, `/cost/daily` and `/cost/export.csv`. */
+export const costQuerySchema = z
+  .object({
+    from: instantOrDay.optional(),
+    to: instantOrDay.optional(),
+    entityRef: entityRef.optional(),
+    groupBy: z.enum(costDimensions).default('template'),
+  })
+  .passthrough();
+export type CostQuery = z.infer<typeof costQuerySchema>;
+
+/** Seconds of held compute, priced. */
+export interface CostFigures {
+  cost: number;
+  hours: number;
+  gpuHours: number;
+}
+
+interface CostReport {
+  currency: string;
+  from: string;
+  to: string;
+  /** `all`: everybody's usage; `own`: only the caller's, who may not read others'. */
+  scope: 'all' | 'own';
+  entityRef?: string;
+}
+
+export interface CostSummaryResponse extends CostReport {
+  groupBy: CostDimension;
+  total: CostFigures;
+  /**
+   * One row per key, most expensive first. By group, an interval counts for
+   * each group its owner was in at launch, so rows may add up to more than the total.
+   */
+  items: Array<CostFigures & { key: string }>;
+}
+
+export interface CostDailyResponse extends CostReport {
+  timeZone: string;
+  days: Array<CostFigures & { day: string }>;
+}
