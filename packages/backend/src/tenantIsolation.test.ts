@@ -141,6 +141,32 @@ describe('tenant isolation with the portal permission policy', () => {
     expect((await request(backend.server).get(ping).set('Cookie', 'backstage-auth=forged.cookie.value')).status).toBe(401);
   });
 
+  it('bob cannot read alice\'s costs through any cost endpoint or the export; carol can', async () => {
+    const get = (user: string, path: string) => request(backend.server).get(`/api/aigc-gateway${path}`).set('Authorization', as(user));
+    const ofAlice = await get('bob', '/cost/summary?entityRef=user:default/alice');
+    expect(ofAlice.status).toBe(403);
+    expect(ofAlice.body.error.message).toContain('aigc-gateway.cost.read');
+    expect((await get('bob', '/cost/daily?entityRef=user:default/alice')).status).toBe(403);
+    expect((await get('bob', '/cost/export.csv?entityRef=user:default/alice')).status).toBe(403);
+
+    // Without an entity, or for a group, an engine or alice's instance, bob gets his own usage only: none.
+    for (const query of ['groupBy=user', 'entityRef=group:default/creators-a&groupBy=user', `entityRef=resource:default/aigc-instance-${id}`, 'entityRef=component:default/sample-engine']) {
+      const res = await get('bob', `/cost/summary?${query}`);
+      expect({ query, status: res.status, scope: res.body.scope, items: res.body.items }).toEqual({ query, status: 200, scope: 'own', items: [] });
+    }
+    const bobCsv = await get('bob', '/cost/export.csv');
+    expect(bobCsv.text.trim().split('\r\n')).toHaveLength(1);
+
+    const carol = await get('carol', '/cost/summary?groupBy=user');
+    expect(carol.body.scope).toBe('all');
+    expect(carol.body.items.map((i: { key: string }) => i.key)).toContain('user:default/alice');
+    const carolCsv = await get('carol', '/cost/export.csv?entityRef=user:default/alice');
+    expect(carolCsv.headers['content-type']).toContain('text/csv');
+    expect(carolCsv.text).toContain(id);
+    const aliceOwn = await get('alice', '/cost/summary?entityRef=user:default/alice');
+    expect(aliceOwn.body.total.hours).toBeGreaterThan(0);
+  });
+
   it('carol, an admin, sees and opens it, and may release it', async () => {
     const all = await request(backend.server).get('/api/aigc-gateway/instances?scope=all').set('Authorization', as('carol'));
     expect(all.body.items.map((i: { id: string }) => i.id)).toContain(id);

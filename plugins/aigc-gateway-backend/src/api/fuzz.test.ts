@@ -85,6 +85,43 @@ describe('fuzzing the HTTP API', () => {
     expect(res.body.error.message).toContain('query.scope');
   });
 
+  it('cost queries: bad ranges, refs and dimensions are a 4xx that names the problem', async () => {
+    const cases: Array<[string, number, string]> = [
+      ['/cost/summary?from=2026-12-01&to=2026-11-01', 400, 'must be before to'],
+      ['/cost/summary?from=2026-11-01&to=2026-11-01', 400, 'must be before to'],
+      ['/cost/daily?from=2020-01-01&to=2026-01-01', 400, 'at most 366 days'],
+      ['/cost/summary?from=2026-13-45', 400, 'from'],
+      ['/cost/summary?from=yesterday', 400, 'query.from'],
+      ['/cost/summary?groupBy=planet', 400, 'query.groupBy'],
+      ['/cost/summary?entityRef=nonsense', 400, 'query.entityRef'],
+      ['/cost/summary?entityRef=api:default/petstore', 400, 'has no costs'],
+      ['/cost/summary?entityRef=component:default/no-such-engine', 404, 'component:default/no-such-engine'],
+      ['/cost/daily?entityRef=resource:default/aigc-instance-00000000-0000-4000-8000-000000000000', 404, 'aigc-instance-'],
+      ['/cost/export.csv?entityRef=component:other/sample-engine', 404, 'default namespace'],
+    ];
+    for (const [path, status, message] of cases) {
+      const res = await request(gateway.server).get(`/api/aigc-gateway${path}`).set('Authorization', alice);
+      expect({ path, status: res.status, message: res.body.error?.message?.includes(message) }).toEqual({ path, status, message: true });
+    }
+    const query = fc.record(
+      {
+        from: fc.oneof(fc.string({ maxLength: 30 }), fc.date().map(d => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString()))),
+        to: fc.oneof(fc.string({ maxLength: 30 }), fc.date().map(d => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString()))),
+        entityRef: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('user:default/alice', 'group:default/x', 'component:default/sample-engine')),
+        groupBy: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('user', 'group', 'template', 'version', 'pool', 'instance')),
+      },
+      { requiredKeys: [] },
+    );
+    const endpoint = fc.constantFrom('/cost/summary', '/cost/daily', '/cost/export.csv');
+    await fc.assert(
+      fc.asyncProperty(endpoint, query, async (path, q) => {
+        const res = await request(gateway.server).get(`/api/aigc-gateway${path}`).query(q).set('Authorization', alice);
+        expectClientError(res, `${path} ${JSON.stringify(q)}`);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+
   it('proxy paths: dot segments, encoded slashes and odd bytes never escape or crash', async () => {
     const segment = fc.oneof(
       fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '%2f', '%5c', '..%2f', '%00', '%ff', 'outputs', 'internal', 'ping'),
