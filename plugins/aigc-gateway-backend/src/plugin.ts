@@ -29,6 +29,8 @@ import { UserCredentialsCache } from './gateway/UserCredentialsCache';
 import { WebSocketProxy } from './gateway/WebSocketProxy';
 import { CostLedger } from './cost/CostLedger';
 import { CostCalendar } from './cost/calendar';
+import { Budgets } from './cost/Budgets';
+import { notificationService } from '@backstage/plugin-notifications-node';
 
 /**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
@@ -58,6 +60,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, permissionsRegistry } = deps;
@@ -84,7 +87,23 @@ export const aigcGatewayPlugin = createBackendPlugin({
 
         const ledger = new CostLedger(knex);
         const calendar = new CostCalendar(gatewayConfig.cost.timeZone);
-        const lifecycle = new Lifecycle({ store, definitions: () => definitions, runtime, logger });
+        const budgets = new Budgets({
+          db: knex,
+          ledger,
+          calendar,
+          budgets: gatewayConfig.cost.budgets,
+          thresholds: gatewayConfig.cost.alertThresholds,
+          currency: gatewayConfig.currency,
+          notifications: deps.notifications,
+          logger,
+        });
+        const lifecycle = new Lifecycle({
+          store,
+          definitions: () => definitions,
+          runtime,
+          logger,
+          gates: [budgets],
+        });
         lifecycle.listen();
         const reconciler = new Reconciler({
           store,
@@ -101,6 +120,17 @@ export const aigcGatewayPlugin = createBackendPlugin({
           scope: 'local',
           fn: () => reconciler.reconcile(),
         });
+        if (gatewayConfig.cost.budgets.length > 0) {
+          // Global scope: with several replicas, one of them runs it at a time.
+          await deps.scheduler.scheduleTask({
+            id: 'aigc-gateway-budget-alerts',
+            frequency: { minutes: 5 },
+            timeout: { minutes: 2 },
+            fn: async () => {
+              await budgets.alert();
+            },
+          });
+        }
         const accessCache = new AccessCache(knex);
         store.onChange(() => accessCache.markDirty());
         await accessCache.start();
@@ -157,6 +187,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             lifecycle,
             ledger,
             calendar,
+            budgets,
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,
             permissions: deps.permissions,

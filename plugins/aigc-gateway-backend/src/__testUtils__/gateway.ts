@@ -44,6 +44,8 @@ export function sampleGatewayConfig(options: {
   capacity?: number;
   /** Extra arguments for the engine, e.g. a slow start. */
   engineArgs?: string[];
+  /** The `aigcGateway.cost` section. */
+  cost?: JsonObject;
 }): JsonObject {
   const version = (v: string, dataLayout: number): JsonObject => {
     const base = sampleVersion(v, dataLayout) as any;
@@ -77,6 +79,7 @@ export function sampleGatewayConfig(options: {
           versions: [version('1.0.0', 1), version('2.0.0', 2)],
         },
       ],
+      ...(options.cost ? { cost: options.cost } : {}),
     },
   };
 }
@@ -87,6 +90,7 @@ export async function startGateway(options: {
   databaseId: TestDatabaseId;
   ports: { from: number; to: number };
   capacity?: number;
+  cost?: JsonObject;
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
 }) {
@@ -103,6 +107,7 @@ export async function startGateway(options: {
           ports: options.ports,
           probeIntervalMs: 100,
           capacity: options.capacity,
+          cost: options.cost,
         }),
       }),
     ],

@@ -1,14 +1,21 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  BudgetListResponse,
   CostDailyResponse,
   costQuerySchema,
   costReadPermission,
   CostSummaryResponse,
 } from '@internal/plugin-aigc-gateway-common';
+import { Budgets } from '../cost/Budgets';
 import { CostCalendar } from '../cost/calendar';
 import { CostLedger, CostScope } from '../cost/CostLedger';
 import { costRange } from '../cost/costRange';
@@ -25,7 +32,9 @@ export function costRouter(deps: {
   currency: string;
   definitions: () => Definitions;
   store: InstanceStore;
+  budgets: Budgets;
   httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
   permissions: PermissionsService;
   now?: () => Date;
 }): express.Router {
@@ -69,6 +78,18 @@ export function costRouter(deps: {
     const [decision] = await deps.permissions.authorize([{ permission: costReadPermission }], { credentials });
     return decision.result === AuthorizeResult.ALLOW;
   }
+
+  /** The budgets that apply to the caller, or every budget for those who read all costs. */
+  router.get('/cost/budgets', async (req, res) => {
+    const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
+    const all = await mayReadAll(credentials);
+    const { userEntityRef, ownershipEntityRefs } = await deps.userInfo.getUserInfo(credentials);
+    const items = all
+      ? await deps.budgets.statusOfAll()
+      : await deps.budgets.statusFor({ ownerRef: userEntityRef, ownerGroups: ownershipEntityRefs });
+    const body: BudgetListResponse = { currency: deps.currency, items };
+    res.json(body);
+  });
 
   router.get('/cost/summary', async (req, res) => {
     const { query, range, scope, report, at } = await resolve(req);

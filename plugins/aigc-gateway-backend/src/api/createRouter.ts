@@ -16,6 +16,7 @@ import { instancesRouter } from './instancesRouter';
 import { costRouter } from './costRouter';
 import { CostLedger } from '../cost/CostLedger';
 import { CostCalendar } from '../cost/calendar';
+import { Budgets } from '../cost/Budgets';
 
 /** The plugin's REST API, one sub-router per resource. */
 export function createRouter(deps: {
@@ -25,6 +26,7 @@ export function createRouter(deps: {
   lifecycle: Lifecycle;
   ledger: CostLedger;
   calendar: CostCalendar;
+  budgets: Budgets;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;

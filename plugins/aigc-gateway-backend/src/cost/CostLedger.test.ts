@@ -3,40 +3,13 @@ import { Knex } from 'knex';
 import { migrateDatabase } from '../store/migrate';
 import { CostCalendar } from './calendar';
 import { CostLedger } from './CostLedger';
+import { addInterval } from '../__testUtils__/ledger';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 jest.setTimeout(60_000);
 
 const now = new Date('2026-12-10T12:00:00Z');
 const t = (iso: string) => new Date(iso);
-
-/** A usage interval as the lifecycle writes it, with its owner's groups. */
-async function addInterval(
-  knex: Knex,
-  i: { owner?: string; groups?: string[]; template?: string; version?: string; pool?: string; instance?: string;
-    gpus?: number; price?: number; from: string; to?: string },
-) {
-  const pg = knex.client.config.client === 'pg';
-  const at = (iso: string) => (pg ? new Date(iso) : new Date(iso).getTime());
-  const groups = i.groups ?? ['group:default/creators-a'];
-  const [row] = await knex('usage_intervals')
-    .insert({
-      instance_id: i.instance ?? 'i-1',
-      owner_ref: i.owner ?? 'user:default/alice',
-      owner_groups: JSON.stringify(groups),
-      template_id: i.template ?? 'sd',
-      version: i.version ?? '1.0.0',
-      pool_id: i.pool ?? 'a100',
-      gpu_type: 'A100',
-      gpu_count: i.gpus ?? 1,
-      price_per_hour: i.price ?? 2,
-      started_at: at(i.from),
-      ended_at: i.to ? at(i.to) : null,
-    })
-    .returning('id');
-  const id = typeof row === 'object' ? row.id : row;
-  for (const group_ref of groups) await knex('usage_interval_groups').insert({ interval_id: id, group_ref });
-}
 
 describe.each(databases.eachSupportedId())('CostLedger on %p', databaseId => {
   let knex: Knex;

@@ -12,6 +12,7 @@ import {
   UniqueViolation,
 } from '../store/InstanceStore';
 import { priceAt } from '../cost/priceBook';
+import { LaunchGate, LaunchOwner } from './LaunchGate';
 import { resolveLaunch } from './resolveLaunch';
 
 export interface Launcher {
@@ -48,8 +49,13 @@ export class Lifecycle {
       definitions: () => Definitions;
       runtime: EngineRuntime;
       logger: LoggerService;
+      gates?: LaunchGate[];
     },
   ) {}
+
+  private async admit(owner: LaunchOwner) {
+    for (const gate of this.deps.gates ?? []) await gate.check(owner);
+  }
 
   /** Follows the runtime's phase changes. */
   listen() {
@@ -77,6 +83,8 @@ export class Lifecycle {
       return { instance: existing, outcome: 'existing' };
     }
 
+    const ownerGroups = launcher.ownershipEntityRefs.filter(r => r.startsWith('group:'));
+    await this.admit({ ownerRef: launcher.userEntityRef, ownerGroups });
     const volume = await runtime.ensureVolume(randomUUID());
     let instance: InstanceRecord;
     try {
@@ -84,7 +92,7 @@ export class Lifecycle {
         instance: {
           id: randomUUID(),
           ownerRef: launcher.userEntityRef,
-          ownerGroups: launcher.ownershipEntityRefs.filter(r => r.startsWith('group:')),
+          ownerGroups,
           templateId: template.id,
           version: version.version,
           poolId: pool.id,
@@ -125,6 +133,7 @@ export class Lifecycle {
         `instance ${instance.id} is ${instance.state}; only a released or failed instance can be launched again`,
       );
     }
+    await this.admit(instance);
     const { template, version, pool } = resolveLaunch(this.deps.definitions(), {
       templateId: instance.templateId,
       version: instance.version,

@@ -56,3 +56,19 @@ export interface CostDailyResponse extends CostReport {
   timeZone: string;
   days: Array<CostFigures & { day: string }>;
 }
+
+/** A budget with this month's spend, as `GET /cost/budgets` shows it. */
+export interface BudgetStatus {
+  entityRef: string;
+  /** `YYYY-MM` in the cost time zone. */
+  month: string;
+  monthly: number;
+  enforce: boolean;
+  spent: number;
+  percent: number;
+}
+
+export interface BudgetListResponse {
+  currency: string;
+  items: BudgetStatus[];
+}
