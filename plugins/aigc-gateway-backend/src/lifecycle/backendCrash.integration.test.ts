@@ -98,5 +98,14 @@ describe('kill -9 of the backend', () => {
     expect(closed).toHaveLength(1);
     expect(closed[0].ended_at).not.toBeNull();
     expect(enginePids(id)).toEqual([]);
+
+    // The cost of the interval closed late is its recorded time, counted once.
+    const started = new Date(closed[0].started_at);
+    const ended = new Date(closed[0].ended_at);
+    const range = `from=${new Date(started.getTime() - 60_000).toISOString()}&to=${new Date(ended.getTime() + 60_000).toISOString()}`;
+    const cost = await api(gateway, 'GET', `/cost/summary?entityRef=resource:default/aigc-instance-${id}&${range}`);
+    const hours = (ended.getTime() - started.getTime()) / 3_600_000;
+    expect(cost.body.total.hours).toBeCloseTo(hours, 6);
+    expect(cost.body.total.cost).toBeCloseTo(hours * Number(closed[0].price_per_hour) * Number(closed[0].gpu_count), 6);
   }, 120_000);
 });

@@ -103,8 +103,7 @@ export const gpuPoolSchema = z
 export const timeZoneSchema = z.string().refine(
   zone => {
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
+      return Boolean(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
     } catch {
       return false;
     }
