@@ -28,7 +28,7 @@ const percentile = (values: number[], p: number) =>
 async function seed(knex: Knex) {
   const pg = knex.client.config.client === 'pg';
   const series = pg
-    ? `select generate_series(1, ${INTERVALS}) as i`
+    ? `select generate_series(1::bigint, ${INTERVALS}) as i`
     : `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${INTERVALS}) select i from n`;
   const start = pg
     ? `timestamptz '2026-01-01T00:00:00Z' + (i * 31.536) * interval '1 second'`

@@ -35,6 +35,13 @@ export interface CountedInterval {
   cost: number;
 }
 
+/** Sums over pieces `s` (seconds), `gpus` and `price` (per GPU-hour). */
+const FIGURES = [
+  'coalesce(sum(s / 3600.0 * gpus * price), 0) as cost',
+  'coalesce(sum(s / 3600.0), 0) as hours',
+  'coalesce(sum(s / 3600.0 * gpus), 0) as gpu_hours',
+].join(', ');
+
 const keyOf: Record<Exclude<CostDimension, 'group'>, string> = {
   user: 'u.owner_ref',
   template: 'u.template_id',
@@ -57,16 +64,24 @@ export class CostLedger {
   }
 
   async summary(range: Range, scope: CostScope, groupBy: CostDimension, now: Date) {
-    const figures = this.figures(this.overlapSeconds(this.literal(range.from), this.literal(range.to), now));
-    const total = await this.scoped(range, scope, now).select(this.db.raw(figures)).first();
+    const seconds = this.overlapSeconds(this.literal(range.from), this.literal(range.to), now);
     const key = groupBy === 'group' ? 'g.group_ref' : keyOf[groupBy];
-    const rows = this.scoped(range, scope, now);
-    if (groupBy === 'group') rows.join('usage_interval_groups as g', 'g.interval_id', 'u.id');
-    const items = await rows
-      .select(this.db.raw(`${key} as key, ${figures}`))
-      .groupByRaw(key)
+    const pieces = this.pieces(range, scope, now, q => {
+      q.select(this.db.raw(`${key} as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`));
+      if (groupBy === 'group') q.join('usage_interval_groups as g', 'g.interval_id', 'u.id');
+    });
+    const rows = await this.db
+      .from(pieces)
+      .select(this.db.raw(`key, ${FIGURES}`))
+      .groupBy('key')
       .orderBy('cost', 'desc');
-    return { total: toFigures(total), items: items.map(r => ({ key: String(r.key), ...toFigures(r) })) };
+    const items = rows.map(r => ({ key: String(r.key), ...toFigures(r) }));
+    if (groupBy !== 'group') return { total: sum(items), items };
+    // By group an interval counts for each of its owner's groups, or for none.
+    const all = this.pieces(range, scope, now, q =>
+      q.select(this.db.raw(`${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`)),
+    );
+    return { total: toFigures(await this.db.from(all).select(this.db.raw(FIGURES)).first()), items };
   }
 
   /** Figures per day; `days` are [from, to) pieces in the cost time zone, in order. */
@@ -74,21 +89,30 @@ export class CostLedger {
     if (days.length === 0) return [];
     const range = { from: days[0].from, to: days[days.length - 1].to };
     const values = days.map(d => `('${d.day}', ${this.literal(d.from)}, ${this.literal(d.to)})`).join(', ');
-    const rows = await this.scoped(range, scope, now)
+    const seconds = this.overlapSeconds('d.day_from', 'd.day_to', now);
+    const pieces = this.pieces(range, scope, now, q =>
+      q
+        .join('days as d', join =>
+          join
+            .on('u.started_at', '<', 'd.day_to')
+            .andOn(this.db.raw(`coalesce(u.ended_at, ${this.literal(now)}) > d.day_from`)),
+        )
+        .select(this.db.raw(`d.day as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`)),
+    );
+    const rows = await this.db
       .with('days', ['day', 'day_from', 'day_to'], this.db.raw(`values ${values}`))
-      .join('days as d', join =>
-        join.on('u.started_at', '<', 'd.day_to').andOn(this.db.raw(`coalesce(u.ended_at, ${this.literal(now)}) > d.day_from`)),
-      )
-      .select(this.db.raw(`d.day as day, ${this.figures(this.overlapSeconds('d.day_from', 'd.day_to', now))}`))
-      .groupBy('d.day');
-    const byDay = new Map(rows.map(r => [String(r.day), toFigures(r)]));
+      .from(pieces)
+      .select(this.db.raw(`key, ${FIGURES}`))
+      .groupBy('key');
+    const byDay = new Map(rows.map(r => [String(r.key), toFigures(r)]));
     return days.map(d => ({ day: d.day, ...(byDay.get(d.day) ?? { cost: 0, hours: 0, gpuHours: 0 }) }));
   }
 
   /** The intervals touching the range in ledger order, read in pages for the export. */
   async *intervals(range: Range, scope: CostScope, now: Date, pageSize = 1000): AsyncGenerator<CountedInterval> {
     for (let after = 0; ; ) {
-      const rows = await this.scoped(range, scope, now).select('u.*').where('u.id', '>', after).orderBy('u.id').limit(pageSize);
+      const pieces = this.pieces(range, scope, now, q => q.select('u.*').where('u.id', '>', after));
+      const rows = await this.db.from(pieces).select('*').orderBy('id').limit(pageSize);
       for (const row of rows) yield this.counted(row, range, now);
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1].id);
@@ -119,24 +143,31 @@ export class CostLedger {
     };
   }
 
-  /** Intervals that overlap the range and fall in the scope. */
-  private scoped(range: Range, scope: CostScope, now: Date) {
-    const q = this.db('usage_intervals as u')
-      .where('u.started_at', '<', this.bind(range.to))
-      .where(w => w.where('u.ended_at', '>', this.bind(range.from)).orWhereNull('u.ended_at'))
-      .where('u.started_at', '<', this.bind(now));
-    if (scope.ownerRef) q.where('u.owner_ref', scope.ownerRef);
-    if (scope.templateId) q.where('u.template_id', scope.templateId);
-    if (scope.version) q.where('u.version', scope.version);
-    if (scope.poolId) q.where('u.pool_id', scope.poolId);
-    if (scope.instanceId) q.where('u.instance_id', scope.instanceId);
-    if (scope.groupRef) {
-      q.whereIn(
-        'u.id',
-        this.db('usage_interval_groups').select('interval_id').where('group_ref', scope.groupRef),
-      );
-    }
-    return q;
+  /**
+   * The intervals that overlap the range and fall in the scope, shaped by
+   * `build`, as a subquery `p`. Closed and open intervals are read apart and
+   * joined with UNION ALL, so each part is a range scan of the `ended_at`
+   * index (an OR of both made SQLite scan far more of the table).
+   */
+  private pieces(range: Range, scope: CostScope, now: Date, build: (q: Knex.QueryBuilder) => void) {
+    const part = (open: boolean) => {
+      const q = this.db('usage_intervals as u')
+        .where('u.started_at', '<', this.bind(range.to < now ? range.to : now));
+      if (open) q.whereNull('u.ended_at');
+      else q.where('u.ended_at', '>', this.bind(range.from));
+      if (scope.ownerRef) q.where('u.owner_ref', scope.ownerRef);
+      if (scope.templateId) q.where('u.template_id', scope.templateId);
+      if (scope.version) q.where('u.version', scope.version);
+      if (scope.poolId) q.where('u.pool_id', scope.poolId);
+      if (scope.instanceId) q.where('u.instance_id', scope.instanceId);
+      if (scope.groupRef) {
+        q.whereIn('u.id', this.db('usage_interval_groups').select('interval_id').where('group_ref', scope.groupRef));
+      }
+      build(q);
+      return q;
+    };
+    // SQLite refuses parentheses around the parts of a compound select.
+    return this.db.unionAll([part(false), part(true)], false).as('p');
   }
 
   /** Seconds of an interval inside [lower, upper), both SQL expressions. */
@@ -145,14 +176,6 @@ export class CostLedger {
     return this.pg
       ? `greatest(0, extract(epoch from (least(${end}, ${upper}) - greatest(u.started_at, ${lower}))))`
       : `max(0, min(${end}, ${upper}) - max(u.started_at, ${lower})) / 1000.0`;
-  }
-
-  private figures(seconds: string) {
-    return [
-      `coalesce(sum(${seconds} / 3600.0 * u.gpu_count * u.price_per_hour), 0) as cost`,
-      `coalesce(sum(${seconds} / 3600.0), 0) as hours`,
-      `coalesce(sum(${seconds} / 3600.0 * u.gpu_count), 0) as gpu_hours`,
-    ].join(', ');
   }
 
   /** Timestamps are timestamptz on PostgreSQL and epoch milliseconds on SQLite. */
@@ -164,6 +187,13 @@ export class CostLedger {
   private literal(date: Date) {
     return this.pg ? `'${date.toISOString()}'::timestamptz` : String(date.getTime());
   }
+}
+
+function sum(items: CostFigures[]): CostFigures {
+  return items.reduce(
+    (total, i) => ({ cost: total.cost + i.cost, hours: total.hours + i.hours, gpuHours: total.gpuHours + i.gpuHours }),
+    { cost: 0, hours: 0, gpuHours: 0 },
+  );
 }
 
 function toFigures(row: any): CostFigures {
