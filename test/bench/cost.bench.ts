@@ -6,7 +6,7 @@
  *
  *   yarn bench:cost            (prints the figures; not run in CI)
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
@@ -93,12 +93,17 @@ async function measure(name: string, knex: Knex) {
 
 async function main() {
   console.log(`${INTERVALS} usage intervals; ${SAMPLES} samples each; target p95 < 200 ms on PostgreSQL`);
-  const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-cost-'));
-  const sqlite = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'cost.sqlite') }, useNullAsDefault: true });
-  await measure('SQLite', sqlite);
-  await sqlite.destroy();
+  // BENCH_DATABASES=postgres measures PostgreSQL only; BENCH_KEEP=1 keeps its database for EXPLAIN.
+  const only = process.env.BENCH_DATABASES;
+  if (only !== 'postgres') {
+    const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-cost-'));
+    const sqlite = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'cost.sqlite') }, useNullAsDefault: true });
+    await measure('SQLite', sqlite);
+    await sqlite.destroy();
+    rmSync(dir, { recursive: true });
+  }
   const pgUrl = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (pgUrl) {
+  if (pgUrl && only !== 'sqlite') {
     const admin = knexFactory({ client: 'pg', connection: pgUrl });
     const database = `aigc_bench_cost_${Date.now()}`;
     await admin.raw(`create database ${database}`);
@@ -107,10 +112,11 @@ async function main() {
       await measure('PostgreSQL', pg);
     } finally {
       await pg.destroy();
-      await admin.raw(`drop database ${database}`);
+      if (process.env.BENCH_KEEP) console.log(`kept database ${database}`);
+      else await admin.raw(`drop database ${database}`);
       await admin.destroy();
     }
-  } else {
+  } else if (only !== 'sqlite') {
     console.log('PostgreSQL skipped: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
   }
 }

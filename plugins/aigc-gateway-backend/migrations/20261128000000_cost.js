@@ -1,8 +1,8 @@
 // @ts-check
 
 /**
- * Cost accounting: the owner's groups of each usage interval as rows (so
- * costs aggregate by group in SQL), indexes for range queries over the
+ * Cost accounting: the owner's groups of each usage interval as rows (so a
+ * group's usage is found by index), indexes for range queries over the
  * ledger, and the record of budget alerts already sent.
  *
  * @param {import('knex').Knex} knex

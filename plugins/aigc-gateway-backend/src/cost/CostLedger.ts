@@ -65,10 +65,18 @@ export class CostLedger {
 
   async summary(range: Range, scope: CostScope, groupBy: CostDimension, now: Date) {
     const seconds = this.overlapSeconds(this.literal(range.from), this.literal(range.to), now);
-    const key = groupBy === 'group' ? 'g.group_ref' : keyOf[groupBy];
+    const key = groupBy === 'group' ? (this.pg ? 'g.group_ref' : 'g.value') : keyOf[groupBy];
     const pieces = this.pieces(range, scope, now, q => {
       q.select(this.db.raw(`${key} as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`));
-      if (groupBy === 'group') q.join('usage_interval_groups as g', 'g.interval_id', 'u.id');
+      // The groups of the intervals in range, expanded from each row's JSON:
+      // cheaper than joining the whole group table.
+      if (groupBy === 'group') {
+        q.joinRaw(
+          this.pg
+            ? 'cross join lateral jsonb_array_elements_text(u.owner_groups::jsonb) as g(group_ref)'
+            : 'join json_each(u.owner_groups) as g',
+        );
+      }
     });
     const rows = await this.db
       .from(pieces)
@@ -174,7 +182,7 @@ export class CostLedger {
   private overlapSeconds(lower: string, upper: string, now: Date) {
     const end = `coalesce(u.ended_at, ${this.literal(now)})`;
     return this.pg
-      ? `greatest(0, extract(epoch from (least(${end}, ${upper}) - greatest(u.started_at, ${lower}))))`
+      ? `greatest(0, date_part('epoch', least(${end}, ${upper}) - greatest(u.started_at, ${lower})))`
       : `max(0, min(${end}, ${upper}) - max(u.started_at, ${lower})) / 1000.0`;
   }
 

@@ -490,7 +490,7 @@ export class InstanceStore {
         started_at: at,
       })
       .returning('id');
-    // One row per group, so costs aggregate by group in SQL.
+    // One row per group, so a group's usage is found by index.
     const intervalId = typeof inserted === 'object' ? inserted.id : inserted;
     if (instance.ownerGroups.length > 0) {
       await tx('usage_interval_groups').insert(
