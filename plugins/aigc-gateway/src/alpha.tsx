@@ -4,9 +4,11 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import MemoryIcon from '@material-ui/icons/Memory';
 import { aigcGatewayApiFactory } from './plugin';
 import { rootRouteRef } from './routes';
+import { isAigcCostAvailable } from './components/Cost/entityCost';
 
 const gatewayApi = ApiBlueprint.make({
   params: defineParams => defineParams(aigcGatewayApiFactory),
@@ -23,6 +25,18 @@ const gatewayPage = PageBlueprint.make({
   },
 });
 
+/** "AIGC cost" on users, groups, engine components and gateway resources. */
+const entityCostContent = EntityContentBlueprint.make({
+  name: 'cost',
+  params: {
+    path: 'aigc-cost',
+    title: 'AIGC cost',
+    filter: isAigcCostAvailable,
+    loader: () =>
+      import('./components/Cost/EntityCostContent').then(m => <m.EntityCostContent />),
+  },
+});
+
 /**
  * The AIGC Gateway plugin for the new frontend system.
  *
@@ -33,5 +47,5 @@ export default createFrontendPlugin({
   title: 'AIGC Gateway',
   icon: <MemoryIcon fontSize="inherit" />,
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [gatewayApi, gatewayPage],
+  extensions: [gatewayApi, gatewayPage, entityCostContent],
 });

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-export { aigcGatewayPlugin, AigcGatewayPage } from './plugin';
+export { aigcGatewayPlugin, AigcGatewayPage, EntityAigcCostContent } from './plugin';
+export { isAigcCostAvailable } from './components/Cost/entityCost';
 export { aigcGatewayApiRef } from './api/AigcGatewayApi';
-export type { AigcGatewayApi } from './api/AigcGatewayApi';
+export type { AigcGatewayApi, CostRequest } from './api/AigcGatewayApi';
 export { AigcGatewayClient } from './api/AigcGatewayClient';

@@ -8,10 +8,18 @@ import {
 import { ApiBlueprint, coreExtensionData } from '@backstage/frontend-plugin-api';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import aigcGatewayAlphaPlugin from './alpha';
-import { AigcGatewayPage, aigcGatewayPlugin } from './plugin';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AigcGatewayPage, aigcGatewayPlugin, EntityAigcCostContent } from './plugin';
 import { aigcGatewayApiRef } from './api/AigcGatewayApi';
 import { Route, Routes } from 'react-router-dom';
 import { fakeGatewayApi } from './__testUtils__/fakeGatewayApi';
+
+const group = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'creators-a', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
 
 const identity = mockApis.identity({ userEntityRef: 'user:default/bob', displayName: 'Bob Creator' });
 
@@ -37,7 +45,32 @@ describe('legacy frontend system exports', () => {
   });
 });
 
+describe('legacy entity tab', () => {
+  it('renders a group\'s AIGC cost by member', async () => {
+    const api = fakeGatewayApi();
+    await renderInTestApp(
+      <TestApiProvider apis={[[aigcGatewayApiRef, api]]}>
+        <EntityProvider entity={group}>
+          <EntityAigcCostContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('By user')).toBeInTheDocument();
+    expect(api.calls.filter(c => c.includes('"entityRef":"group:default/creators-a"'))).not.toHaveLength(0);
+  });
+});
+
 describe('new frontend system plugin', () => {
+  it('provides the AIGC cost entity content for cost-bearing entities only', async () => {
+    const content = aigcGatewayAlphaPlugin.getExtension('entity-content:aigc-gateway/cost');
+    const api = fakeGatewayApi();
+    const apis = [[aigcGatewayApiRef, api]] as const;
+    const tester = createExtensionTester(content, { apis });
+    expect(tester.get(coreExtensionData.routePath)).toBe('aigc-cost');
+    renderInNewApp(<EntityProvider entity={group}>{tester.reactElement()}</EntityProvider>, { apis });
+    expect(await screen.findByTestId('cost-total')).toHaveTextContent('12.00 USD');
+  });
+
   it('provides the page at /aigc-gateway, rendering the gateway page', async () => {
     const page = aigcGatewayAlphaPlugin.getExtension('page:aigc-gateway');
     const apis = [identity, [aigcGatewayApiRef, fakeGatewayApi()]] as const;

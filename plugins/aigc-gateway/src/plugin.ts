@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -38,5 +39,21 @@ export const AigcGatewayPage = aigcGatewayPlugin.provide(
     component: () =>
       import('./components/GatewayPage').then(m => m.GatewayPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The "AIGC cost" entity tab for legacy apps, on users, groups, engine
+ * components and gateway resources (see `isAigcCostAvailable`).
+ *
+ * @public
+ */
+export const EntityAigcCostContent = aigcGatewayPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAigcCostContent',
+    component: {
+      lazy: () =>
+        import('./components/Cost/EntityCostContent').then(m => m.EntityCostContent),
+    },
   }),
 );

@@ -92,9 +92,9 @@ export class Budgets implements LaunchGate {
       recipients: { type: 'entity', entityRef: status.entityRef },
       payload: {
         title: `AIGC budget ${threshold}% used: ${status.entityRef}`,
-        description:
-          `${amount} spent in ${status.month}.` +
-          (status.enforce && threshold >= 100 ? ' New engine launches are refused until next month.' : ''),
+        description: `${amount} spent in ${status.month}.${
+          status.enforce && threshold >= 100 ? ' New engine launches are refused until next month.' : ''
+        }`,
         link: '/aigc-gateway/cost',
         severity: threshold >= 100 ? 'high' : 'normal',
         topic: 'aigc-gateway-budget',

@@ -65,7 +65,8 @@ export class CostLedger {
 
   async summary(range: Range, scope: CostScope, groupBy: CostDimension, now: Date) {
     const seconds = this.overlapSeconds(this.literal(range.from), this.literal(range.to), now);
-    const key = groupBy === 'group' ? (this.pg ? 'g.group_ref' : 'g.value') : keyOf[groupBy];
+    const groupKey = this.pg ? 'g.group_ref' : 'g.value';
+    const key = groupBy === 'group' ? groupKey : keyOf[groupBy];
     const pieces = this.pieces(range, scope, now, q => {
       q.select(this.db.raw(`${key} as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`));
       // The groups of the intervals in range, expanded from each row's JSON:
@@ -78,18 +79,18 @@ export class CostLedger {
         );
       }
     });
-    const rows = await this.db
-      .from(pieces)
-      .select(this.db.raw(`key, ${FIGURES}`))
-      .groupBy('key')
-      .orderBy('cost', 'desc');
-    const items = rows.map(r => ({ key: String(r.key), ...toFigures(r) }));
-    if (groupBy !== 'group') return { total: sum(items), items };
-    // By group an interval counts for each of its owner's groups, or for none.
+    const rowsQuery = this.db.from(pieces).select(this.db.raw(`key, ${FIGURES}`)).groupBy('key').orderBy('cost', 'desc');
+    if (groupBy !== 'group') {
+      const items = (await rowsQuery).map(r => ({ key: String(r.key), ...toFigures(r) }));
+      return { total: sum(items), items };
+    }
+    // By group an interval counts for each of its owner's groups, or for none:
+    // the total is a query of its own, run alongside.
     const all = this.pieces(range, scope, now, q =>
       q.select(this.db.raw(`${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`)),
     );
-    return { total: toFigures(await this.db.from(all).select(this.db.raw(FIGURES)).first()), items };
+    const [rows, total] = await Promise.all([rowsQuery, this.db.from(all).select(this.db.raw(FIGURES)).first()]);
+    return { total: toFigures(total), items: rows.map(r => ({ key: String(r.key), ...toFigures(r) })) };
   }
 
   /** Figures per day; `days` are [from, to) pieces in the cost time zone, in order. */

@@ -1,4 +1,6 @@
 import {
+  CostDimension,
+  CostSummaryResponse,
   EngineTemplateView,
   InstanceView,
   PoolView,
@@ -39,6 +41,23 @@ export const samplePools: PoolView[] = [
     capacity: { total: 8, used: 8, free: 0, queued: 2 },
   },
 ];
+
+/** Canned cost rows per dimension: 12 USD in all. */
+const costRows: Partial<Record<CostDimension, CostSummaryResponse['items']>> = {
+  user: [
+    { key: 'user:default/alice', cost: 9, hours: 4.5, gpuHours: 4.5 },
+    { key: 'user:default/bob', cost: 3, hours: 1.5, gpuHours: 1.5 },
+  ],
+  template: [{ key: 'sample-engine', cost: 12, hours: 6, gpuHours: 6 }],
+  instance: [{ key: 'i1', cost: 12, hours: 6, gpuHours: 6 }],
+};
+
+const sumOf = (items: CostSummaryResponse['items']) =>
+  items.reduce((s, i) => ({ cost: s.cost + i.cost, hours: s.hours + i.hours, gpuHours: s.gpuHours + i.gpuHours }), {
+    cost: 0,
+    hours: 0,
+    gpuHours: 0,
+  });
 
 /** An in-memory AigcGatewayApi for component tests; launches run at once. */
 export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGatewayApi & {
@@ -89,6 +108,36 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
     authorizeBrowser: async () => {
       calls.push('cookie');
     },
+    costSummary: async query => {
+      calls.push(`costSummary ${JSON.stringify(query)}`);
+      const items = costRows[query.groupBy] ?? [];
+      return {
+        currency: 'USD',
+        from: query.from ?? '2026-12-01T00:00:00.000Z',
+        to: query.to ?? now,
+        scope: 'all',
+        entityRef: query.entityRef,
+        groupBy: query.groupBy,
+        total: sumOf(items),
+        items,
+      };
+    },
+    costDaily: async query => ({
+      currency: 'USD',
+      from: query.from ?? '2026-12-01T00:00:00.000Z',
+      to: query.to ?? now,
+      scope: 'all',
+      timeZone: 'UTC',
+      days: [
+        { day: '2026-12-01', cost: 4, hours: 2, gpuHours: 2 },
+        { day: '2026-12-02', cost: 8, hours: 4, gpuHours: 4 },
+      ],
+    }),
+    costExport: async () => new Blob(['interval_id\r\n']),
+    costBudgets: async () => ({
+      currency: 'USD',
+      items: [{ entityRef: 'group:default/creators-a', month: '2026-12', monthly: 10, enforce: true, spent: 12, percent: 120 }],
+    }),
     streamEvents: async (id, onEvent) => {
       onEvent({ state: 'starting', message: 'launching', at: now });
       onEvent({ state: find(id).state, message: 'answering', at: now });

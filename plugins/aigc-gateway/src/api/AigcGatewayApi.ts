@@ -1,11 +1,22 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  BudgetListResponse,
+  CostDailyResponse,
+  CostDimension,
+  CostSummaryResponse,
   EngineTemplateView,
   InstanceEventView,
   InstanceView,
   LaunchRequest,
   PoolView,
 } from '@internal/plugin-aigc-gateway-common';
+
+/** The range and entity of a cost query; `from` and `to` are ISO times. */
+export interface CostRequest {
+  from?: string;
+  to?: string;
+  entityRef?: string;
+}
 
 /** The gateway's REST API as the portal uses it. */
 export interface AigcGatewayApi {
@@ -19,6 +30,13 @@ export interface AigcGatewayApi {
   deleteInstance(id: string, options: { deleteData: boolean }): Promise<void>;
   /** Sets the cookie that lets a browser tab open engines through the gateway. */
   authorizeBrowser(): Promise<void>;
+  /** Costs over a range (default: this month so far), optionally of one catalog entity. */
+  costSummary(query: CostRequest & { groupBy: CostDimension }): Promise<CostSummaryResponse>;
+  costDaily(query: CostRequest): Promise<CostDailyResponse>;
+  /** The usage intervals of a range as CSV, for download. */
+  costExport(query: CostRequest): Promise<Blob>;
+  /** The budgets that apply to the caller (admins: all), with this month's spend. */
+  costBudgets(): Promise<BudgetListResponse>;
   /** Follows an instance's progress until `signal` aborts. */
   streamEvents(
     id: string,

@@ -1,6 +1,10 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  BudgetListResponse,
+  CostDailyResponse,
+  CostDimension,
+  CostSummaryResponse,
   EngineTemplateView,
   InstanceEventView,
   InstanceListResponse,
@@ -10,7 +14,7 @@ import {
   PoolView,
   TemplateListResponse,
 } from '@internal/plugin-aigc-gateway-common';
-import { AigcGatewayApi } from './AigcGatewayApi';
+import { AigcGatewayApi, CostRequest } from './AigcGatewayApi';
 
 /** Calls the backend plugin with the signed-in user's token (fetchApi adds it). */
 export class AigcGatewayClient implements AigcGatewayApi {
@@ -52,6 +56,22 @@ export class AigcGatewayClient implements AigcGatewayApi {
       'DELETE',
       `/instances/${encodeURIComponent(id)}?deleteData=${options.deleteData}`,
     );
+  }
+
+  costSummary(query: CostRequest & { groupBy: CostDimension }): Promise<CostSummaryResponse> {
+    return this.call('GET', `/cost/summary${queryString(query)}`);
+  }
+
+  costDaily(query: CostRequest): Promise<CostDailyResponse> {
+    return this.call('GET', `/cost/daily${queryString(query)}`);
+  }
+
+  async costExport(query: CostRequest): Promise<Blob> {
+    return (await this.fetch('GET', `/cost/export.csv${queryString(query)}`)).blob();
+  }
+
+  costBudgets(): Promise<BudgetListResponse> {
+    return this.call('GET', '/cost/budgets');
   }
 
   async authorizeBrowser(): Promise<void> {
@@ -108,4 +128,14 @@ export class AigcGatewayClient implements AigcGatewayApi {
     }
     return response;
   }
+}
+
+/** `?a=1&b=2` of the defined values, or nothing. */
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }

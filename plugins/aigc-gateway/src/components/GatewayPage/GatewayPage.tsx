@@ -6,8 +6,9 @@ import Tabs from '@material-ui/core/Tabs';
 import { SignedInUser } from './SignedInUser';
 import { LaunchView } from '../LaunchView/LaunchView';
 import { InstancesView } from '../InstancesView/InstancesView';
+import { CostView } from '../Cost/CostView';
 
-/** The gateway's page in the portal: launch engines and manage instances. */
+/** The gateway's page in the portal: launch engines, manage instances, review cost. */
 export const GatewayPage = () => {
   const [tab, setTab] = useState(0);
   return (
@@ -23,10 +24,12 @@ export const GatewayPage = () => {
               <Tab label="Launch" />
               <Tab label="Instances" />
               <Tab label="All instances" />
+              <Tab label="Cost" />
             </Tabs>
             {tab === 0 && <LaunchView />}
             {tab === 1 && <InstancesView scope="mine" />}
             {tab === 2 && <InstancesView scope="all" />}
+            {tab === 3 && <CostView />}
           </Grid>
         </Grid>
       </Content>

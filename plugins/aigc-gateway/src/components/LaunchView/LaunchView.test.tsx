@@ -1,5 +1,5 @@
 import { fireEvent, screen, within } from '@testing-library/react';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { fakeGatewayApi } from '../../__testUtils__/fakeGatewayApi';
 import { LaunchView } from './LaunchView';
@@ -17,6 +17,19 @@ describe('LaunchView', () => {
     ]);
   });
 
+  it('shows what the user has spent this month and the budgets that apply', async () => {
+    const identity = mockApis.identity({
+      userEntityRef: 'user:default/alice',
+      ownershipEntityRefs: ['user:default/alice', 'group:default/creators-a'],
+    });
+    const api = fakeGatewayApi();
+    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, api], identity] });
+    expect(await screen.findByTestId('month-to-date')).toHaveTextContent(
+      'You have spent 12.00 USD this month. Budget of group:default/creators-a: 12.00 USD of 10.00 USD (120%, new launches are refused).',
+    );
+    expect(api.calls).toContain('costSummary {"entityRef":"user:default/alice","groupBy":"template"}');
+  });
+
   it('warns about a deprecated version and suggests the newest', async () => {
     renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, fakeGatewayApi()]] });
     fireEvent.mouseDown(await screen.findByLabelText('Version'));
@@ -31,7 +44,7 @@ describe('LaunchView', () => {
     fireEvent.change(await screen.findByLabelText('Name (optional)'), { target: { value: 'portraits' } });
     fireEvent.click(screen.getByRole('button', { name: 'Launch' }));
     expect(await screen.findByText('running: answering')).toBeInTheDocument();
-    expect(api.calls).toEqual([
+    expect(api.calls.filter(c => c.startsWith('launch'))).toEqual([
       'launch {"templateId":"sample-engine","version":"2.0.0","poolId":"local","name":"portraits"}',
     ]);
     expect(screen.getByRole('button', { name: 'Open' })).toBeInTheDocument();

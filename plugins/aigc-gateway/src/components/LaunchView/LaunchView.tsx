@@ -4,6 +4,7 @@ import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { TemplateCard } from './TemplateCard';
+import { MonthToDateSpend } from './MonthToDateSpend';
 
 /** Every engine template the caller may launch, with live pool capacity. */
 export const LaunchView = (props: { onLaunched?: () => void }) => {
@@ -25,6 +26,9 @@ export const LaunchView = (props: { onLaunched?: () => void }) => {
   }
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <MonthToDateSpend />
+      </Grid>
       {value.templates.map(t => (
         <Grid item xs={12} key={t.id}>
           <TemplateCard
