@@ -8,7 +8,7 @@ export const CostChart = (props: { daily: CostDailyResponse }) => {
   return (
     <div data-testid="cost-chart" style={{ width: '100%', height: 240 }}>
       <ResponsiveContainer>
-        <BarChart data={days.map(d => ({ day: d.day.slice(5), cost: Number(d.cost.toFixed(2)), gpuHours: d.gpuHours }))}>
+        <BarChart data={days.map(d => ({ day: d.day.slice(5), cost: d.cost, gpuHours: d.gpuHours }))}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="day" />
           <YAxis />

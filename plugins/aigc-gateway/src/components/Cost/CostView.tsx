@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { CostDimension, costDimensions } from '@internal/plugin-aigc-gateway-common';
+import {
+  CostDimension,
+  costDimensions,
+} from '@internal/plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -27,7 +30,11 @@ export const CostView = () => {
     setExportError(undefined);
     try {
       const period = periodOf('this-month');
-      const blob = await api.costExport({ from: period.from, to: period.to, entityRef: applied });
+      const blob = await api.costExport({
+        from: period.from,
+        to: period.to,
+        entityRef: applied,
+      });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = `aigc-cost-${period.from.slice(0, 10)}.csv`;
@@ -40,8 +47,25 @@ export const CostView = () => {
 
   return (
     <Grid container spacing={2} style={{ marginTop: 8 }}>
-      <Grid item xs={12} style={{ display: 'flex', gap: 16, alignItems: 'center', flexWrap: 'wrap' }}>
-        <TextField select id="cost-group-by" size="small" label="Break down by" value={groupBy} onChange={e => setGroupBy(e.target.value as CostDimension)}>
+      <Grid
+        item
+        xs={12}
+        style={{
+          display: 'flex',
+          gap: 16,
+          alignItems: 'center',
+          flexWrap: 'wrap',
+        }}
+      >
+        <TextField
+          select
+          id="cost-group-by"
+          size="small"
+          label="Break down by"
+          style={{ minWidth: 160 }}
+          value={groupBy}
+          onChange={e => setGroupBy(e.target.value as CostDimension)}
+        >
           {costDimensions.map(d => (
             <MenuItem key={d} value={d}>
               {d}
@@ -55,9 +79,14 @@ export const CostView = () => {
           placeholder="group:default/creators-a"
           value={entityRef}
           onChange={e => setEntityRef(e.target.value)}
-          onKeyDown={e => e.key === 'Enter' && setApplied(entityRef.trim() || undefined)}
+          onKeyDown={e =>
+            e.key === 'Enter' && setApplied(entityRef.trim() || undefined)
+          }
         />
-        <Button variant="outlined" onClick={() => setApplied(entityRef.trim() || undefined)}>
+        <Button
+          variant="outlined"
+          onClick={() => setApplied(entityRef.trim() || undefined)}
+        >
           Apply
         </Button>
         <Button variant="outlined" onClick={download}>
@@ -66,7 +95,11 @@ export const CostView = () => {
         {exportError && <Typography color="error">{exportError}</Typography>}
       </Grid>
       <Grid item xs={12}>
-        <CostReport entityRef={applied} breakdowns={[groupBy]} title={applied ? `Cost of ${applied}` : 'Cost'} />
+        <CostReport
+          entityRef={applied}
+          breakdowns={[groupBy]}
+          title={applied ? `Cost of ${applied}` : 'Cost'}
+        />
       </Grid>
       <Grid item xs={12}>
         <BudgetsTable />
