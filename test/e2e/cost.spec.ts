@@ -28,6 +28,8 @@ test('carol sees alice\'s engine time on the Cost tab and on the group\'s AIGC c
   }).toPass({ timeout: 60_000 });
   await page.waitForTimeout(3_000);
   expect((await request.post(`${API}/instances/${id}/release`, { headers: alice })).status()).toBe(200);
+  // Deleted, it leaves the other browser tests a clean Instances list; its usage stays in the ledger.
+  expect((await request.delete(`${API}/instances/${id}?deleteData=true`, { headers: alice })).status()).toBeLessThan(300);
 
   await signIn(page, 'carol');
   await page.getByRole('tab', { name: 'Cost' }).click();

@@ -31,6 +31,8 @@ import { CostLedger } from './cost/CostLedger';
 import { CostCalendar } from './cost/calendar';
 import { Budgets } from './cost/Budgets';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { INSTANCES_CHANGED_TOPIC } from '@internal/plugin-aigc-gateway-common';
 
 /**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
@@ -53,6 +55,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         discovery: coreServices.discovery,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
@@ -61,6 +64,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         notifications: notificationService,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, permissionsRegistry } = deps;
@@ -133,6 +137,12 @@ export const aigcGatewayPlugin = createBackendPlugin({
         }
         const accessCache = new AccessCache(knex);
         store.onChange(() => accessCache.markDirty());
+        // Lets the catalog provider (and others) follow instances promptly.
+        store.onChange(() =>
+          deps.events
+            .publish({ topic: INSTANCES_CHANGED_TOPIC, eventPayload: {} })
+            .catch(error => logger.warn(`Could not publish ${INSTANCES_CHANGED_TOPIC}: ${error}`)),
+        );
         await accessCache.start();
         const activity = new ActivityRecorder(store);
         activity.start();
@@ -188,6 +198,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             ledger,
             calendar,
             budgets,
+            auth: deps.auth,
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,
             permissions: deps.permissions,

@@ -22,3 +22,6 @@ export const catalogRefs = {
   pool: (poolId: string) => `resource:default/${catalogNames.pool(poolId)}`,
   instance: (instanceId: string) => `resource:default/${catalogNames.instance(instanceId)}`,
 };
+
+/** The events topic the gateway publishes to whenever instances change. */
+export const INSTANCES_CHANGED_TOPIC = 'aigc-gateway.instances-changed';

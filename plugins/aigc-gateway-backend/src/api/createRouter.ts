@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuthService,
   DiscoveryService,
   HttpAuthService,
   PermissionsService,
@@ -27,6 +28,7 @@ export function createRouter(deps: {
   ledger: CostLedger;
   calendar: CostCalendar;
   budgets: Budgets;
+  auth: AuthService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;

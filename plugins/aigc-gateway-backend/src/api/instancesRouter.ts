@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
+  AuthService,
   DiscoveryService,
   HttpAuthService,
   PermissionsService,
@@ -33,13 +34,14 @@ const statusOf = { created: 201, existing: 200, queued: 202 } as const;
 
 export function instancesRouter(deps: {
   store: InstanceStore;
+  auth: AuthService;
   lifecycle: Lifecycle;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
   discovery: DiscoveryService;
 }): express.Router {
-  const { store, lifecycle, httpAuth, userInfo, permissions } = deps;
+  const { store, lifecycle, auth, httpAuth, userInfo, permissions } = deps;
   const router = Router();
   const baseUrl = () => deps.discovery.getExternalBaseUrl('aigc-gateway');
 
@@ -67,16 +69,20 @@ export function instancesRouter(deps: {
   }
 
   router.get('/instances', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { scope } = parse(listQuerySchema, req.query, 'query');
-    const user = credentials.principal.userEntityRef;
-    // scope=all: every instance the caller may read (admins: all of them).
-    const instances =
-      scope === 'all'
-        ? (await store.list()).filter(
-            await instanceFilter(permissions, credentials, instanceReadPermission),
-          )
-        : await store.list({ ownerRef: user });
+    let instances: InstanceRecord[];
+    if (!auth.isPrincipal(credentials, 'user')) {
+      // Backend services (e.g. the catalog provider) read every instance.
+      instances = await store.list();
+    } else if (scope === 'all') {
+      // Every instance the caller may read (admins: all of them).
+      instances = (await store.list()).filter(
+        await instanceFilter(permissions, credentials, instanceReadPermission),
+      );
+    } else {
+      instances = await store.list({ ownerRef: credentials.principal.userEntityRef });
+    }
     const body: InstanceListResponse = {
       items: await Promise.all(instances.map(i => view(i))),
     };

@@ -1,0 +1,83 @@
+import { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  InstanceListResponse,
+  PoolListResponse,
+  TemplateListResponse,
+} from '@internal/plugin-aigc-gateway-common';
+import { GatewaySnapshot, toEntities } from './toEntities';
+
+/**
+ * Publishes the gateway's templates, versions, pools and instances to the
+ * catalog. Each refresh reads them from the gateway's API with this
+ * plugin's service credentials and replaces everything the provider
+ * published before, so removed things disappear.
+ */
+export class AigcGatewayEntityProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private pending?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: {
+      auth: AuthService;
+      discovery: DiscoveryService;
+      logger: LoggerService;
+      appBaseUrl: string;
+      poolOwner: string;
+    },
+  ) {}
+
+  getProviderName(): string {
+    return 'aigc-gateway';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+  }
+
+  /** Reads the gateway and replaces this provider's entities. */
+  async refresh(): Promise<void> {
+    if (!this.connection) throw new Error('the AIGC Gateway entity provider is not connected yet');
+    const baseUrl = await this.deps.discovery.getBaseUrl('aigc-gateway');
+    const snapshot: GatewaySnapshot = {
+      templates: (await this.get<TemplateListResponse>(baseUrl, '/templates')).items,
+      pools: (await this.get<PoolListResponse>(baseUrl, '/pools')).items,
+      instances: (await this.get<InstanceListResponse>(baseUrl, '/instances?scope=all')).items,
+    };
+    const location = `aigc-gateway:${baseUrl}`;
+    const entities = toEntities(snapshot, {
+      location,
+      appBaseUrl: this.deps.appBaseUrl,
+      poolOwner: this.deps.poolOwner,
+    });
+    await this.connection.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => ({ entity, locationKey: location })),
+    });
+    this.deps.logger.debug(`Published ${entities.length} AIGC Gateway entities`);
+  }
+
+  /** A refresh soon, coalescing bursts of changes (a launch moves through several states). */
+  refreshSoon(delayMs = 1000) {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.refresh().catch(error => this.deps.logger.warn(`AIGC Gateway catalog refresh failed: ${error}`));
+    }, delayMs);
+  }
+
+  stop() {
+    clearTimeout(this.pending);
+  }
+
+  private async get<T>(baseUrl: string, path: string): Promise<T> {
+    const { token } = await this.deps.auth.getPluginRequestToken({
+      onBehalfOf: await this.deps.auth.getOwnServiceCredentials(),
+      targetPluginId: 'aigc-gateway',
+    });
+    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+}
