@@ -28,5 +28,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
 backend.add(import('@internal/plugin-aigc-gateway-backend'));
+// Engine templates, versions, pools and instances in the catalog.
+backend.add(import('@internal/plugin-catalog-backend-module-aigc-gateway'));
 
 backend.start();
