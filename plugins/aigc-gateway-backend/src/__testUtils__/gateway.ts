@@ -46,6 +46,8 @@ export function sampleGatewayConfig(options: {
   engineArgs?: string[];
   /** The `aigcGateway.cost` section. */
   cost?: JsonObject;
+  /** Price changes of the pool. */
+  priceChanges?: JsonObject[];
 }): JsonObject {
   const version = (v: string, dataLayout: number): JsonObject => {
     const base = sampleVersion(v, dataLayout) as any;
@@ -67,6 +69,7 @@ export function sampleGatewayConfig(options: {
           title: 'This machine',
           gpuType: 'none',
           pricePerHour: 3.6,
+          ...(options.priceChanges ? { priceChanges: options.priceChanges } : {}),
           ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
         },
       ],
@@ -91,6 +94,7 @@ export async function startGateway(options: {
   ports: { from: number; to: number };
   capacity?: number;
   cost?: JsonObject;
+  priceChanges?: JsonObject[];
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
 }) {
@@ -108,6 +112,7 @@ export async function startGateway(options: {
           probeIntervalMs: 100,
           capacity: options.capacity,
           cost: options.cost,
+          priceChanges: options.priceChanges,
         }),
       }),
     ],
