@@ -11,7 +11,7 @@
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -46,6 +46,23 @@ http.createServer((req, res) => {
 `;
 const children: ChildProcess[] = [];
 
+/**
+ * With two or more cores and taskset, each proxy under test gets core 0 to
+ * itself while the engine and the load generator share core 1, so the
+ * proxies are compared on equal terms and the scheduler adds less noise.
+ */
+const pinned = (() => {
+  try {
+    return cpus().length >= 2 && execFileSync('taskset', ['-p', String(process.pid)]).length > 0;
+  } catch {
+    return false;
+  }
+})();
+
+function pin(pid: number | undefined, core: number) {
+  if (pinned && pid) execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+}
+
 async function waitFor(url: string) {
   for (let i = 0; i < 300; i++) {
     try {
@@ -70,7 +87,7 @@ async function run(url: string, connections: number, headers: Record<string, str
   if (hasWrk) {
     const args = ['-t', '1', '-c', String(connections), '-d', '8s', '--latency'];
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-    const { stdout } = await execFileAsync('wrk', [...args, url]);
+    const { stdout } = await execFileAsync(pinned ? 'taskset' : 'wrk', [...(pinned ? ['-c', '1', 'wrk'] : []), ...args, url]);
     const ms = (label: string) => {
       const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(stdout)!;
       return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
@@ -137,7 +154,14 @@ async function main() {
   const viaBare = 'http://127.0.0.1:18892/bench/2k';
   await waitFor(viaBare);
 
-  console.log(`load generator: ${hasWrk ? 'wrk' : 'autocannon'}`);
+  if (pinned) {
+    pin(gateway.child.pid, 0);
+    pin(chp.pid, 0);
+    pin(bare.pid, 0);
+    const engine = execFileSync('pgrep', ['-f', 'sample-engine/src/server.ts --port 18800']).toString().trim().split('\n');
+    for (const pid of engine) pin(Number(pid), 1);
+  }
+  console.log(`load generator: ${hasWrk ? 'wrk' : 'autocannon'}; ${pinned ? 'proxies on core 0, engine and load generator on core 1' : 'not pinned to cores'}`);
   // Rounds interleave the targets so a slow spell on the machine hits them
   // alike; each figure is the median over the rounds.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);

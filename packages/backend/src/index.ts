@@ -17,6 +17,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// aigc:instance:launch and aigc:instance:release, on behalf of the user.
+backend.add(import('@internal/plugin-scaffolder-backend-module-aigc-gateway'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // Users own their instances; members of aigcGateway.adminGroups manage everything.
