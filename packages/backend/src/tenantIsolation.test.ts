@@ -1,16 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import request from 'supertest';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
-import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { createUserTokenIssuer, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
-const engine = resolve(__dirname, '../../sample-engine/src/server.ts');
 const groups: Record<string, string[]> = {
   alice: ['group:default/creators-a'],
   bob: ['group:default/creators-b'],
@@ -46,37 +45,7 @@ describe('tenant isolation with the portal permission policy', () => {
         mockServices.rootConfig.factory({
           data: {
             permission: { enabled: true },
-            aigcGateway: {
-              runtime: {
-                local: {
-                  dataRoot: mkdtempSync(join(tmpdir(), 'aigc-tenants-')),
-                  ports: { from: 18200, to: 18209 },
-                  probeIntervalMs: 100,
-                },
-              },
-              pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 1 }],
-              templates: [
-                {
-                  id: 'sample-engine',
-                  title: 'Sample Engine',
-                  owner: 'group:default/aigc-admins',
-                  kind: 'sd-webui',
-                  versions: [
-                    {
-                      version: '2.0.0',
-                      pools: ['local'],
-                      runtime: {
-                        local: {
-                          command: '${node}',
-                          args: [engine, '--port', '${port}', '--data', '${dataDir}'],
-                          readinessPath: '/internal/ping',
-                        },
-                      },
-                    },
-                  ],
-                },
-              ],
-            },
+            ...sampleGatewayConfig({ dataRoot: mkdtempSync(join(tmpdir(), 'aigc-tenants-')), ports: { from: 18200, to: 18209 } }),
           },
         }),
       ],

@@ -1,14 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
+import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 import request from 'supertest';
 import catalogModuleAigcGateway from './index';
 
-const engine = resolve(__dirname, '../../../packages/sample-engine/src/server.ts');
 const alice = mockCredentials.user.header('user:default/alice');
 
 /** Polls until `check` passes; the catalog processes what providers publish in the background. */
@@ -39,27 +39,7 @@ describe('the AIGC Gateway catalog module, through the catalog backend', () => {
           data: {
             app: { baseUrl: 'http://portal.example' },
             catalog: { processingInterval: { seconds: 1 } },
-            aigcGateway: {
-              runtime: { local: { dataRoot: mkdtempSync(join(tmpdir(), 'aigc-catalog-')), ports: { from: 18150, to: 18159 } } },
-              pools: [{ id: 'local', title: 'This machine', gpuType: 'none', pricePerHour: 1 }],
-              templates: [
-                {
-                  id: 'sample-engine',
-                  title: 'Sample Engine',
-                  owner: 'group:default/aigc-admins',
-                  kind: 'sd-webui',
-                  versions: [
-                    {
-                      version: '2.0.0',
-                      pools: ['local'],
-                      runtime: {
-                        local: { command: '${node}', args: [engine, '--port', '${port}', '--data', '${dataDir}'], readinessPath: '/internal/ping' },
-                      },
-                    },
-                  ],
-                },
-              ],
-            },
+            ...sampleGatewayConfig({ dataRoot: mkdtempSync(join(tmpdir(), 'aigc-catalog-')), ports: { from: 18150, to: 18159 } }),
           },
         }),
       ],

@@ -6,11 +6,11 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
+import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 import request from 'supertest';
 import scaffolderModuleAigcGateway from './index';
 
 const repoRoot = resolve(__dirname, '../../..');
-const engine = resolve(repoRoot, 'packages/sample-engine/src/server.ts');
 const alice = mockCredentials.user.header('user:default/alice');
 
 describe('the "Launch an AIGC engine" template, through the real scaffolder backend', () => {
@@ -33,27 +33,7 @@ describe('the "Launch an AIGC engine" template, through the real scaffolder back
                 },
               ],
             },
-            aigcGateway: {
-              runtime: { local: { dataRoot: mkdtempSync(join(tmpdir(), 'aigc-scaffolder-')), ports: { from: 18160, to: 18169 } } },
-              pools: [{ id: 'local', title: 'This machine', gpuType: 'none', pricePerHour: 1 }],
-              templates: [
-                {
-                  id: 'sample-engine',
-                  title: 'Sample Engine',
-                  owner: 'group:default/aigc-admins',
-                  kind: 'sd-webui',
-                  versions: [
-                    {
-                      version: '2.0.0',
-                      pools: ['local'],
-                      runtime: {
-                        local: { command: '${node}', args: [engine, '--port', '${port}', '--data', '${dataDir}'], readinessPath: '/internal/ping' },
-                      },
-                    },
-                  ],
-                },
-              ],
-            },
+            ...sampleGatewayConfig({ dataRoot: mkdtempSync(join(tmpdir(), 'aigc-scaffolder-')), ports: { from: 18160, to: 18169 } }),
           },
         }),
       ],

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   mockCredentials,
   mockServices,
@@ -12,80 +12,11 @@ import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { aigcGatewayPlugin } from '../plugin';
 import { gatewayDatabase } from './databases';
+import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 
-export const engineServer = resolve(__dirname, '../../../../packages/sample-engine/src/server.ts');
+export { engineServer, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 
 export const asUser = (name: string) => mockCredentials.user.header(`user:default/${name}`);
-
-/** A version of the sample engine, run by the local runtime. */
-export function sampleVersion(version: string, dataLayout: number): JsonObject {
-  return {
-    version,
-    dataLayout,
-    pools: ['local'],
-    runtime: {
-      local: {
-        command: '${node}',
-        args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--version', version, '--step-ms', '5'],
-        readinessPath: '/internal/ping',
-      },
-    },
-  };
-}
-
-/**
- * The `aigcGateway` config of the test gateways: one pool on this machine and
- * the sample engine, run by the local runtime.
- */
-export function sampleGatewayConfig(options: {
-  dataRoot: string;
-  ports?: { from: number; to: number };
-  probeIntervalMs?: number;
-  capacity?: number;
-  /** Extra arguments for the engine, e.g. a slow start. */
-  engineArgs?: string[];
-  /** The `aigcGateway.cost` section. */
-  cost?: JsonObject;
-  /** Price changes of the pool. */
-  priceChanges?: JsonObject[];
-}): JsonObject {
-  const version = (v: string, dataLayout: number): JsonObject => {
-    const base = sampleVersion(v, dataLayout) as any;
-    base.runtime.local.args.push(...(options.engineArgs ?? []));
-    return base;
-  };
-  return {
-    aigcGateway: {
-      runtime: {
-        local: {
-          dataRoot: options.dataRoot,
-          ...(options.ports ? { ports: options.ports } : {}),
-          ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
-        },
-      },
-      pools: [
-        {
-          id: 'local',
-          title: 'This machine',
-          gpuType: 'none',
-          pricePerHour: 3.6,
-          ...(options.priceChanges ? { priceChanges: options.priceChanges } : {}),
-          ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
-        },
-      ],
-      templates: [
-        {
-          id: 'sample-engine',
-          title: 'Sample Engine',
-          owner: 'group:default/aigc-admins',
-          kind: 'sd-webui',
-          versions: [version('1.0.0', 1), version('2.0.0', 2)],
-        },
-      ],
-      ...(options.cost ? { cost: options.cost } : {}),
-    },
-  };
-}
 
 /** The gateway plugin alone, on a test database, with the real local runtime and sample engine. */
 export async function startGateway(options: {

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { createUserTokenIssuer } from './userTokenIssuer';
+export { engineServer, sampleGatewayConfig, sampleVersion } from './sampleGatewayConfig';
