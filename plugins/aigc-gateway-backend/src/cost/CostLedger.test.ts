@@ -110,6 +110,21 @@ describe.each(databases.eachSupportedId())('CostLedger on %p', databaseId => {
     expect(alice.items.map(i => i.key)).toEqual(['user:default/alice']);
   });
 
+  it('counts an interval for each of its owner\'s groups, and once in the total', async () => {
+    await addInterval(knex, { from: '2026-12-01T00:00:00Z', to: '2026-12-01T01:00:00Z', groups: ['group:default/a', 'group:default/b'], instance: 'i-ab' });
+    await addInterval(knex, { from: '2026-12-01T00:00:00Z', to: '2026-12-01T02:00:00Z', groups: ['group:default/b'], instance: 'i-b' });
+    await addInterval(knex, { from: '2026-12-01T00:00:00Z', to: '2026-12-01T03:00:00Z', groups: [], instance: 'i-none' });
+    const range = { from: t('2026-12-01T00:00:00Z'), to: t('2026-12-02T00:00:00Z') };
+    const byGroup = await ledger.summary(range, {}, 'group', now);
+    expect(byGroup.items).toEqual([
+      { key: 'group:default/b', cost: 6, hours: 3, gpuHours: 3 },
+      { key: 'group:default/a', cost: 2, hours: 1, gpuHours: 1 },
+    ]);
+    expect(byGroup.total).toEqual({ cost: 12, hours: 6, gpuHours: 6 });
+    const onlyB = await ledger.summary(range, { groupRef: 'group:default/b' }, 'instance', now);
+    expect(onlyB.total.hours).toBe(3);
+  });
+
   it('streams the intervals of a range with the part counted in it', async () => {
     await addInterval(knex, { from: '2026-11-30T23:00:00Z', to: '2026-12-01T01:00:00Z', price: 3 });
     const rows = [];

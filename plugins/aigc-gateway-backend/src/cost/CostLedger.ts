@@ -65,32 +65,18 @@ export class CostLedger {
 
   async summary(range: Range, scope: CostScope, groupBy: CostDimension, now: Date) {
     const seconds = this.overlapSeconds(this.literal(range.from), this.literal(range.to), now);
-    const groupKey = this.pg ? 'g.group_ref' : 'g.value';
-    const key = groupBy === 'group' ? groupKey : keyOf[groupBy];
-    const pieces = this.pieces(range, scope, now, q => {
-      q.select(this.db.raw(`${key} as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`));
-      // The groups of the intervals in range, expanded from each row's JSON:
-      // cheaper than joining the whole group table.
-      if (groupBy === 'group') {
-        q.joinRaw(
-          this.pg
-            ? 'cross join lateral jsonb_array_elements_text(u.owner_groups::jsonb) as g(group_ref)'
-            : 'join json_each(u.owner_groups) as g',
-        );
-      }
-    });
-    const rowsQuery = this.db.from(pieces).select(this.db.raw(`key, ${FIGURES}`)).groupBy('key').orderBy('cost', 'desc');
-    if (groupBy !== 'group') {
-      const items = (await rowsQuery).map(r => ({ key: String(r.key), ...toFigures(r) }));
-      return { total: sum(items), items };
-    }
-    // By group an interval counts for each of its owner's groups, or for none:
-    // the total is a query of its own, run alongside.
-    const all = this.pieces(range, scope, now, q =>
-      q.select(this.db.raw(`${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`)),
+    // By group, the database sums per set of groups (the owner's at launch);
+    // the few sets are then split into their groups below.
+    const key = groupBy === 'group' ? 'u.owner_groups' : keyOf[groupBy];
+    const pieces = this.pieces(range, scope, now, q =>
+      q.select(this.db.raw(`${key} as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`)),
     );
-    const [rows, total] = await Promise.all([rowsQuery, this.db.from(all).select(this.db.raw(FIGURES)).first()]);
-    return { total: toFigures(total), items: rows.map(r => ({ key: String(r.key), ...toFigures(r) })) };
+    const rows = await this.db.from(pieces).select(this.db.raw(`key, ${FIGURES}`)).groupBy('key');
+    const sums = rows.map(r => ({ key: String(r.key), ...toFigures(r) }));
+    // Every interval has exactly one key, so the rows add up to the total.
+    const total = sum(sums);
+    const items = groupBy === 'group' ? byGroup(sums) : sums;
+    return { total, items: items.sort((x, y) => y.cost - x.cost) };
   }
 
   /** Figures per day; `days` are [from, to) pieces in the cost time zone, in order. */
@@ -196,6 +182,17 @@ export class CostLedger {
   private literal(date: Date) {
     return this.pg ? `'${date.toISOString()}'::timestamptz` : String(date.getTime());
   }
+}
+
+/** Figures per group from figures per set of groups (a JSON array each); an interval counts for each of its groups. */
+function byGroup(sets: Array<CostFigures & { key: string }>): Array<CostFigures & { key: string }> {
+  const groups = new Map<string, CostFigures>();
+  for (const set of sets) {
+    for (const group of JSON.parse(set.key) as string[]) {
+      groups.set(group, sum([groups.get(group) ?? { cost: 0, hours: 0, gpuHours: 0 }, set]));
+    }
+  }
+  return [...groups].map(([key, figures]) => ({ key, ...figures }));
 }
 
 function sum(items: CostFigures[]): CostFigures {
