@@ -23,5 +23,13 @@ export const catalogRefs = {
   instance: (instanceId: string) => `resource:default/${catalogNames.instance(instanceId)}`,
 };
 
+/** Annotations the catalog provider sets, naming the gateway thing an entity stands for. */
+export const catalogAnnotations = {
+  template: 'aigc-gateway.io/template-id',
+  version: 'aigc-gateway.io/version',
+  pool: 'aigc-gateway.io/pool-id',
+  instance: 'aigc-gateway.io/instance-id',
+};
+
 /** The events topic the gateway publishes to whenever instances change. */
 export const INSTANCES_CHANGED_TOPIC = 'aigc-gateway.instances-changed';

@@ -9,6 +9,7 @@ import MemoryIcon from '@material-ui/icons/Memory';
 import { aigcGatewayApiFactory } from './plugin';
 import { rootRouteRef } from './routes';
 import { isAigcCostAvailable } from './components/Cost/entityCost';
+import { isAigcEngine } from './components/EntityEngine/engineEntity';
 
 const gatewayApi = ApiBlueprint.make({
   params: defineParams => defineParams(aigcGatewayApiFactory),
@@ -37,6 +38,18 @@ const entityCostContent = EntityContentBlueprint.make({
   },
 });
 
+/** "Engine" on engine template and version components: launch it, and my instances of it. */
+const entityEngineContent = EntityContentBlueprint.make({
+  name: 'engine',
+  params: {
+    path: 'aigc-engine',
+    title: 'Engine',
+    filter: isAigcEngine,
+    loader: () =>
+      import('./components/EntityEngine/EntityEngineContent').then(m => <m.EntityEngineContent />),
+  },
+});
+
 /**
  * The AIGC Gateway plugin for the new frontend system.
  *
@@ -47,5 +60,5 @@ export default createFrontendPlugin({
   title: 'AIGC Gateway',
   icon: <MemoryIcon fontSize="inherit" />,
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [gatewayApi, gatewayPage, entityCostContent],
+  extensions: [gatewayApi, gatewayPage, entityCostContent, entityEngineContent],
 });

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-export { aigcGatewayPlugin, AigcGatewayPage, EntityAigcCostContent } from './plugin';
+export { aigcGatewayPlugin, AigcGatewayPage, EntityAigcCostContent, EntityAigcEngineContent } from './plugin';
+export { isAigcEngine } from './components/EntityEngine/engineEntity';
 export { isAigcCostAvailable } from './components/Cost/entityCost';
 export { aigcGatewayApiRef } from './api/AigcGatewayApi';
 export type { AigcGatewayApi, CostRequest } from './api/AigcGatewayApi';

@@ -57,3 +57,19 @@ export const EntityAigcCostContent = aigcGatewayPlugin.provide(
     },
   }),
 );
+
+/**
+ * The "Engine" entity tab for legacy apps, on engine template and version
+ * components (see `isAigcEngine`): launch the engine and manage my instances of it.
+ *
+ * @public
+ */
+export const EntityAigcEngineContent = aigcGatewayPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAigcEngineContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityEngine/EntityEngineContent').then(m => m.EntityEngineContent),
+    },
+  }),
+);

@@ -1,5 +1,6 @@
 import { Entity, ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
 import {
+  catalogAnnotations,
   catalogNames,
   catalogRefs,
   EngineTemplateView,
@@ -14,10 +15,10 @@ export interface GatewaySnapshot {
   instances: InstanceView[];
 }
 
-export const ANNOTATION_TEMPLATE = 'aigc-gateway.io/template-id';
-export const ANNOTATION_VERSION = 'aigc-gateway.io/version';
-export const ANNOTATION_POOL = 'aigc-gateway.io/pool-id';
-export const ANNOTATION_INSTANCE = 'aigc-gateway.io/instance-id';
+const ANNOTATION_TEMPLATE = catalogAnnotations.template;
+const ANNOTATION_VERSION = catalogAnnotations.version;
+const ANNOTATION_POOL = catalogAnnotations.pool;
+const ANNOTATION_INSTANCE = catalogAnnotations.instance;
 
 const lifecycleOf = { active: 'production', deprecated: 'deprecated', retired: 'retired' } as const;
 

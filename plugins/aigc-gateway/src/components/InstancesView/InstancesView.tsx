@@ -10,12 +10,13 @@ import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { OpenButton } from '../OpenButton';
 import { DeleteDialog } from './DeleteDialog';
 
-/** The caller's instances (or everyone's, for admins) with their actions. */
-export const InstancesView = (props: { scope?: 'mine' | 'all' }) => {
+/** The caller's instances (or everyone's, for admins) with their actions; optionally of one engine template. */
+export const InstancesView = (props: { scope?: 'mine' | 'all'; templateId?: string }) => {
   const api = useApi(aigcGatewayApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
-    () => api.listInstances({ scope: props.scope }),
-    [api, props.scope],
+    async () =>
+      (await api.listInstances({ scope: props.scope })).filter(i => !props.templateId || i.templateId === props.templateId),
+    [api, props.scope, props.templateId],
   );
   const [deleting, setDeleting] = useState<InstanceView>();
   const [actionError, setActionError] = useState<string>();
