@@ -80,7 +80,8 @@ async function waitForRunning(
 ): Promise<InstanceView> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let instance = start;
-  let said = '';
+  // The launch already said the first state.
+  let said = start.state;
   for (;;) {
     if (instance.state === 'running') return instance;
     if (instance.state === 'failed') {
