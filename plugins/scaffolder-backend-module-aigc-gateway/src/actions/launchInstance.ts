@@ -81,7 +81,7 @@ async function waitForRunning(
   const deadline = Date.now() + timeoutSeconds * 1000;
   let instance = start;
   // The launch already said the first state.
-  let said = start.state;
+  let said: string = start.state;
   for (;;) {
     if (instance.state === 'running') return instance;
     if (instance.state === 'failed') {
