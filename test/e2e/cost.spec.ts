@@ -1,16 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { SCREENSHOTS, signIn, waitForPortal } from './portal';
+import { SCREENSHOTS, authAs, GATEWAY_API, goInApp, portalReady, removeInstance, signIn } from './portal';
 
-const run = promisify(execFile);
-const API = 'http://localhost:7007/api/aigc-gateway';
-
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await waitForPortal(page);
-  await page.close();
-});
+test.beforeAll(portalReady);
 
 test('carol sees alice\'s engine time on the Cost tab and on the group\'s AIGC cost tab; bob sees only his own', async ({
   page,
@@ -19,17 +10,16 @@ test('carol sees alice\'s engine time on the Cost tab and on the group\'s AIGC c
 }) => {
   test.setTimeout(240_000);
   // alice runs an engine for a few seconds, through the API.
-  const alice = { authorization: `Bearer ${(await run('scripts/token.sh', ['alice'])).stdout.trim()}` };
-  const launched = await request.post(`${API}/instances`, { headers: alice, data: { templateId: 'sample-engine', name: 'cost' } });
+  const alice = await authAs('alice');
+  const launched = await request.post(`${GATEWAY_API}/instances`, { headers: alice, data: { templateId: 'sample-engine', name: 'cost' } });
   expect(launched.status()).toBeLessThan(300);
   const { id } = await launched.json();
   await expect(async () => {
-    expect((await (await request.get(`${API}/instances/${id}`, { headers: alice })).json()).state).toBe('running');
+    expect((await (await request.get(`${GATEWAY_API}/instances/${id}`, { headers: alice })).json()).state).toBe('running');
   }).toPass({ timeout: 60_000 });
   await page.waitForTimeout(3_000);
-  expect((await request.post(`${API}/instances/${id}/release`, { headers: alice })).status()).toBe(200);
   // Deleted, it leaves the other browser tests a clean Instances list; its usage stays in the ledger.
-  expect((await request.delete(`${API}/instances/${id}?deleteData=true`, { headers: alice })).status()).toBeLessThan(300);
+  await removeInstance(request, alice, id);
 
   await signIn(page, 'carol');
   await page.getByRole('tab', { name: 'Cost' }).click();
@@ -40,11 +30,7 @@ test('carol sees alice\'s engine time on the Cost tab and on the group\'s AIGC c
   await expect(page.getByTestId('cost-chart').locator('.recharts-surface')).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/cost-1-admin-cost-tab.png`, fullPage: true });
 
-  // In-app navigation: a reload would ask to sign in again.
-  await page.evaluate(() => {
-    window.history.pushState({}, '', '/catalog/default/group/creators-a/aigc-cost');
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  });
+  await goInApp(page, '/catalog/default/group/creators-a/aigc-cost');
   await expect(page.getByText('AIGC cost').first()).toBeVisible();
   await expect(page.getByRole('cell', { name: 'user:default/alice' })).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/cost-2-group-entity-tab.png`, fullPage: true });

@@ -1,11 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { SCREENSHOTS, signIn, waitForPortal } from './portal';
+import { SCREENSHOTS, portalReady, signIn } from './portal';
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await waitForPortal(page);
-  await page.close();
-});
+test.beforeAll(portalReady);
 
 test('alice launches an engine, generates an image, releases, relaunches, and the image is still there; bob cannot open it', async ({
   page,

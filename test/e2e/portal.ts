@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, Browser, expect, Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -11,7 +11,7 @@ export const SCREENSHOTS = 'test-results/screenshots';
  * The frontend dev server compiles after the backend is ready, and sign-in
  * works once the catalog has read the demo users: wait for all of it.
  */
-export async function waitForPortal(page: Page) {
+async function waitForPortal(page: Page) {
   await expect(async () => {
     const res = await page.request.get('http://localhost:3000/');
     expect(res.ok()).toBe(true);
@@ -34,4 +34,33 @@ export async function signIn(page: Page, user: string, password = DEMO_PASSWORD)
   await popup.getByLabel('Password').fill(password);
   await popup.getByRole('button', { name: 'Sign in' }).click();
   return popup;
+}
+
+/** The gateway's API, as the tests call it beside the browser. */
+export const GATEWAY_API = 'http://localhost:7007/api/aigc-gateway';
+
+/** Authorization headers of a user, from the real sign-in (`scripts/token.sh`). */
+export async function authAs(user: string) {
+  return { authorization: `Bearer ${(await run('scripts/token.sh', [user])).stdout.trim()}` };
+}
+
+/** Navigates inside the app: a reload would ask to sign in again. */
+export async function goInApp(page: Page, path: string) {
+  await page.evaluate(to => {
+    window.history.pushState({}, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+/** Releases an instance and deletes it with its data, so later tests start from a clean list. */
+export async function removeInstance(request: APIRequestContext, headers: Record<string, string>, id: string) {
+  expect((await request.post(`${GATEWAY_API}/instances/${id}/release`, { headers })).status()).toBe(200);
+  expect((await request.delete(`${GATEWAY_API}/instances/${id}?deleteData=true`, { headers })).status()).toBeLessThan(300);
+}
+
+/** For `test.beforeAll`: waits until the portal serves pages and signs users in. */
+export async function portalReady({ browser }: { browser: Browser }) {
+  const page = await browser.newPage();
+  await waitForPortal(page);
+  await page.close();
 }

@@ -1,26 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { SCREENSHOTS, signIn, waitForPortal } from './portal';
+import { SCREENSHOTS, authAs, GATEWAY_API, goInApp, portalReady, removeInstance, signIn } from './portal';
 
-const run = promisify(execFile);
-const API = 'http://localhost:7007/api/aigc-gateway';
-
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await waitForPortal(page);
-  await page.close();
-});
+test.beforeAll(portalReady);
 
 test('alice launches an engine with the "Launch an AIGC engine" scaffolder template', async ({ page, request }) => {
   test.setTimeout(240_000);
   await signIn(page, 'alice');
   await expect(page.getByTestId('signed-in-name')).toBeVisible();
-  // In-app navigation: a reload would ask to sign in again.
-  await page.evaluate(() => {
-    window.history.pushState({}, '', '/create');
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  });
+  await goInApp(page, '/create');
   const card = page.locator('article, .MuiCard-root').filter({ hasText: 'Launch an AIGC engine' }).first();
   await expect(card).toBeVisible({ timeout: 60_000 });
   await card.getByRole('button', { name: 'Choose' }).click();
@@ -32,10 +19,9 @@ test('alice launches an engine with the "Launch an AIGC engine" scaffolder templ
   await page.screenshot({ path: `${SCREENSHOTS}/scaffolder-2-done.png`, fullPage: true });
 
   // The instance is alice's, running; then leave nothing behind.
-  const alice = { authorization: `Bearer ${(await run('scripts/token.sh', ['alice'])).stdout.trim()}` };
-  const mine = (await (await request.get(`${API}/instances`, { headers: alice })).json()).items;
+  const alice = await authAs('alice');
+  const mine = (await (await request.get(`${GATEWAY_API}/instances`, { headers: alice })).json()).items;
   const instance = mine.find((i: { name: string }) => i.name === 'from-scaffolder');
   expect(instance).toEqual(expect.objectContaining({ state: 'running', ownerRef: 'user:default/alice' }));
-  expect((await request.post(`${API}/instances/${instance.id}/release`, { headers: alice })).status()).toBe(200);
-  expect((await request.delete(`${API}/instances/${instance.id}?deleteData=true`, { headers: alice })).status()).toBeLessThan(300);
+  await removeInstance(request, alice, instance.id);
 });

@@ -1,11 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { SCREENSHOTS, signIn, waitForPortal } from './portal';
+import { portalReady, SCREENSHOTS, signIn } from './portal';
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  await waitForPortal(page);
-  await page.close();
-});
+test.beforeAll(portalReady);
 
 for (const [user, displayName, group] of [
   ['alice', 'Alice Creator', 'group:default/creators-a'],

@@ -15,10 +15,6 @@ export interface GatewaySnapshot {
   instances: InstanceView[];
 }
 
-const ANNOTATION_TEMPLATE = catalogAnnotations.template;
-const ANNOTATION_VERSION = catalogAnnotations.version;
-const ANNOTATION_POOL = catalogAnnotations.pool;
-const ANNOTATION_INSTANCE = catalogAnnotations.instance;
 
 const lifecycleOf = { active: 'production', deprecated: 'deprecated', retired: 'retired' } as const;
 
@@ -48,7 +44,7 @@ export function toEntities(
         name: catalogNames.template(t.id),
         title: t.title,
         description: t.description,
-        annotations: annotations({ [ANNOTATION_TEMPLATE]: t.id }),
+        annotations: annotations({ [catalogAnnotations.template]: t.id }),
         tags: ['aigc', t.kind],
         links: [{ url: gatewayPage, title: 'Launch in the AIGC Gateway' }],
       },
@@ -62,7 +58,7 @@ export function toEntities(
           name: catalogNames.version(t.id, v.version),
           title: `${t.title} ${v.version}`,
           description: `Version ${v.version} of ${t.title} (data layout ${v.dataLayout}; ${v.status}).`,
-          annotations: annotations({ [ANNOTATION_TEMPLATE]: t.id, [ANNOTATION_VERSION]: v.version }),
+          annotations: annotations({ [catalogAnnotations.template]: t.id, [catalogAnnotations.version]: v.version }),
           tags: ['aigc', v.status],
         },
         spec: {
@@ -83,7 +79,7 @@ export function toEntities(
         name: catalogNames.pool(p.id),
         title: p.title,
         description: `${p.gpusPerInstance} × ${p.gpuType} per instance, ${p.pricePerHour} ${p.currency} per GPU-hour.`,
-        annotations: annotations({ [ANNOTATION_POOL]: p.id }),
+        annotations: annotations({ [catalogAnnotations.pool]: p.id }),
         tags: ['aigc', 'gpu'],
       },
       spec: { type: 'gpu-pool', owner: options.poolOwner },
@@ -100,7 +96,7 @@ export function toEntities(
         name: catalogNames.instance(i.id),
         title: `${title}${i.name ? ` "${i.name}"` : ''} of ${i.ownerRef.replace(/^user:(default\/)?/, '')}`,
         description: `${title} ${i.version} in pool ${i.poolId}; ${i.state}.`,
-        annotations: annotations({ [ANNOTATION_INSTANCE]: i.id, [ANNOTATION_TEMPLATE]: i.templateId }),
+        annotations: annotations({ [catalogAnnotations.instance]: i.id, [catalogAnnotations.template]: i.templateId }),
         tags: ['aigc', i.state],
         links: [
           { url: i.url, title: 'Open the engine' },
