@@ -15,6 +15,7 @@ import { readGatewayConfig } from './config/readGatewayConfig';
 import { createRouter } from './api/createRouter';
 import { migrateDatabase } from './store/migrate';
 import { DefinitionStore } from './store/DefinitionStore';
+import { DefinitionCache } from './store/DefinitionCache';
 import { InstanceStore } from './store/InstanceStore';
 import { LocalRuntime } from './runtime/local/LocalRuntime';
 import { Lifecycle } from './lifecycle/Lifecycle';
@@ -32,7 +33,10 @@ import { CostCalendar } from './cost/calendar';
 import { Budgets } from './cost/Budgets';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { INSTANCES_CHANGED_TOPIC } from '@internal/plugin-aigc-gateway-common';
+import {
+  DEFINITIONS_CHANGED_TOPIC,
+  INSTANCES_CHANGED_TOPIC,
+} from '@internal/plugin-aigc-gateway-common';
 
 /**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
@@ -74,7 +78,9 @@ export const aigcGatewayPlugin = createBackendPlugin({
 
         const definitionStore = new DefinitionStore(knex);
         await definitionStore.syncFromConfig(gatewayConfig);
-        const definitions = await definitionStore.load();
+        const definitionCache = new DefinitionCache(definitionStore);
+        await definitionCache.reload();
+        const definitions = () => definitionCache.current();
         const store = new InstanceStore(knex);
 
         const local = gatewayConfig.runtime.local;
@@ -103,7 +109,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         });
         const lifecycle = new Lifecycle({
           store,
-          definitions: () => definitions,
+          definitions,
           runtime,
           logger,
           gates: [budgets],
@@ -114,7 +120,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           runtime,
           lifecycle,
           logger,
-          pools: () => definitions.pools.keys(),
+          pools: () => definitions().pools.keys(),
         });
         await reconciler.reconcile();
         await deps.scheduler.scheduleTask({
@@ -135,6 +141,19 @@ export const aigcGatewayPlugin = createBackendPlugin({
             },
           });
         }
+        // Versions added through another replica's API arrive with this reload.
+        await deps.scheduler.scheduleTask({
+          id: 'aigc-gateway-definitions-reload',
+          frequency: { seconds: 30 },
+          timeout: { seconds: 30 },
+          scope: 'local',
+          fn: () => definitionCache.reload(),
+        });
+        definitionCache.onChange(() =>
+          deps.events
+            .publish({ topic: DEFINITIONS_CHANGED_TOPIC, eventPayload: {} })
+            .catch(error => logger.warn(`Could not publish ${DEFINITIONS_CHANGED_TOPIC}: ${error}`)),
+        );
         const accessCache = new AccessCache(knex);
         store.onChange(() => accessCache.markDirty());
         // Lets the catalog provider (and others) follow instances promptly.
@@ -162,7 +181,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         });
 
         logger.info(
-          `Serving ${definitions.templates.size} engine template(s) and ${definitions.pools.size} pool(s) on the ${runtime.id} runtime`,
+          `Serving ${definitions().templates.size} engine template(s) and ${definitions().pools.size} pool(s) on the ${runtime.id} runtime`,
         );
         const access = new ProxyAccess(accessCache, deps.permissions);
         const basePath = new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname;
@@ -192,7 +211,10 @@ export const aigcGatewayPlugin = createBackendPlugin({
           createRouter({
             proxy: proxyRouter({ httpAuth: deps.httpAuth, http: httpProxy, webSockets }),
             gatewayConfig,
-            definitions: () => definitions,
+            definitions,
+            definitionStore,
+            definitionCache,
+            runtimeId: runtime.id,
             store,
             lifecycle,
             ledger,

@@ -33,3 +33,6 @@ export const catalogAnnotations = {
 
 /** The events topic the gateway publishes to whenever instances change. */
 export const INSTANCES_CHANGED_TOPIC = 'aigc-gateway.instances-changed';
+
+/** Published on Backstage's events service when templates, versions or pools change. */
+export const DEFINITIONS_CHANGED_TOPIC = 'aigc-gateway.definitions-changed';

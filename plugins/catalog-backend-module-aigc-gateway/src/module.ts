@@ -1,7 +1,7 @@
 import { coreServices, createBackendModule, readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { INSTANCES_CHANGED_TOPIC } from '@internal/plugin-aigc-gateway-common';
+import { DEFINITIONS_CHANGED_TOPIC, INSTANCES_CHANGED_TOPIC } from '@internal/plugin-aigc-gateway-common';
 import { AigcGatewayEntityProvider } from './provider/AigcGatewayEntityProvider';
 
 /**
@@ -46,7 +46,7 @@ export const catalogModuleAigcGateway = createBackendModule({
         });
         await events.subscribe({
           id: 'catalog-aigc-gateway',
-          topics: [INSTANCES_CHANGED_TOPIC],
+          topics: [INSTANCES_CHANGED_TOPIC, DEFINITIONS_CHANGED_TOPIC],
           onEvent: async () => provider.refreshSoon(),
         });
         lifecycle.addShutdownHook(() => provider.stop());

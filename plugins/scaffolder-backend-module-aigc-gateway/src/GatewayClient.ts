@@ -1,6 +1,8 @@
 import { AuthService, BackstageCredentials, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CreateVersionRequest,
+  CreateVersionResponse,
   EngineTemplateView,
   InstanceView,
   LaunchRequest,
@@ -35,6 +37,11 @@ export class GatewayClient {
 
   release(as: BackstageCredentials, id: string): Promise<InstanceView> {
     return this.call(as, 'POST', `/instances/${encodeURIComponent(id)}/release`);
+  }
+
+  /** Creates a version; the same version again is answered, not refused. A dry run stores nothing. */
+  createVersion(as: BackstageCredentials, request: CreateVersionRequest, dryRun: boolean): Promise<CreateVersionResponse> {
+    return this.call(as, 'POST', `/versions${dryRun ? '?dryRun=true' : ''}`, request);
   }
 
   private async call<T>(as: BackstageCredentials, method: string, path: string, body?: unknown): Promise<T> {

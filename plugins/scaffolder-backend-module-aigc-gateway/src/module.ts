@@ -2,6 +2,7 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createLaunchInstanceAction } from './actions/launchInstance';
 import { createReleaseInstanceAction } from './actions/releaseInstance';
+import { createCreateVersionAction } from './actions/createVersion';
 import { GatewayClient } from './GatewayClient';
 
 /**
@@ -21,7 +22,11 @@ export const scaffolderModuleAigcGateway = createBackendModule({
       },
       async init({ scaffolder, auth, discovery }) {
         const client = new GatewayClient({ auth, discovery });
-        scaffolder.addActions(createLaunchInstanceAction({ client }), createReleaseInstanceAction({ client }));
+        scaffolder.addActions(
+          createLaunchInstanceAction({ client }),
+          createReleaseInstanceAction({ client }),
+          createCreateVersionAction({ client }),
+        );
       },
     });
   },

@@ -10,6 +10,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
+import { Knex } from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
 import { gatewayDatabase } from './databases';
 import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
@@ -28,8 +29,10 @@ export async function startGateway(options: {
   priceChanges?: JsonObject[];
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
+  /** The database of an earlier gateway, to start again on its data. */
+  knex?: Knex;
 }) {
-  const knex = await options.databases.init(options.databaseId);
+  const knex = options.knex ?? (await options.databases.init(options.databaseId));
   const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));
   const backend = await startTestBackend({
     features: [

@@ -8,7 +8,9 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { GatewayConfig } from '@internal/plugin-aigc-gateway-common';
-import { Definitions } from '../store/DefinitionStore';
+import { Definitions, DefinitionStore } from '../store/DefinitionStore';
+import { DefinitionCache } from '../store/DefinitionCache';
+import { versionsRouter } from './versionsRouter';
 import { InstanceStore } from '../store/InstanceStore';
 import { Lifecycle } from '../lifecycle/Lifecycle';
 import { templatesRouter } from './templatesRouter';
@@ -23,6 +25,9 @@ import { Budgets } from '../cost/Budgets';
 export function createRouter(deps: {
   gatewayConfig: GatewayConfig;
   definitions: () => Definitions;
+  definitionStore: DefinitionStore;
+  definitionCache: DefinitionCache;
+  runtimeId: string;
   store: InstanceStore;
   lifecycle: Lifecycle;
   ledger: CostLedger;
@@ -42,6 +47,7 @@ export function createRouter(deps: {
   router.use(templatesRouter(deps));
   router.use(poolsRouter({ ...deps, currency: deps.gatewayConfig.currency }));
   router.use(instancesRouter(deps));
+  router.use(versionsRouter(deps));
   router.use(costRouter({ ...deps, currency: deps.gatewayConfig.currency }));
   return router;
 }

@@ -4,6 +4,8 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   EngineTemplate,
   EngineTemplateView,
+  EngineVersion,
+  EngineVersionView,
   TemplateListResponse,
 } from '@internal/plugin-aigc-gateway-common';
 import { Definitions } from '../store/DefinitionStore';
@@ -17,13 +19,17 @@ export function toTemplateView(template: EngineTemplate): EngineTemplateView {
     icon: template.icon,
     owner: template.owner,
     kind: template.kind,
-    versions: template.versions.map(v => ({
-      version: v.version,
-      status: v.status,
-      dataLayout: v.dataLayout,
-      pools: v.pools,
-      defaultPool: v.defaultPool ?? v.pools[0],
-    })),
+    versions: template.versions.map(toVersionView),
+  };
+}
+
+export function toVersionView(v: EngineVersion): EngineVersionView {
+  return {
+    version: v.version,
+    status: v.status,
+    dataLayout: v.dataLayout,
+    pools: v.pools,
+    defaultPool: v.defaultPool ?? v.pools[0],
   };
 }
 

@@ -52,6 +52,45 @@ export class DefinitionStore {
     });
   }
 
+  /**
+   * Adds a version that came through the API. The primary key decides
+   * between concurrent requests; an identical version that is already
+   * there is "existing", so retries are safe.
+   */
+  async addVersion(
+    templateId: string,
+    version: EngineVersion,
+  ): Promise<'created' | 'existing' | 'different'> {
+    const row = {
+      template_id: templateId,
+      version: version.version,
+      status: version.status,
+      data_layout: version.dataLayout,
+      source: 'api',
+      spec: JSON.stringify(version),
+      updated_at: new Date(),
+    };
+    const inserted = await this.db('versions')
+      .insert(row)
+      .onConflict(['template_id', 'version'])
+      .ignore()
+      .returning('version');
+    if (inserted.length > 0) return 'created';
+    return (await this.compareVersion(templateId, version)) === 'same' ? 'existing' : 'different';
+  }
+
+  /** Whether a version with that number is stored, and if so whether it is this one. */
+  async compareVersion(
+    templateId: string,
+    version: EngineVersion,
+  ): Promise<'absent' | 'same' | 'different'> {
+    const existing = await this.db('versions')
+      .where({ template_id: templateId, version: version.version })
+      .first();
+    if (!existing) return 'absent';
+    return sameJson(JSON.parse(existing.spec), version) ? 'same' : 'different';
+  }
+
   async load(): Promise<Definitions> {
     const [pools, templates, versions] = await Promise.all([
       this.db('pools').orderBy('id'),
@@ -64,7 +103,8 @@ export class DefinitionStore {
     const byTemplate = new Map<string, EngineVersion[]>();
     for (const row of versions) {
       const list = byTemplate.get(row.template_id) ?? [];
-      list.push(JSON.parse(row.spec));
+      // The column is where status changes land; the spec keeps the status it was created with.
+      list.push({ ...JSON.parse(row.spec), status: row.status });
       byTemplate.set(row.template_id, list);
     }
     return {
@@ -77,4 +117,20 @@ export class DefinitionStore {
       ),
     };
   }
+}
+
+/** Deep equality of two JSON values, ignoring the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([x], [y]) => x.localeCompare(y));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -28,3 +28,14 @@ export interface TemplateListResponse {
 export interface ApiErrorBody {
   error: { name: string; message: string };
 }
+
+/**
+ * The answer to `POST /versions[?dryRun=true]`: 201 when created, 200 when
+ * that exact version was there already or in a dry run (which stores nothing).
+ */
+export interface CreateVersionResponse {
+  templateId: string;
+  version: EngineVersionView;
+  outcome: 'created' | 'existing';
+  dryRun: boolean;
+}

@@ -22,14 +22,36 @@ export const localRuntimeSpecSchema = z
   })
   .strict();
 
-export const engineVersionSchema = z
+/** A command the local runtime runs on a volume's folder to move its data between layouts. */
+export const localMigrationSpecSchema = z
   .object({
-    version: z
-      .string()
-      .regex(
-        /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/,
-        'must be a version string such as 1.2.0',
-      ),
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string()).default({}),
+  })
+  .strict();
+
+/** How to move a volume's data from one layout to another. */
+export const migrationSchema = z
+  .object({
+    fromLayout: z.number().int().min(1),
+    toLayout: z.number().int().min(1),
+    local: localMigrationSpecSchema.optional(),
+  })
+  .strict()
+  .refine(m => m.fromLayout !== m.toLayout, {
+    message: 'a migration must change the data layout (fromLayout equals toLayout)',
+    path: ['toLayout'],
+  });
+
+const versionStringSchema = z
+  .string()
+  .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/, 'must be a version string such as 1.2.0');
+
+/** The fields of a version, before the checks that span several of them. */
+const engineVersionFields = z
+  .object({
+    version: versionStringSchema,
     status: versionStatusSchema.default('active'),
     dataLayout: z.number().int().min(1).default(1),
     pools: z.array(slugSchema).min(1),
@@ -40,17 +62,42 @@ export const engineVersionSchema = z
       })
       .strict()
       .default({}),
+    /** Migrations this version brings, between any two layouts. */
+    migrations: z.array(migrationSchema).default([]),
   })
-  .strict()
-  .superRefine((v, ctx) => {
-    if (v.defaultPool && !v.pools.includes(v.defaultPool)) {
+  .strict();
+
+function checkVersion(v: z.infer<typeof engineVersionFields>, ctx: z.RefinementCtx) {
+  if (v.defaultPool && !v.pools.includes(v.defaultPool)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['defaultPool'],
+      message: `"${v.defaultPool}" is not one of this version's pools (${v.pools.join(', ')})`,
+    });
+  }
+  const seen = new Set<string>();
+  v.migrations.forEach((m, i) => {
+    const key = `${m.fromLayout}->${m.toLayout}`;
+    if (seen.has(key)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        path: ['defaultPool'],
-        message: `"${v.defaultPool}" is not one of this version's pools (${v.pools.join(', ')})`,
+        path: ['migrations', i],
+        message: `duplicate migration from layout ${m.fromLayout} to ${m.toLayout}`,
       });
     }
+    seen.add(key);
   });
+}
+
+export const engineVersionSchema = engineVersionFields.superRefine(checkVersion);
+
+/**
+ * `POST /versions`: a new version of an existing template. With `basedOn`,
+ * the runtime specs and migrations not given are those of that version.
+ */
+export const createVersionRequestSchema = engineVersionFields
+  .extend({ templateId: slugSchema, basedOn: versionStringSchema.optional() })
+  .superRefine(checkVersion);
 
 export const engineTemplateSchema = z
   .object({
@@ -206,6 +253,8 @@ export type EngineKind = z.infer<typeof engineKindSchema>;
 export type VersionStatus = z.infer<typeof versionStatusSchema>;
 export type LocalRuntimeSpec = z.infer<typeof localRuntimeSpecSchema>;
 export type EngineVersion = z.infer<typeof engineVersionSchema>;
+export type Migration = z.infer<typeof migrationSchema>;
+export type CreateVersionRequest = z.input<typeof createVersionRequestSchema>;
 export type EngineTemplate = z.infer<typeof engineTemplateSchema>;
 export type GpuPool = z.infer<typeof gpuPoolSchema>;
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -13,7 +13,7 @@ export function sampleVersion(version: string, dataLayout: number): JsonObject {
     runtime: {
       local: {
         command: '${node}',
-        args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--version', version, '--step-ms', '5'],
+        args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--version', '${version}', '--step-ms', '5'],
         readinessPath: '/internal/ping',
       },
     },

@@ -114,6 +114,7 @@ export class LocalRuntime implements EngineRuntime {
       port: String(port),
       dataDir: request.volume.runtimeRef,
       instanceId: request.instanceId,
+      version: request.version.version,
       // The Node running the backend, for engines written for Node.
       node: process.execPath,
     };

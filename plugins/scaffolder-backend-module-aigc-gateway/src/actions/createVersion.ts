@@ -1,0 +1,84 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { catalogRefs, CreateVersionRequest } from '@internal/plugin-aigc-gateway-common';
+import { GatewayClient } from '../GatewayClient';
+
+/**
+ * `aigc:version:create`: adds a version to an engine template, on behalf of
+ * the user running the template (who needs `aigc-gateway.version.manage`).
+ * The gateway validates it; the same version again succeeds, so a retried
+ * task passes, and a dry run checks everything and stores nothing.
+ */
+export function createCreateVersionAction(options: { client: GatewayClient }) {
+  const { client } = options;
+  return createTemplateAction({
+    id: 'aigc:version:create',
+    description: 'Creates a new version of an AIGC engine template',
+    supportsDryRun: true,
+    schema: {
+      input: {
+        templateId: z => z.string().min(1).describe('Engine template id, e.g. sample-engine'),
+        version: z => z.string().min(1).describe('The new version, e.g. 2.1.0'),
+        status: z => z.enum(['active', 'deprecated']).default('active'),
+        dataLayout: z => z.number().int().min(1).describe('The data layout this version reads and writes'),
+        pools: z => z.array(z.string()).min(1).describe('GPU pools it may run in'),
+        defaultPool: z => z.string().optional(),
+        command: z => z.string().min(1).describe('Local runtime: the command that starts the engine'),
+        args: z => z.array(z.string()).default([]).describe('Its arguments; ${port} and ${dataDir} are filled in'),
+        env: z => z.record(z.string()).optional(),
+        readinessPath: z => z.string().default('/').describe('Path that answers once the engine is ready'),
+        migrations: z =>
+          z
+            .array(
+              z.object({
+                fromLayout: z.number().int(),
+                toLayout: z.number().int(),
+                command: z.string().min(1),
+                args: z.array(z.string()).default([]),
+              }),
+            )
+            .default([])
+            .describe('Commands that move a volume between data layouts'),
+      },
+      output: {
+        templateId: z => z.string(),
+        version: z => z.string(),
+        outcome: z => z.string(),
+        entityRef: z => z.string(),
+      },
+    },
+    async handler(ctx) {
+      const as = await ctx.getInitiatorCredentials();
+      const input = ctx.input;
+      const request: CreateVersionRequest = {
+        templateId: input.templateId,
+        version: input.version,
+        status: input.status,
+        dataLayout: input.dataLayout,
+        pools: input.pools,
+        // Form fields left empty arrive as empty strings.
+        defaultPool: input.defaultPool || undefined,
+        runtime: {
+          local: {
+            command: input.command,
+            args: input.args,
+            env: input.env ?? {},
+            readinessPath: input.readinessPath,
+          },
+        },
+        migrations: input.migrations.map(m => ({
+          fromLayout: m.fromLayout,
+          toLayout: m.toLayout,
+          local: { command: m.command, args: m.args },
+        })),
+      };
+      const created = await client.createVersion(as, request, ctx.isDryRun ?? false);
+      const what = `version ${created.version.version} of ${created.templateId}`;
+      if (ctx.isDryRun) ctx.logger.info(`Would create ${what}${created.outcome === 'existing' ? ' (it exists already)' : ''}`);
+      else ctx.logger.info(created.outcome === 'created' ? `Created ${what}` : `${what} exists already, unchanged`);
+      ctx.output('templateId', created.templateId);
+      ctx.output('version', created.version.version);
+      ctx.output('outcome', created.outcome);
+      ctx.output('entityRef', catalogRefs.version(created.templateId, created.version.version));
+    },
+  });
+}
