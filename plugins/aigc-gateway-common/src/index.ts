@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './schemas/config';
+export * from './schemas/kubernetes';
 export * from './schemas/api';
 export * from './schemas/instances';
 export * from './schemas/cost';

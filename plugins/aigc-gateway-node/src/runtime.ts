@@ -67,6 +67,13 @@ export interface EngineRuntime {
   observe(listener: (event: RuntimeEvent) => void): () => void;
   /** Every instance the runtime holds compute for, for reconciliation. */
   list(): Promise<RuntimeInstanceStatus[]>;
+  /**
+   * How many instances of the pool fit at once, from what the runtime sees
+   * live (Kubernetes: the nodes' allocatable GPUs less what other pods
+   * request). Undefined when the runtime cannot tell; the pool's configured
+   * capacity applies then.
+   */
+  poolSlots?(pool: GpuPool): number | undefined;
   /** Where to proxy a ready instance, or undefined when it is not reachable. */
   endpoint(instanceId: string): RuntimeEndpoint | undefined;
   /** Stops watching and releases what the runtime itself holds. */

@@ -5,6 +5,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import MemoryIcon from '@material-ui/icons/Memory';
 import { aigcGatewayApiFactory } from './plugin';
 import { rootRouteRef } from './routes';
@@ -50,6 +51,22 @@ const entityEngineContent = EntityContentBlueprint.make({
   },
 });
 
+const formFields = () => import('./components/ScaffolderFields/formFields');
+
+/** Scaffolder form fields fed by the gateway: engine templates, versions and pools. */
+const templatePicker = FormFieldBlueprint.make({
+  name: 'template-picker',
+  params: { field: () => formFields().then(m => m.templatePickerField) },
+});
+const versionPicker = FormFieldBlueprint.make({
+  name: 'version-picker',
+  params: { field: () => formFields().then(m => m.versionPickerField) },
+});
+const poolPicker = FormFieldBlueprint.make({
+  name: 'pool-picker',
+  params: { field: () => formFields().then(m => m.poolPickerField) },
+});
+
 /**
  * The AIGC Gateway plugin for the new frontend system.
  *
@@ -60,5 +77,13 @@ export default createFrontendPlugin({
   title: 'AIGC Gateway',
   icon: <MemoryIcon fontSize="inherit" />,
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [gatewayApi, gatewayPage, entityCostContent, entityEngineContent],
+  extensions: [
+    gatewayApi,
+    gatewayPage,
+    entityCostContent,
+    entityEngineContent,
+    templatePicker,
+    versionPicker,
+    poolPicker,
+  ],
 });

@@ -5,7 +5,16 @@
  *
  * @packageDocumentation
  */
-export { aigcGatewayPlugin, AigcGatewayPage, EntityAigcCostContent, EntityAigcEngineContent } from './plugin';
+export {
+  aigcGatewayPlugin,
+  AigcGatewayPage,
+  AigcPoolPickerFieldExtension,
+  AigcTemplatePickerFieldExtension,
+  AigcVersionPickerFieldExtension,
+  EntityAigcCostContent,
+  EntityAigcEngineContent,
+} from './plugin';
+export type { PickerUiOptions } from './components/ScaffolderFields';
 export { isAigcEngine } from './components/EntityEngine/engineEntity';
 export { isAigcCostAvailable } from './components/Cost/entityCost';
 export { aigcGatewayApiRef } from './api/AigcGatewayApi';

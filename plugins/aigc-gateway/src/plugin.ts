@@ -9,6 +9,8 @@ import {
 import { aigcGatewayApiRef } from './api/AigcGatewayApi';
 import { AigcGatewayClient } from './api/AigcGatewayClient';
 import { rootRouteRef } from './routes';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { pickerNames, PoolPicker, TemplatePicker, VersionPicker } from './components/ScaffolderFields';
 
 /** The API factory, shared by the legacy plugin and the new frontend system. */
 export const aigcGatewayApiFactory = createApiFactory({
@@ -72,4 +74,26 @@ export const EntityAigcEngineContent = aigcGatewayPlugin.provide(
         import('./components/EntityEngine/EntityEngineContent').then(m => m.EntityEngineContent),
     },
   }),
+);
+
+/**
+ * Scaffolder pickers for legacy apps, inside `<ScaffolderFieldExtensions>`:
+ * `ui:field: AigcTemplatePicker`, `AigcVersionPicker` and `AigcPoolPicker`
+ * (the latter two follow the `templateId` and `version` fields, or those
+ * named in `ui:options.templateField` / `versionField`).
+ *
+ * @public
+ */
+export const AigcTemplatePickerFieldExtension = aigcGatewayPlugin.provide(
+  createScaffolderFieldExtension({ name: pickerNames.template, component: TemplatePicker }),
+);
+
+/** @public */
+export const AigcVersionPickerFieldExtension = aigcGatewayPlugin.provide(
+  createScaffolderFieldExtension({ name: pickerNames.version, component: VersionPicker }),
+);
+
+/** @public */
+export const AigcPoolPickerFieldExtension = aigcGatewayPlugin.provide(
+  createScaffolderFieldExtension({ name: pickerNames.pool, component: PoolPicker }),
 );

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  kubernetesMigrationSpecSchema,
+  kubernetesPlacementSchema,
+  kubernetesRuntimeSpecSchema,
+} from './kubernetes';
 
 /** A lower-case slug: the stable id of a template or pool, used in URLs and labels. */
 export const slugSchema = z
@@ -37,6 +42,7 @@ export const migrationSchema = z
     fromLayout: z.number().int().min(1),
     toLayout: z.number().int().min(1),
     local: localMigrationSpecSchema.optional(),
+    kubernetes: kubernetesMigrationSpecSchema.optional(),
   })
   .strict()
   .refine(m => m.fromLayout !== m.toLayout, {
@@ -59,6 +65,7 @@ const engineVersionFields = z
     runtime: z
       .object({
         local: localRuntimeSpecSchema.optional(),
+        kubernetes: kubernetesRuntimeSpecSchema.optional(),
       })
       .strict()
       .default({}),
@@ -142,7 +149,10 @@ export const gpuPoolSchema = z
           .strict(),
       )
       .default([]),
+    /** Local runtime: how many instances may run at once. */
     capacity: z.number().int().nonnegative().optional(),
+    /** Kubernetes runtime: node selection and resource names. */
+    kubernetes: kubernetesPlacementSchema.default({}),
   })
   .strict();
 
@@ -205,7 +215,11 @@ export const gatewayConfigSchema = z
     /** Read by the example portal's permission policy. */
     adminGroups: z.array(z.string()).default(['group:default/aigc-admins']),
     runtime: z
-      .object({ local: localRuntimeConfigSchema.default({}) })
+      .object({
+        local: localRuntimeConfigSchema.default({}),
+        /** Read by the Kubernetes runtime module, which validates it. */
+        kubernetes: z.record(z.unknown()).optional(),
+      })
       .strict()
       .default({}),
     pools: z.array(gpuPoolSchema).default([]),

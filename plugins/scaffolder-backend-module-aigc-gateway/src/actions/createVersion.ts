@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { catalogRefs, CreateVersionRequest } from '@internal/plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
@@ -22,7 +23,9 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
         dataLayout: z => z.number().int().min(1).describe('The data layout this version reads and writes'),
         pools: z => z.array(z.string()).min(1).describe('GPU pools it may run in'),
         defaultPool: z => z.string().optional(),
-        command: z => z.string().min(1).describe('Local runtime: the command that starts the engine'),
+        basedOn: z =>
+          z.string().optional().describe('An existing version whose runtime and migrations the new one takes over'),
+        command: z => z.string().optional().describe('Local runtime: the command that starts the engine'),
         args: z => z.array(z.string()).default([]).describe('Its arguments; ${port} and ${dataDir} are filled in'),
         env: z => z.record(z.string()).optional(),
         readinessPath: z => z.string().default('/').describe('Path that answers once the engine is ready'),
@@ -49,22 +52,29 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
     async handler(ctx) {
       const as = await ctx.getInitiatorCredentials();
       const input = ctx.input;
+      // Form fields left empty arrive as empty strings.
+      const basedOn = input.basedOn || undefined;
+      if (!input.command && !basedOn) {
+        throw new InputError('give the command that starts the engine, or a version to base this one on');
+      }
       const request: CreateVersionRequest = {
         templateId: input.templateId,
         version: input.version,
         status: input.status,
         dataLayout: input.dataLayout,
         pools: input.pools,
-        // Form fields left empty arrive as empty strings.
         defaultPool: input.defaultPool || undefined,
-        runtime: {
-          local: {
-            command: input.command,
-            args: input.args,
-            env: input.env ?? {},
-            readinessPath: input.readinessPath,
-          },
-        },
+        basedOn,
+        runtime: input.command
+          ? {
+              local: {
+                command: input.command,
+                args: input.args,
+                env: input.env ?? {},
+                readinessPath: input.readinessPath,
+              },
+            }
+          : {},
         migrations: input.migrations.map(m => ({
           fromLayout: m.fromLayout,
           toLayout: m.toLayout,

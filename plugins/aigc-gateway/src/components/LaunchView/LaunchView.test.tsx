@@ -13,7 +13,7 @@ describe('LaunchView', () => {
     const options = within(screen.getByRole('listbox')).getAllByRole('option');
     expect(options.map(o => o.textContent)).toEqual([
       'This machine — 3 of 4 free, 0.20 USD/h',
-      'A100 80G — 0 of 8 free, 3.20 USD/h',
+      'A100 80G — full, launches queue, 3.20 USD/h',
     ]);
   });
 

@@ -1,11 +1,7 @@
 import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { InfoCard, WarningPanel } from '@backstage/core-components';
-import {
-  EngineTemplateView,
-  InstanceView,
-  PoolView,
-} from '@internal/plugin-aigc-gateway-common';
+import { EngineTemplateView, InstanceView, PoolView } from '@internal/plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -14,16 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { LaunchProgress } from './LaunchProgress';
 import { OpenButton } from '../OpenButton';
-
-function preferredVersion(template: EngineTemplateView) {
-  const newestFirst = [...template.versions].reverse();
-  return (newestFirst.find(v => v.status === 'active') ?? newestFirst[0]).version;
-}
-
-function poolLabel(pool: PoolView) {
-  const price = `${pool.instancePricePerHour.toFixed(2)} ${pool.currency}/h`;
-  return `${pool.title} — ${pool.capacity.free} of ${pool.capacity.total} free, ${price}`;
-}
+import { poolLabel, preferredVersion, versionLabel } from '../labels';
 
 /** One engine template: pick version, pool and name, launch, follow progress. */
 export const TemplateCard = (props: {
@@ -94,7 +81,7 @@ export const TemplateCard = (props: {
               .filter(v => v.status !== 'retired')
               .map(v => (
                 <MenuItem key={v.version} value={v.version}>
-                  {v.version} ({v.status})
+                  {versionLabel(v)}
                 </MenuItem>
               ))}
           </TextField>

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** How the Kubernetes runtime runs a version: the engine's container and its volume mount. */
+export const kubernetesRuntimeSpecSchema = z
+  .object({
+    image: z.string().min(1),
+    /** The container's entrypoint; the image's own when left out. */
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string()).default({}),
+    port: z.number().int().min(1).max(65535).default(7860),
+    readinessPath: z.string().startsWith('/').default('/'),
+    /** Where the instance's volume is mounted in the container. */
+    mountPath: z.string().startsWith('/').default('/data'),
+    /** Merged into the pod spec, for what the fields above do not cover. */
+    podSpecPatch: z.record(z.unknown()).optional(),
+  })
+  .strict();
+
+/** A migration on Kubernetes: a Job that mounts the volume at the version's mount path. */
+export const kubernetesMigrationSpecSchema = z
+  .object({
+    image: z.string().min(1),
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).default([]),
+  })
+  .strict();
+
+/** Where a pool's instances go in the cluster, and what they ask for. */
+export const kubernetesPlacementSchema = z
+  .object({
+    nodeSelector: z.record(z.string()).default({}),
+    tolerations: z.array(z.record(z.unknown())).default([]),
+    /** The extended resource of whole GPUs, one per `gpusPerInstance`. */
+    gpuResource: z.string().default('nvidia.com/gpu'),
+    /** For shared GPUs: the extended resource of GPU memory in GiB, one per `gpuMemoryGiB`. */
+    gpuMemoryResource: z.string().optional(),
+  })
+  .strict();
+
+export type KubernetesRuntimeSpec = z.infer<typeof kubernetesRuntimeSpecSchema>;
+export type KubernetesMigrationSpec = z.infer<typeof kubernetesMigrationSpecSchema>;
+export type KubernetesPlacement = z.infer<typeof kubernetesPlacementSchema>;
