@@ -29,13 +29,10 @@ export const GatewaySelectField = (
   const api = useApi(aigcGatewayApiRef);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const { value: options, loading, error } = useAsync(() => load(api), dependsOn);
-  const helperText = error
-    ? `Could not ask the AIGC Gateway: ${error.message}`
-    : loading
-    ? 'Asking the AIGC Gateway…'
-    : options?.length === 0
-    ? noneLabel
-    : schema.description;
+  let helperText = schema.description;
+  if (error) helperText = `Could not ask the AIGC Gateway: ${error.message}`;
+  else if (loading) helperText = 'Asking the AIGC Gateway…';
+  else if (options?.length === 0) helperText = noneLabel;
   return (
     <TextField
       select
