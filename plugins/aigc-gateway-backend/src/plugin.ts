@@ -193,6 +193,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           runtime,
           activity,
           logger,
+          portalUrl: `${config.getOptionalString('app.baseUrl') ?? ''}/aigc-gateway`,
         });
         const webSockets = new WebSocketProxy({
           basePath,

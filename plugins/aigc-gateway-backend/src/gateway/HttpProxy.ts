@@ -4,6 +4,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { ActivityRecorder } from './ActivityRecorder';
 import { errorBody, errorStatus } from './errors';
+import { errorPage, wantsPage } from './errorPage';
 import { forwardHeaders } from './headers';
 import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
@@ -32,6 +33,8 @@ export class HttpProxy {
       runtime: EngineRuntime;
       activity: ActivityRecorder;
       logger: LoggerService;
+      /** The gateway page in the portal, linked from error pages. */
+      portalUrl: string;
     },
   ) {
     const base = deps.basePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -66,7 +69,7 @@ export class HttpProxy {
     try {
       target = await resolveTarget(this.deps, req, instanceId);
     } catch (error) {
-      this.fail(res, error as Error);
+      this.fail(res, error as Error, req);
       return;
     }
     this.deps.activity.mark(instanceId);
@@ -98,6 +101,7 @@ export class HttpProxy {
       this.fail(
         res,
         Object.assign(new Error(`the engine did not answer: ${(error as Error).message}`), { name: 'BadGatewayError' }),
+        req,
       );
     }
   }
@@ -107,7 +111,7 @@ export class HttpProxy {
     await this.upstream.close();
   }
 
-  private fail(res: http.ServerResponse, error: Error) {
+  private fail(res: http.ServerResponse, error: Error, req: http.IncomingMessage) {
     const status = errorStatus(error);
     if (status === 502) this.deps.logger.warn(`Proxy request failed: ${error.message}`);
     else if (status >= 500) this.deps.logger.error(`Proxy request failed: ${error.stack}`);
@@ -116,6 +120,11 @@ export class HttpProxy {
       return;
     }
     res.removeHeader('content-security-policy');
+    if (wantsPage(req)) {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(errorPage(status, error.message, this.deps.portalUrl));
+      return;
+    }
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(errorBody(error, status));
   }
