@@ -12,52 +12,61 @@ import scaffolderModuleAigcGateway from './index';
 
 const repoRoot = resolve(__dirname, '../../..');
 const alice = mockCredentials.user.header('user:default/alice');
+const carol = mockCredentials.user.header('user:default/carol');
+
+/** The catalog, the real scaffolder with this module, and the gateway on the sample engine. */
+function startScaffolder(ports: { from: number; to: number }) {
+  return startTestBackend({
+    features: [
+      catalogPlugin,
+      catalogModuleScaffolderEntityModel,
+      scaffolderPlugin,
+      scaffolderModuleAigcGateway,
+      aigcGatewayPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          catalog: {
+            locations: ['launch-engine.yaml', 'create-version.yaml'].map(file => ({
+              type: 'file',
+              target: resolve(repoRoot, 'examples/templates', file),
+              rules: [{ allow: ['Template'] }],
+            })),
+          },
+          ...sampleGatewayConfig({ dataRoot: mkdtempSync(join(tmpdir(), 'aigc-scaffolder-')), ports }),
+        },
+      }),
+    ],
+  });
+}
+
+/** Runs a template as a user and waits for the task to end. */
+async function runTemplate(server: any, templateRef: string, values: object, as: string) {
+  let created;
+  // The catalog reads the template files in the background.
+  for (let i = 0; i < 60; i++) {
+    created = await request(server).post('/api/scaffolder/v2/tasks').set('Authorization', as).send({ templateRef, values });
+    if (created.status === 201) break;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  expect(created!.status).toBe(201);
+  for (let i = 0; i < 120; i++) {
+    const task = await request(server).get(`/api/scaffolder/v2/tasks/${created!.body.id}`).set('Authorization', as);
+    if (['completed', 'failed'].includes(task.body.status)) return task.body;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error('the task did not finish');
+}
+
+async function completionOf(server: any, taskId: string, as: string) {
+  const events = (await request(server).get(`/api/scaffolder/v2/tasks/${taskId}/events`).set('Authorization', as)).body;
+  return { events, completion: events.find((e: { type: string }) => e.type === 'completion') };
+}
 
 describe('the "Launch an AIGC engine" template, through the real scaffolder backend', () => {
   it('launches an instance for the user who runs it, and a second run finds the same instance', async () => {
-    const backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleScaffolderEntityModel,
-        scaffolderPlugin,
-        scaffolderModuleAigcGateway,
-        aigcGatewayPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              locations: [
-                {
-                  type: 'file',
-                  target: resolve(repoRoot, 'examples/templates/launch-engine.yaml'),
-                  rules: [{ allow: ['Template'] }],
-                },
-              ],
-            },
-            ...sampleGatewayConfig({ dataRoot: mkdtempSync(join(tmpdir(), 'aigc-scaffolder-')), ports: { from: 18160, to: 18169 } }),
-          },
-        }),
-      ],
-    });
+    const backend = await startScaffolder({ from: 18160, to: 18169 });
     const { server } = backend;
-    const run = async (values: object) => {
-      let created;
-      // The catalog reads the template file in the background.
-      for (let i = 0; i < 60; i++) {
-        created = await request(server)
-          .post('/api/scaffolder/v2/tasks')
-          .set('Authorization', alice)
-          .send({ templateRef: 'template:default/launch-aigc-engine', values });
-        if (created.status === 201) break;
-        await new Promise(r => setTimeout(r, 500));
-      }
-      expect(created!.status).toBe(201);
-      for (let i = 0; i < 120; i++) {
-        const task = await request(server).get(`/api/scaffolder/v2/tasks/${created!.body.id}`).set('Authorization', alice);
-        if (['completed', 'failed'].includes(task.body.status)) return task.body;
-        await new Promise(r => setTimeout(r, 500));
-      }
-      throw new Error('the task did not finish');
-    };
+    const run = (values: object) => runTemplate(server, 'template:default/launch-aigc-engine', values, alice);
     try {
       const first = await run({ templateId: 'sample-engine', name: 'from-template' });
       expect(first.status).toBe('completed');
@@ -115,6 +124,51 @@ describe('the "Launch an AIGC engine" template, through the real scaffolder back
       expect(JSON.stringify(badPool.body)).toContain('unknown GPU pool');
       const still = await request(server).get('/api/aigc-gateway/instances').set('Authorization', alice);
       expect(still.body.items).toHaveLength(1);
+    } finally {
+      await backend.stop();
+    }
+  }, 120_000);
+});
+
+describe('the "Create an engine version" template, through the real scaffolder backend', () => {
+  it('adds a version based on another, which then launches; a rerun changes nothing', async () => {
+    const backend = await startScaffolder({ from: 18170, to: 18179 });
+    const { server } = backend;
+    const values = { templateId: 'sample-engine', basedOn: '2.0.0', version: '2.1.0', status: 'active' };
+    try {
+      const task = await runTemplate(server, 'template:default/create-aigc-engine-version', values, carol);
+      const { events, completion } = await completionOf(server, task.id, carol);
+      expect({ status: task.status, error: completion.body.error }).toEqual({ status: 'completed', error: undefined });
+      expect(JSON.stringify(events)).toContain('Created version 2.1.0 of sample-engine');
+      expect(completion.body.output.links[0]).toEqual({
+        title: 'The version in the catalog',
+        entityRef: 'component:default/sample-engine-v2.1.0',
+      });
+
+      const templates = await request(server).get('/api/aigc-gateway/templates').set('Authorization', alice);
+      expect(templates.body.items[0].versions.at(-1)).toEqual({
+        version: '2.1.0',
+        status: 'active',
+        dataLayout: 2,
+        pools: ['local'],
+        defaultPool: 'local',
+      });
+      const launched = await runTemplate(server, 'template:default/launch-aigc-engine', { templateId: 'sample-engine', version: '2.1.0' }, alice);
+      expect(launched.status).toBe('completed');
+      const [instance] = (await request(server).get('/api/aigc-gateway/instances').set('Authorization', alice)).body.items;
+      expect(instance).toEqual(expect.objectContaining({ version: '2.1.0', state: 'running' }));
+
+      const again = await runTemplate(server, 'template:default/create-aigc-engine-version', values, carol);
+      expect(again.status).toBe('completed');
+      expect(JSON.stringify((await completionOf(server, again.id, carol)).events)).toContain(
+        'version 2.1.0 of sample-engine exists already, unchanged',
+      );
+
+      const clash = await runTemplate(server, 'template:default/create-aigc-engine-version', { ...values, dataLayout: 3 }, carol);
+      expect(clash.status).toBe('failed');
+      expect((await completionOf(server, clash.id, carol)).completion.body.error.message).toBe(
+        'AIGC Gateway: version "2.1.0" of "sample-engine" already exists with a different definition; choose a new version number (HTTP 409)',
+      );
     } finally {
       await backend.stop();
     }

@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { catalogRefs, CreateVersionRequest } from '@internal/plugin-aigc-gateway-common';
@@ -20,8 +21,9 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
         templateId: z => z.string().min(1).describe('Engine template id, e.g. sample-engine'),
         version: z => z.string().min(1).describe('The new version, e.g. 2.1.0'),
         status: z => z.enum(['active', 'deprecated']).default('active'),
-        dataLayout: z => z.number().int().min(1).describe('The data layout this version reads and writes'),
-        pools: z => z.array(z.string()).min(1).describe('GPU pools it may run in'),
+        dataLayout: z =>
+          z.number().int().min(1).optional().describe("The data layout it reads and writes; the base version's by default"),
+        pools: z => z.array(z.string()).default([]).describe("GPU pools it may run in; the base version's by default"),
         defaultPool: z => z.string().optional(),
         basedOn: z =>
           z.string().optional().describe('An existing version whose runtime and migrations the new one takes over'),
@@ -51,34 +53,36 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
     },
     async handler(ctx) {
       const as = await ctx.getInitiatorCredentials();
-      const input = ctx.input;
+      // The scaffolder checks input against the schema but does not fill in its defaults.
+      const input = { ...ctx.input, pools: ctx.input.pools ?? [], migrations: ctx.input.migrations ?? [] };
       // Form fields left empty arrive as empty strings.
       const basedOn = input.basedOn || undefined;
       if (!input.command && !basedOn) {
         throw new InputError('give the command that starts the engine, or a version to base this one on');
       }
+      const base = basedOn ? await baseVersion(client, as, input.templateId, basedOn) : undefined;
       const request: CreateVersionRequest = {
         templateId: input.templateId,
         version: input.version,
-        status: input.status,
-        dataLayout: input.dataLayout,
-        pools: input.pools,
+        status: input.status ?? 'active',
+        dataLayout: input.dataLayout ?? base?.dataLayout,
+        pools: input.pools.length > 0 ? input.pools : base?.pools ?? [],
         defaultPool: input.defaultPool || undefined,
         basedOn,
         runtime: input.command
           ? {
               local: {
                 command: input.command,
-                args: input.args,
+                args: input.args ?? [],
                 env: input.env ?? {},
-                readinessPath: input.readinessPath,
+                readinessPath: input.readinessPath ?? '/',
               },
             }
           : {},
         migrations: input.migrations.map(m => ({
           fromLayout: m.fromLayout,
           toLayout: m.toLayout,
-          local: { command: m.command, args: m.args },
+          local: { command: m.command, args: m.args ?? [] },
         })),
       };
       const created = await client.createVersion(as, request, ctx.isDryRun ?? false);
@@ -91,4 +95,13 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
       ctx.output('entityRef', catalogRefs.version(created.templateId, created.version.version));
     },
   });
+}
+
+/** The version a new one is based on, as the gateway lists it; a clear error when there is none. */
+async function baseVersion(client: GatewayClient, as: BackstageCredentials, templateId: string, version: string) {
+  const template = (await client.templates(as)).find(t => t.id === templateId);
+  if (!template) throw new InputError(`unknown engine template "${templateId}"`);
+  const base = template.versions.find(v => v.version === version);
+  if (!base) throw new InputError(`template "${templateId}" has no version "${version}" to base a new one on`);
+  return base;
 }

@@ -33,7 +33,10 @@ export function createLaunchInstanceAction(options: { client: GatewayClient; pol
     },
     async handler(ctx) {
       const as = await ctx.getInitiatorCredentials();
-      const { templateId, waitUntilReady, timeoutSeconds } = ctx.input;
+      const { templateId } = ctx.input;
+      // The scaffolder checks input against the schema but does not fill in its defaults.
+      const waitUntilReady = ctx.input.waitUntilReady ?? true;
+      const timeoutSeconds = ctx.input.timeoutSeconds ?? 600;
       // Form fields left empty arrive as empty strings.
       const version = ctx.input.version || undefined;
       const poolId = ctx.input.poolId || undefined;
