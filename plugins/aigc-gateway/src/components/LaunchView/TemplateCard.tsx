@@ -53,73 +53,75 @@ export const TemplateCard = (props: {
   const onState = useCallback((s: string) => setState(s), []);
 
   return (
-    <InfoCard title={template.title} subheader={`${template.kind} · owned by ${template.owner}`}>
-      <Typography variant="body2" paragraph>
-        {template.description}
-      </Typography>
-      {version.status === 'deprecated' && (
-        <WarningPanel
-          title={`Version ${version.version} is deprecated`}
-          message={newest !== version.version ? `Version ${newest} is suggested instead.` : undefined}
-        />
-      )}
-      <Grid container spacing={2} alignItems="flex-end">
-        <Grid item xs={12} sm={3}>
-          <TextField
-            select
-            fullWidth
-            id={`${template.id}-version`}
-            label="Version"
-            value={versionId}
-            onChange={e => {
-              const next = template.versions.find(v => v.version === e.target.value)!;
-              setVersionId(next.version);
-              setPoolId(next.defaultPool);
-            }}
-          >
-            {template.versions
-              .filter(v => v.status !== 'retired')
-              .map(v => (
-                <MenuItem key={v.version} value={v.version}>
-                  {versionLabel(v)}
+    <div data-testid={`launch-card-${template.id}`}>
+      <InfoCard title={template.title} subheader={`${template.kind} · owned by ${template.owner}`}>
+        <Typography variant="body2" paragraph>
+          {template.description}
+        </Typography>
+        {version.status === 'deprecated' && (
+          <WarningPanel
+            title={`Version ${version.version} is deprecated`}
+            message={newest !== version.version ? `Version ${newest} is suggested instead.` : undefined}
+          />
+        )}
+        <Grid container spacing={2} alignItems="flex-end">
+          <Grid item xs={12} sm={3}>
+            <TextField
+              select
+              fullWidth
+              id={`${template.id}-version`}
+              label="Version"
+              value={versionId}
+              onChange={e => {
+                const next = template.versions.find(v => v.version === e.target.value)!;
+                setVersionId(next.version);
+                setPoolId(next.defaultPool);
+              }}
+            >
+              {template.versions
+                .filter(v => v.status !== 'retired')
+                .map(v => (
+                  <MenuItem key={v.version} value={v.version}>
+                    {versionLabel(v)}
+                  </MenuItem>
+                ))}
+            </TextField>
+          </Grid>
+          <Grid item xs={12} sm={5}>
+            <TextField select fullWidth id={`${template.id}-pool`} label="GPU pool" value={poolId} onChange={e => setPoolId(e.target.value)}>
+              {allowedPools.map(p => (
+                <MenuItem key={p.id} value={p.id}>
+                  {poolLabel(p)}
                 </MenuItem>
               ))}
-          </TextField>
+            </TextField>
+          </Grid>
+          <Grid item xs={12} sm={2}>
+            <TextField fullWidth id={`${template.id}-name`} label="Name (optional)" value={name} onChange={e => setName(e.target.value)} />
+          </Grid>
+          <Grid item xs={12} sm={2}>
+            <Button variant="contained" color="primary" onClick={launch} disabled={busy}>
+              Launch
+            </Button>
+          </Grid>
         </Grid>
-        <Grid item xs={12} sm={5}>
-          <TextField select fullWidth id={`${template.id}-pool`} label="GPU pool" value={poolId} onChange={e => setPoolId(e.target.value)}>
-            {allowedPools.map(p => (
-              <MenuItem key={p.id} value={p.id}>
-                {poolLabel(p)}
-              </MenuItem>
-            ))}
-          </TextField>
-        </Grid>
-        <Grid item xs={12} sm={2}>
-          <TextField fullWidth id={`${template.id}-name`} label="Name (optional)" value={name} onChange={e => setName(e.target.value)} />
-        </Grid>
-        <Grid item xs={12} sm={2}>
-          <Button variant="contained" color="primary" onClick={launch} disabled={busy}>
-            Launch
-          </Button>
-        </Grid>
-      </Grid>
-      {error && (
-        <Typography color="error" role="alert">
-          {error}
-        </Typography>
-      )}
-      {instance && (
-        <>
-          <Typography variant="subtitle2" data-testid="launch-state">
-            {state === 'queued' && instance.queuePosition
-              ? `queued, position ${instance.queuePosition}`
-              : state}
+        {error && (
+          <Typography color="error" role="alert">
+            {error}
           </Typography>
-          {state === 'running' && <OpenButton url={instance.url} />}
-          <LaunchProgress instanceId={instance.id} onState={onState} />
-        </>
-      )}
-    </InfoCard>
+        )}
+        {instance && (
+          <>
+            <Typography variant="subtitle2" data-testid="launch-state">
+              {state === 'queued' && instance.queuePosition
+                ? `queued, position ${instance.queuePosition}`
+                : state}
+            </Typography>
+            {state === 'running' && <OpenButton url={instance.url} />}
+            <LaunchProgress instanceId={instance.id} onState={onState} />
+          </>
+        )}
+      </InfoCard>
+    </div>
   );
 };
