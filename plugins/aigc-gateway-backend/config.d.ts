@@ -22,6 +22,8 @@ export interface Config {
         /** A start not ready by then fails. Defaults to 120000. */
         startTimeoutMs?: number;
       };
+      /** The Kubernetes runtime; read by its backend module, which documents it. */
+      kubernetes?: { [key: string]: unknown };
     };
     /** GPU pools instances are placed in. */
     pools?: Array<{
@@ -46,6 +48,15 @@ export interface Config {
       priceChanges?: Array<{ from: string; pricePerHour: number }>;
       /** Concurrent instances the pool holds (local runtime). */
       capacity?: number;
+      /** Kubernetes runtime: where the pool's instances go and what they request. */
+      kubernetes?: {
+        nodeSelector?: { [label: string]: string };
+        tolerations?: Array<{ [key: string]: unknown }>;
+        /** Whole GPUs, `gpusPerInstance` of them. Defaults to nvidia.com/gpu. */
+        gpuResource?: string;
+        /** Shared GPUs: GPU memory in GiB, `gpuMemoryGiB` of it. */
+        gpuMemoryResource?: string;
+      };
     }>;
     /** Cost reports and budgets. */
     cost?: {
@@ -88,14 +99,36 @@ export interface Config {
         runtime?: {
           /** How the local runtime starts the engine as a child process. */
           local?: {
-            /** `$${node}`, `$${port}`, `$${dataDir}` and `$${instanceId}` are filled in per instance. */
+            /** `$${node}`, `$${port}`, `$${dataDir}`, `$${version}` and `$${instanceId}` are filled in per instance. */
             command: string;
             args?: string[];
             env?: { [name: string]: string };
             /** HTTP path that answers 2xx when the engine is ready. */
             readinessPath?: string;
           };
+          /** How the Kubernetes runtime runs the engine's container. */
+          kubernetes?: {
+            image: string;
+            command?: string[];
+            args?: string[];
+            env?: { [name: string]: string };
+            port?: number;
+            readinessPath?: string;
+            /** Where the volume is mounted. Defaults to /data. */
+            mountPath?: string;
+            /** Merged into the pod spec. */
+            podSpecPatch?: { [key: string]: unknown };
+          };
         };
+        /** How to move a volume's data between layouts, run when an instance switches versions. */
+        migrations?: Array<{
+          fromLayout: number;
+          toLayout: number;
+          /** A command run on the volume's folder; `$${dataDir}` and `$${node}` are filled in. */
+          local?: { command: string; args?: string[]; env?: { [name: string]: string } };
+          /** A Job that mounts the volume. */
+          kubernetes?: { image: string; command?: string[]; args?: string[] };
+        }>;
       }>;
     }>;
   };

@@ -1,63 +1,121 @@
-import { expect, test } from '@playwright/test';
-import { SCREENSHOTS, portalReady, signIn } from './portal';
+import { expect, Page, test } from '@playwright/test';
+import { SCREENSHOTS, authAs, GATEWAY_API, goInApp, portalReady, removeInstance, signIn } from './portal';
 
 test.beforeAll(portalReady);
 
-test('alice launches an engine, generates an image, releases, relaunches, and the image is still there; bob cannot open it', async ({
+const shot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+
+/** Opens an engine from an Open button in a new tab. */
+async function openEngine(page: Page, scope: Page | ReturnType<Page['locator']> = page) {
+  const [engine] = await Promise.all([page.waitForEvent('popup'), scope.getByRole('button', { name: 'Open' }).click()]);
+  await expect(engine.getByRole('heading', { name: /Sample Engine/ })).toBeVisible();
+  return engine;
+}
+
+test('the whole journey: alice from the catalog to her image and back, bob kept out, carol sees all and adds a version', async ({
   page,
   browser,
+  request,
 }) => {
-  test.setTimeout(240_000);
-  await signIn(page, 'alice');
-  await expect(page.getByText('Sample Engine')).toBeVisible();
+  test.setTimeout(420_000);
 
-  // Launch and watch the progress stream until the engine runs.
+  // alice finds the engine in the catalog and launches it from its Engine tab.
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('signed-in-name')).toBeVisible();
+  await goInApp(page, '/catalog/default/component/sample-engine');
+  await expect(page.getByRole('heading', { name: 'Sample Engine' }).first()).toBeVisible({ timeout: 60_000 });
+  await shot(page, 'journey-01-alice-catalog');
+  await page.getByText('Engine', { exact: true }).click();
+  await page.getByLabel('Name (optional)').fill('journey');
   await page.getByRole('button', { name: 'Launch' }).click();
+
+  // She watches the progress until the engine answers.
   await expect(page.getByTestId('launch-state')).toHaveText('running', { timeout: 60_000 });
   await expect(page.getByRole('list', { name: 'launch progress' })).toContainText('running: answering');
-  await page.screenshot({ path: `${SCREENSHOTS}/journey-1-launched.png`, fullPage: true });
+  await shot(page, 'journey-02-alice-launched');
 
-  // Open it through the gateway in a new tab and generate an image.
-  const [engine] = await Promise.all([
-    page.waitForEvent('popup'),
-    page.getByRole('button', { name: 'Open' }).click(),
-  ]);
-  await expect(engine.getByRole('heading', { name: /Sample Engine/ })).toBeVisible();
+  // She opens it through the gateway and generates an image.
+  const engine = await openEngine(page, page.getByTestId('launch-card-sample-engine'));
   const engineUrl = engine.url();
   expect(engineUrl).toMatch(/\/api\/aigc-gateway\/instances\/[0-9a-f-]+\/proxy\/$/);
   await engine.getByLabel('Prompt').fill('a lighthouse at dawn');
   await engine.getByRole('button', { name: 'Generate' }).click();
   await expect(engine.getByRole('status')).toContainText('Done', { timeout: 30_000 });
   await expect(engine.locator('#gallery img')).toHaveCount(1);
-  await engine.screenshot({ path: `${SCREENSHOTS}/journey-2-generated.png` });
+  await shot(engine, 'journey-03-alice-image');
   await engine.close();
 
-  // bob, signed in elsewhere, opens alice's gateway URL and gets no engine.
+  // She releases it from her instances on the Engine tab, and launches it again.
+  const row = page.getByRole('row', { name: /journey/ });
+  await row.getByRole('button', { name: 'Release' }).click();
+  await expect(row).toContainText('released', { timeout: 30_000 });
+  await shot(page, 'journey-04-alice-released');
+  await row.getByRole('button', { name: 'Launch again' }).click();
+  await expect(row.getByRole('button', { name: 'Open' })).toBeVisible({ timeout: 60_000 });
+  const again = await openEngine(page, row);
+  await expect(again.locator('#gallery img')).toHaveCount(1);
+  await shot(again, 'journey-05-alice-relaunched-image-kept');
+  await again.close();
+
+  // bob launches an engine of his own, then tries alice's address: a clear "not yours" page.
   const bobContext = await browser.newContext();
   const bob = await bobContext.newPage();
   await signIn(bob, 'bob');
   await expect(bob.getByTestId('signed-in-name')).toHaveText('Bob Creator');
-  const forBob = await bob.request.get(engineUrl);
-  expect(forBob.status()).toBeGreaterThanOrEqual(400);
-  expect(await forBob.text()).not.toContain('Sample Engine');
+  await bob.getByRole('button', { name: 'Launch' }).click();
+  await expect(bob.getByTestId('launch-state')).toHaveText('running', { timeout: 60_000 });
+  (await openEngine(bob)).close();
+  await bob.goto(engineUrl);
+  await expect(bob.getByRole('heading', { name: 'This engine is not yours' })).toBeVisible();
+  await expect(bob.getByText('a lighthouse at dawn')).toHaveCount(0);
+  await shot(bob, 'journey-06-bob-not-yours');
   await bobContext.close();
 
-  // Release, then launch again on the same volume.
-  await page.getByRole('tab', { name: 'Instances', exact: true }).click();
-  await page.getByRole('button', { name: 'Release' }).click();
-  await expect(page.getByText('released')).toBeVisible({ timeout: 30_000 });
-  await page.screenshot({ path: `${SCREENSHOTS}/journey-3-released.png`, fullPage: true });
-  await page.getByRole('button', { name: 'Launch again' }).click();
-  await expect(page.getByRole('button', { name: 'Open' })).toBeVisible({ timeout: 60_000 });
-  const [again] = await Promise.all([
-    page.waitForEvent('popup'),
-    page.getByRole('button', { name: 'Open' }).click(),
-  ]);
-  await expect(again.locator('#gallery img')).toHaveCount(1);
-  await again.screenshot({ path: `${SCREENSHOTS}/journey-4-relaunched-image-kept.png` });
-  await again.close();
+  // carol, an admin, sees both users' instances.
+  const carolContext = await browser.newContext();
+  const carol = await carolContext.newPage();
+  await signIn(carol, 'carol');
+  await expect(carol.getByTestId('signed-in-name')).toBeVisible();
+  await carol.getByRole('tab', { name: 'All instances' }).click();
+  await expect(carol.getByRole('cell', { name: 'user:default/alice' })).toBeVisible({ timeout: 30_000 });
+  await expect(carol.getByRole('cell', { name: 'user:default/bob' })).toBeVisible();
+  await shot(carol, 'journey-07-carol-all-instances');
 
-  // Leave nothing running.
-  await page.getByRole('button', { name: 'Release' }).click();
-  await expect(page.getByText('released')).toBeVisible({ timeout: 30_000 });
+  // She creates version 2.1.0 with the "Create an engine version" template, picking from the gateway.
+  await goInApp(carol, '/create');
+  const card = carol.locator('.MuiCard-root').filter({ hasText: 'Create an engine version' }).first();
+  await expect(card).toBeVisible({ timeout: 60_000 });
+  await card.getByRole('button', { name: 'Choose' }).click();
+  await carol.getByLabel(/^Engine template/).click();
+  await carol.getByRole('option', { name: 'Sample Engine (sample-engine)' }).click();
+  await carol.getByLabel(/^Based on version/).click();
+  await carol.getByRole('option', { name: '2.0.0 (active)' }).click();
+  await carol.getByLabel(/^New version/).fill('2.1.0');
+  await shot(carol, 'journey-08-carol-version-form');
+  await carol.getByRole('button', { name: 'Next' }).click();
+  await carol.getByRole('button', { name: 'Review' }).click();
+  await carol.getByRole('button', { name: 'Create' }).click();
+  await expect(carol.getByRole('link', { name: 'The version in the catalog' })).toBeVisible({ timeout: 60_000 });
+  await shot(carol, 'journey-09-carol-version-created');
+
+  // The version appears in the catalog and on the Launch view.
+  await expect(async () => {
+    await goInApp(carol, '/catalog/default/component/sample-engine-v2.1.0');
+    await expect(carol.getByRole('heading', { name: /sample-engine-v2\.1\.0|Sample Engine 2\.1\.0/ }).first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 60_000, intervals: [2_000] });
+  await shot(carol, 'journey-10-version-in-catalog');
+  await goInApp(carol, '/aigc-gateway');
+  await carol.getByLabel('Version').first().click();
+  await expect(carol.getByRole('option', { name: '2.1.0 (active)' })).toBeVisible();
+  await shot(carol, 'journey-11-version-on-launch-view');
+  await carolContext.close();
+
+  // Leave nothing running for the other tests.
+  for (const user of ['alice', 'bob']) {
+    const headers = await authAs(user);
+    const items = (await (await request.get(`${GATEWAY_API}/instances`, { headers })).json()).items;
+    for (const instance of items) await removeInstance(request, headers, instance.id);
+  }
 });

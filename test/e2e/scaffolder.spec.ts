@@ -8,7 +8,7 @@ test('alice launches an engine with the "Launch an AIGC engine" scaffolder templ
   await signIn(page, 'alice');
   await expect(page.getByTestId('signed-in-name')).toBeVisible();
   await goInApp(page, '/create');
-  const card = page.locator('article, .MuiCard-root').filter({ hasText: 'Launch an AIGC engine' }).first();
+  const card = page.locator('.MuiCard-root').filter({ hasText: 'Launch an AIGC engine' }).first();
   await expect(card).toBeVisible({ timeout: 60_000 });
   await card.getByRole('button', { name: 'Choose' }).click();
   await page.getByLabel('Name').fill('from-scaffolder');
