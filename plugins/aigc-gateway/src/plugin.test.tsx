@@ -6,10 +6,18 @@ import {
   renderInTestApp as renderInNewApp,
 } from '@backstage/frontend-test-utils';
 import { ApiBlueprint, coreExtensionData } from '@backstage/frontend-plugin-api';
-import { identityApiRef } from '@backstage/core-plugin-api';
+import { getComponentData, identityApiRef } from '@backstage/core-plugin-api';
 import aigcGatewayAlphaPlugin from './alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { AigcGatewayPage, aigcGatewayPlugin, EntityAigcCostContent } from './plugin';
+import {
+  AigcGatewayPage,
+  aigcGatewayPlugin,
+  AigcPoolPickerFieldExtension,
+  AigcTemplatePickerFieldExtension,
+  AigcVersionPickerFieldExtension,
+  EntityAigcCostContent,
+} from './plugin';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { aigcGatewayApiRef } from './api/AigcGatewayApi';
 import { Route, Routes } from 'react-router-dom';
 import { fakeGatewayApi } from './__testUtils__/fakeGatewayApi';
@@ -60,6 +68,22 @@ describe('legacy entity tab', () => {
   });
 });
 
+describe('legacy scaffolder pickers', () => {
+  it('carry their field names and render the gateway picker', async () => {
+    const fields = [AigcTemplatePickerFieldExtension, AigcVersionPickerFieldExtension, AigcPoolPickerFieldExtension].map(
+      Field => getComponentData<{ name: string; component: any }>(<Field />, 'scaffolder.extensions.field.v1')!,
+    );
+    expect(fields.map(f => f.name)).toEqual(['AigcTemplatePicker', 'AigcVersionPicker', 'AigcPoolPicker']);
+    const Picker = fields[0].component;
+    await renderInTestApp(
+      <TestApiProvider apis={[[aigcGatewayApiRef, fakeGatewayApi()]]}>
+        <Picker schema={{ title: 'Engine', description: 'Pick one' }} uiSchema={{}} formContext={{ formData: {} }} idSchema={{ $id: 'engine' }} onChange={() => {}} />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Pick one')).toBeInTheDocument();
+  });
+});
+
 describe('new frontend system plugin', () => {
   it('provides the AIGC cost entity content for cost-bearing entities only', async () => {
     const content = aigcGatewayAlphaPlugin.getExtension('entity-content:aigc-gateway/cost');
@@ -79,6 +103,17 @@ describe('new frontend system plugin', () => {
     renderInNewApp(tester.reactElement(), { apis });
     expect(await screen.findByText('Bob Creator')).toBeInTheDocument();
     expect(await screen.findByText('Sample Engine')).toBeInTheDocument();
+  });
+
+  it('provides the scaffolder pickers as form fields', async () => {
+    const names: string[] = [];
+    for (const id of ['template-picker', 'version-picker', 'pool-picker'] as const) {
+      const extension = aigcGatewayAlphaPlugin.getExtension(`scaffolder-form-field:aigc-gateway/${id}`);
+      const load = createExtensionTester(extension).get(FormFieldBlueprint.dataRefs.formFieldLoader);
+      // A form field is an opaque object; its name is what templates refer to.
+      names.push(((await load()) as unknown as { name: string }).name);
+    }
+    expect(names).toEqual(['AigcTemplatePicker', 'AigcVersionPicker', 'AigcPoolPicker']);
   });
 
   it('provides the gateway API', () => {

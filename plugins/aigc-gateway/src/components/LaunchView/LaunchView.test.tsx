@@ -8,6 +8,8 @@ describe('LaunchView', () => {
   it('offers the newest active version and its pools with free capacity and price', async () => {
     renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, fakeGatewayApi()]] });
     expect(await screen.findByText('Sample Engine')).toBeInTheDocument();
+    expect(screen.getByText('Draws images from a prompt')).toBeInTheDocument();
+    expect(screen.getByTestId('template-icon')).toBeInTheDocument();
     expect(screen.getByLabelText('Version')).toHaveTextContent('2.0.0 (active)');
     fireEvent.mouseDown(screen.getByLabelText('GPU pool'));
     const options = within(screen.getByRole('listbox')).getAllByRole('option');
@@ -35,7 +37,9 @@ describe('LaunchView', () => {
     fireEvent.mouseDown(await screen.findByLabelText('Version'));
     fireEvent.click(within(screen.getByRole('listbox')).getByText('1.0.0 (deprecated)'));
     expect(await screen.findByText(/Version 1.0.0 is deprecated/)).toBeInTheDocument();
-    expect(screen.getByText(/Version 2.0.0 is suggested instead/)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Use version 2.0.0 instead' }));
+    expect(screen.getByLabelText('Version')).toHaveTextContent('2.0.0 (active)');
+    expect(screen.queryByText(/Version 1.0.0 is deprecated/)).not.toBeInTheDocument();
   });
 
   it('launches and follows the progress until the engine can be opened', async () => {

@@ -2,9 +2,12 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { TemplateCard } from './TemplateCard';
 import { MonthToDateSpend } from './MonthToDateSpend';
+
+const CAPACITY_REFRESH_MS = 15_000;
 
 /** Every engine template the caller may launch, with live pool capacity. */
 export const LaunchView = (props: { onLaunched?: () => void }) => {
@@ -13,6 +16,8 @@ export const LaunchView = (props: { onLaunched?: () => void }) => {
     async () => ({ templates: await api.listTemplates(), pools: await api.listPools() }),
     [api],
   );
+  // Free capacity changes as others launch and release.
+  useInterval(retry, CAPACITY_REFRESH_MS);
   if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value?.templates.length) {

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { InfoCard, WarningPanel } from '@backstage/core-components';
 import { EngineTemplateView, InstanceView, PoolView } from '@internal/plugin-aigc-gateway-common';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -11,6 +12,7 @@ import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { LaunchProgress } from './LaunchProgress';
 import { OpenButton } from '../OpenButton';
 import { poolLabel, preferredVersion, versionLabel } from '../labels';
+import { TemplateIcon } from '../TemplateIcon';
 
 /** One engine template: pick version, pool and name, launch, follow progress. */
 export const TemplateCard = (props: {
@@ -30,6 +32,12 @@ export const TemplateCard = (props: {
   const [busy, setBusy] = useState(false);
   const allowedPools = pools.filter(p => version.pools.includes(p.id));
   const newest = preferredVersion(template);
+
+  const chooseVersion = (id: string) => {
+    const next = template.versions.find(v => v.version === id)!;
+    setVersionId(next.version);
+    setPoolId(next.defaultPool);
+  };
 
   const launch = async () => {
     setBusy(true);
@@ -54,14 +62,29 @@ export const TemplateCard = (props: {
 
   return (
     <div data-testid={`launch-card-${template.id}`}>
-      <InfoCard title={template.title} subheader={`${template.kind} · owned by ${template.owner}`}>
+      <InfoCard
+        title={
+          <Box display="flex" alignItems="center" gridGap={12}>
+            <TemplateIcon icon={template.icon} />
+            <span>{template.title}</span>
+          </Box>
+        }
+        subheader={`${template.kind} · owned by ${template.owner}`}
+      >
         <Typography variant="body2" paragraph>
           {template.description}
         </Typography>
         {version.status === 'deprecated' && (
           <WarningPanel
+            defaultExpanded
             title={`Version ${version.version} is deprecated`}
-            message={newest !== version.version ? `Version ${newest} is suggested instead.` : undefined}
+            message={
+              newest !== version.version && (
+                <Button variant="outlined" size="small" onClick={() => chooseVersion(newest)}>
+                  Use version {newest} instead
+                </Button>
+              )
+            }
           />
         )}
         <Grid container spacing={2} alignItems="flex-end">
