@@ -16,6 +16,8 @@ import { createRouter } from './api/createRouter';
 import { migrateDatabase } from './store/migrate';
 import { DefinitionStore } from './store/DefinitionStore';
 import { DefinitionCache } from './store/DefinitionCache';
+import { VersionSwitchStore } from './store/VersionSwitchStore';
+import { VersionSwitcher } from './versions/VersionSwitcher';
 import { InstanceStore } from './store/InstanceStore';
 import { LocalRuntime } from './runtime/local/LocalRuntime';
 import { Lifecycle } from './lifecycle/Lifecycle';
@@ -122,13 +124,25 @@ export const aigcGatewayPlugin = createBackendPlugin({
           logger,
           pools: () => definitions().pools.keys(),
         });
+        const switcher = new VersionSwitcher({
+          store,
+          switches: new VersionSwitchStore(knex),
+          runtime,
+          definitions,
+          logger,
+          staleAfterMs: gatewayConfig.versionSwitch.staleAfterSeconds * 1000,
+        });
         await reconciler.reconcile();
+        await switcher.recover();
         await deps.scheduler.scheduleTask({
           id: 'aigc-gateway-reconcile',
           frequency: { seconds: 15 },
           timeout: { minutes: 2 },
           scope: 'local',
-          fn: () => reconciler.reconcile(),
+          fn: async () => {
+            await reconciler.reconcile();
+            await switcher.recover();
+          },
         });
         if (gatewayConfig.cost.budgets.length > 0) {
           // Global scope: with several replicas, one of them runs it at a time.
@@ -216,6 +230,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             definitionStore,
             definitionCache,
             runtimeId: runtime.id,
+            switcher,
             store,
             lifecycle,
             ledger,

@@ -5,3 +5,4 @@
  */
 export * from './runtime';
 export * from './extensions';
+export * from './migrations';

@@ -11,6 +11,7 @@ import { GatewayConfig } from '@internal/plugin-aigc-gateway-common';
 import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { versionsRouter } from './versionsRouter';
+import { VersionSwitcher } from '../versions/VersionSwitcher';
 import { InstanceStore } from '../store/InstanceStore';
 import { Lifecycle } from '../lifecycle/Lifecycle';
 import { templatesRouter } from './templatesRouter';
@@ -28,6 +29,7 @@ export function createRouter(deps: {
   definitionStore: DefinitionStore;
   definitionCache: DefinitionCache;
   runtimeId: string;
+  switcher: VersionSwitcher;
   store: InstanceStore;
   lifecycle: Lifecycle;
   ledger: CostLedger;

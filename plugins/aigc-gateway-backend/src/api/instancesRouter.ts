@@ -16,9 +16,11 @@ import {
   instanceReleasePermission,
   InstanceListResponse,
   launchRequestSchema,
+  switchVersionRequestSchema,
 } from '@internal/plugin-aigc-gateway-common';
 import { z } from 'zod';
 import { Lifecycle } from '../lifecycle/Lifecycle';
+import { VersionSwitcher } from '../versions/VersionSwitcher';
 import { authorizeInstance, instanceFilter } from '../permissions/authorizeInstance';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toInstanceView } from './instanceView';
@@ -40,6 +42,7 @@ export function instancesRouter(deps: {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   discovery: DiscoveryService;
+  switcher: VersionSwitcher;
 }): express.Router {
   const { store, lifecycle, auth, httpAuth, userInfo, permissions } = deps;
   const router = Router();
@@ -166,6 +169,13 @@ export function instancesRouter(deps: {
     const started = await lifecycle.relaunch(instance);
     await store.audit({ actor: credentials.principal.userEntityRef, action: 'relaunch', instanceId: instance.id, outcome: started.state });
     res.status(started.state === 'queued' ? 202 : 200).json(await view(started, true));
+  });
+
+  router.post('/instances/:id/switch-version', async (req, res) => {
+    const { instance, credentials } = await load(req, instanceReleasePermission);
+    const { version } = parse(switchVersionRequestSchema, req.body, 'body');
+    const migrating = await deps.switcher.switch(instance, version, credentials.principal.userEntityRef);
+    res.status(202).json(await view(migrating, true));
   });
 
   router.post('/instances/:id/keepalive', async (req, res) => {

@@ -416,6 +416,10 @@ export class InstanceStore {
     return !waiting;
   }
 
+  async setVolumeLayout(volumeId: string, dataLayout: number): Promise<void> {
+    await this.db('volumes').where({ id: volumeId }).update({ data_layout: dataLayout });
+  }
+
   async markVolumeDeleted(volumeId: string): Promise<void> {
     await this.db('volumes')
       .where({ id: volumeId })

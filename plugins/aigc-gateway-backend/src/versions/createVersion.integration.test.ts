@@ -18,7 +18,7 @@ const version3 = {
 };
 
 describe.each(databases.eachSupportedId())('POST /versions on %s', databaseId => {
-  let ports = 18970;
+  let ports = 19000;
   const start = (features: any[] = []) =>
     startGateway({ databases, databaseId, ports: { from: ports, to: (ports += 2) - 1 }, features });
 

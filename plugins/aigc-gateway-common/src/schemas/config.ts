@@ -225,6 +225,13 @@ export const gatewayConfigSchema = z
     pools: z.array(gpuPoolSchema).default([]),
     templates: z.array(engineTemplateSchema).default([]),
     cost: costConfigSchema.default({}),
+    versionSwitch: z
+      .object({
+        /** A switch whose backend has been silent this long is undone by another (or the next) backend. */
+        staleAfterSeconds: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .superRefine((c, ctx) => {

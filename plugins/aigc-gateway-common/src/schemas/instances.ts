@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { slugSchema } from './config';
 
-/** DESIGN §4: the states an instance moves through. */
+/** DESIGN §4: the states an instance moves through; `migrating`: released, its data switching versions. */
 export const instanceStates = [
   'queued',
   'starting',
   'running',
   'releasing',
   'released',
+  'migrating',
   'failed',
   'deleting',
   'deleted',
@@ -40,6 +41,9 @@ export const launchRequestSchema = z
   .strict();
 
 export type LaunchRequest = z.infer<typeof launchRequestSchema>;
+
+/** `POST /instances/:id/switch-version`: the version to migrate the instance's data to and pin. */
+export const switchVersionRequestSchema = z.object({ version: z.string().min(1).max(64) }).strict();
 
 export interface InstanceEventView {
   state: InstanceState;

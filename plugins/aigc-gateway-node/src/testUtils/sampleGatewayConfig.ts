@@ -4,12 +4,21 @@ import { JsonObject } from '@backstage/types';
 /** The sample engine's server, run by the local runtime in tests and benchmarks. */
 export const engineServer = resolvePackagePath('@internal/sample-engine', 'src/server.ts');
 
-/** A version of the sample engine, run by the local runtime. */
+/** The sample engine's migration command, between its two data layouts. */
+const engineMigrate = resolvePackagePath('@internal/sample-engine', 'src/migrate.ts');
+const migration = (fromLayout: number, toLayout: number) => ({
+  fromLayout,
+  toLayout,
+  local: { command: '${node}', args: [engineMigrate, '--data', '${dataDir}', '--to', String(toLayout)] },
+});
+
+/** A version of the sample engine, run by the local runtime; layout 2 brings the migrations to and from layout 1. */
 export function sampleVersion(version: string, dataLayout: number): JsonObject {
   return {
     version,
     dataLayout,
     pools: ['local'],
+    ...(dataLayout === 2 ? { migrations: [migration(1, 2), migration(2, 1)] } : {}),
     runtime: {
       local: {
         command: '${node}',

@@ -18,8 +18,11 @@ import {
   RuntimePhase,
   RuntimeStartRequest,
   RuntimeVolume,
+  VolumeMigrator,
 } from '@internal/plugin-aigc-gateway-node';
+import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
 import { PortAllocator } from './ports';
+import { LocalVolumeMigrations } from './volumeMigrations';
 import { isAlive, isEngineOf, signalGroup } from './processes';
 import { substitute } from './substitute';
 
@@ -57,7 +60,7 @@ interface Engine extends ProcessRecord {
  * readiness is an HTTP probe. After a backend crash the engines keep running
  * and the next backend adopts them from their process records.
  */
-export class LocalRuntime implements EngineRuntime {
+export class LocalRuntime implements EngineRuntime, VolumeMigrator {
   readonly id = 'local';
   private readonly engines = new Map<string, Engine>();
   private readonly listeners = new Set<(event: RuntimeEvent) => void>();
@@ -65,13 +68,15 @@ export class LocalRuntime implements EngineRuntime {
   private readonly host: string;
   private readonly probeIntervalMs: number;
   private readonly startTimeoutMs: number;
+  private readonly migrations: LocalVolumeMigrations;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.probeIntervalMs = options.probeIntervalMs ?? 1000;
     this.startTimeoutMs = options.startTimeoutMs ?? 120_000;
     this.portAllocator = new PortAllocator(options.ports, this.host);
-    for (const dir of ['volumes', 'logs', 'processes']) {
+    this.migrations = new LocalVolumeMigrations({ dataRoot: options.dataRoot, workDir: options.workDir });
+    for (const dir of ['volumes', 'logs', 'processes', 'backups']) {
       mkdirSync(join(options.dataRoot, dir), { recursive: true });
     }
     this.adoptSurvivors();
@@ -89,6 +94,22 @@ export class LocalRuntime implements EngineRuntime {
     const runtimeRef = join(this.options.dataRoot, 'volumes', volumeId);
     mkdirSync(runtimeRef, { recursive: true });
     return { id: volumeId, runtimeRef };
+  }
+
+  backupVolume(volume: RuntimeVolume): Promise<string> {
+    return this.migrations.backup(volume);
+  }
+
+  restoreVolume(volume: RuntimeVolume, backupRef: string): Promise<void> {
+    return this.migrations.restore(volume, backupRef);
+  }
+
+  dropBackup(backupRef: string): Promise<void> {
+    return this.migrations.drop(backupRef);
+  }
+
+  runMigration(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void> {
+    return this.migrations.run(volume, migration, target);
   }
 
   async deleteVolume(volume: RuntimeVolume): Promise<void> {

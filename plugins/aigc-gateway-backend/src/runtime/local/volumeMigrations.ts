@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { cp, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
+import { RuntimeVolume } from '@internal/plugin-aigc-gateway-node';
+import { substitute } from './substitute';
+
+/** Backups of volume folders, and migration commands run on them, for the local runtime. */
+export class LocalVolumeMigrations {
+  constructor(
+    private readonly options: { dataRoot: string; workDir: string; timeoutMs?: number },
+  ) {}
+
+  async backup(volume: RuntimeVolume): Promise<string> {
+    const backupRef = join(this.options.dataRoot, 'backups', `${volume.id}-${Date.now()}`);
+    await cp(volume.runtimeRef, backupRef, { recursive: true, preserveTimestamps: true, errorOnExist: true });
+    return backupRef;
+  }
+
+  async restore(volume: RuntimeVolume, backupRef: string): Promise<void> {
+    // Set the half-migrated folder aside first, so a crash here still leaves one whole copy.
+    const aside = `${volume.runtimeRef}.failed-${Date.now()}`;
+    await rename(volume.runtimeRef, aside).catch(error => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await rename(backupRef, volume.runtimeRef);
+    await rm(aside, { recursive: true, force: true });
+  }
+
+  async drop(backupRef: string): Promise<void> {
+    await rm(backupRef, { recursive: true, force: true });
+  }
+
+  /** Runs the migration's command with the volume's folder as `${dataDir}`; its output goes to the error. */
+  run(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void> {
+    const spec = migration.local;
+    if (!spec) {
+      return Promise.reject(
+        new Error(`the migration from layout ${migration.fromLayout} to ${migration.toLayout} has no local command`),
+      );
+    }
+    const vars = { dataDir: volume.runtimeRef, node: process.execPath, version: target.version };
+    const timeoutMs = this.options.timeoutMs ?? 15 * 60_000;
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(substitute(spec.command, vars), spec.args.map(a => substitute(a, vars)), {
+        cwd: this.options.workDir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...spec.env, DATA_DIR: volume.runtimeRef },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: timeoutMs,
+      });
+      let output = '';
+      const keep = (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-2000);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        if (code === 0) resolvePromise();
+        else {
+          const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+          const last = output.trim().split('\n').pop();
+          reject(new Error(`the migration from layout ${migration.fromLayout} to ${migration.toLayout} ${how}${last ? `: ${last}` : ''}`));
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { Knex } from 'knex';
+import { toDate } from './time';
+
+export interface VersionSwitchRecord {
+  instanceId: string;
+  fromVersion: string;
+  toVersion: string;
+  fromLayout: number;
+  toLayout: number;
+  backupRef?: string;
+  startedAt: Date;
+  heartbeatAt: Date;
+}
+
+/** Version switches in progress, with the backup that undoes each. */
+export class VersionSwitchStore {
+  constructor(private readonly db: Knex) {}
+
+  async begin(record: Omit<VersionSwitchRecord, 'startedAt' | 'heartbeatAt' | 'backupRef'>): Promise<void> {
+    const now = new Date();
+    await this.db('version_switches').insert({
+      instance_id: record.instanceId,
+      from_version: record.fromVersion,
+      to_version: record.toVersion,
+      from_layout: record.fromLayout,
+      to_layout: record.toLayout,
+      started_at: now,
+      heartbeat_at: now,
+    });
+  }
+
+  async backedUp(instanceId: string, backupRef: string): Promise<void> {
+    await this.db('version_switches').where({ instance_id: instanceId }).update({ backup_ref: backupRef, heartbeat_at: new Date() });
+  }
+
+  async heartbeat(instanceId: string): Promise<void> {
+    await this.db('version_switches').where({ instance_id: instanceId }).update({ heartbeat_at: new Date() });
+  }
+
+  async end(instanceId: string): Promise<void> {
+    await this.db('version_switches').where({ instance_id: instanceId }).delete();
+  }
+
+  async get(instanceId: string): Promise<VersionSwitchRecord | undefined> {
+    const row = await this.db('version_switches').where({ instance_id: instanceId }).first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Switches whose backend has not been heard of since `before`: it died. */
+  async stale(before: Date): Promise<VersionSwitchRecord[]> {
+    return (await this.db('version_switches').where('heartbeat_at', '<', before)).map(toRecord);
+  }
+}
+
+function toRecord(row: any): VersionSwitchRecord {
+  return {
+    instanceId: row.instance_id,
+    fromVersion: row.from_version,
+    toVersion: row.to_version,
+    fromLayout: Number(row.from_layout),
+    toLayout: Number(row.to_layout),
+    backupRef: row.backup_ref ?? undefined,
+    startedAt: toDate(row.started_at),
+    heartbeatAt: toDate(row.heartbeat_at),
+  };
+}

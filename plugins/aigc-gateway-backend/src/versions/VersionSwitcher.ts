@@ -1,0 +1,147 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
+import { canMigrate, EngineRuntime, RuntimeVolume, VolumeMigrator } from '@internal/plugin-aigc-gateway-node';
+import { Definitions } from '../store/DefinitionStore';
+import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
+import { VersionSwitchStore } from '../store/VersionSwitchStore';
+import { migrationPlan } from './migrationPlan';
+
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * Switches a released instance to another version of its template: the
+ * instance is `migrating` meanwhile, its volume is copied aside, the
+ * migrations between the two data layouts run on it, and the new version
+ * is pinned. When a migration fails the copy is put back and the instance
+ * stays on its version. A backend that dies mid-switch stops sending
+ * heartbeats; any replica then restores the copy (`recover`).
+ */
+export class VersionSwitcher {
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: {
+      store: InstanceStore;
+      switches: VersionSwitchStore;
+      runtime: EngineRuntime;
+      definitions: () => Definitions;
+      logger: LoggerService;
+      /** A switch not heard of for this long is taken to be dead. */
+      staleAfterMs: number;
+    },
+  ) {}
+
+  /** Checks the request, marks the instance `migrating` and runs the switch in the background. */
+  async switch(instance: InstanceRecord, toVersion: string, actor: string): Promise<InstanceRecord> {
+    const { store, runtime } = this.deps;
+    const template = this.deps.definitions().templates.get(instance.templateId);
+    const target = template?.versions.find(v => v.version === toVersion);
+    if (!template || !target) {
+      throw new NotFoundError(`version "${toVersion}" of engine template "${instance.templateId}" does not exist`);
+    }
+    if (target.status === 'retired') {
+      throw new InputError(`version "${toVersion}" of "${template.id}" is retired; choose an active version`);
+    }
+    if (instance.version === toVersion) {
+      throw new InputError(`instance ${instance.id} is on version ${toVersion} already`);
+    }
+    if (instance.state !== 'released') {
+      throw new ConflictError(`instance ${instance.id} is ${instance.state}; release it before switching its version`);
+    }
+    const volume = await store.getVolume(instance.volumeId);
+    if (!volume || volume.deletedAt) throw new ConflictError(`instance ${instance.id} has no data volume to migrate`);
+    const plan = migrationPlan(template, target, volume.dataLayout);
+    if (plan.length > 0 && !canMigrate(runtime)) {
+      throw new InputError(`the ${runtime.id} runtime cannot migrate volumes, so the data layout cannot change`);
+    }
+    const migrating = await store.transition(instance, {
+      state: 'migrating',
+      failureReason: null,
+      message: `switching to version ${toVersion}: ${describe(plan, volume.dataLayout)}`,
+    });
+    if (!migrating) throw new ConflictError(`instance ${instance.id} changed meanwhile; try again`);
+    await this.deps.switches.begin({
+      instanceId: instance.id,
+      fromVersion: instance.version,
+      toVersion,
+      fromLayout: volume.dataLayout,
+      toLayout: target.dataLayout,
+    });
+    await store.audit({ actor, action: 'switch-version', instanceId: instance.id, outcome: 'started', detail: `${instance.version} → ${toVersion}` });
+    const run = this.run(migrating, target, plan, { id: volume.id, runtimeRef: volume.runtimeRef }).finally(() =>
+      this.running.delete(run),
+    );
+    this.running.add(run);
+    return migrating;
+  }
+
+  /** Undoes switches whose backend died: the backup goes back, the instance stays on its version. */
+  async recover(): Promise<void> {
+    const { store, switches, logger } = this.deps;
+    for (const stale of await switches.stale(new Date(Date.now() - this.deps.staleAfterMs))) {
+      const instance = await store.get(stale.instanceId);
+      if (instance?.state === 'migrating') {
+        const volume = await store.getVolume(instance.volumeId);
+        if (stale.backupRef && volume && canMigrate(this.deps.runtime)) {
+          await this.deps.runtime.restoreVolume({ id: volume.id, runtimeRef: volume.runtimeRef }, stale.backupRef);
+        }
+        await store.setVolumeLayout(instance.volumeId, stale.fromLayout);
+        await store.transition(instance, {
+          state: 'released',
+          version: stale.fromVersion,
+          failureReason: `the switch to version ${stale.toVersion} was interrupted; the data was restored`,
+          message: `the switch to version ${stale.toVersion} was interrupted (the backend stopped); the data was restored and the instance stays on ${stale.fromVersion}`,
+        });
+        logger.warn(`Undid the interrupted switch of instance ${instance.id} to ${stale.toVersion}`);
+      }
+      await switches.end(stale.instanceId);
+    }
+  }
+
+  /** Waits for switches this backend runs; for tests and shutdown. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.running]);
+  }
+
+  private async run(instance: InstanceRecord, target: EngineVersion, plan: Migration[], volume: RuntimeVolume) {
+    const { store, switches, logger } = this.deps;
+    const heartbeat = setInterval(() => {
+      switches.heartbeat(instance.id).catch(error => logger.warn(`Version switch heartbeat failed: ${error}`));
+    }, HEARTBEAT_MS);
+    const runtime = this.deps.runtime as EngineRuntime & VolumeMigrator;
+    let backupRef: string | undefined;
+    try {
+      if (plan.length > 0) {
+        backupRef = await runtime.backupVolume(volume);
+        await switches.backedUp(instance.id, backupRef);
+        for (const step of plan) await runtime.runMigration(volume, step, target);
+        await store.setVolumeLayout(volume.id, target.dataLayout);
+      }
+      await store.transition(instance, {
+        state: 'released',
+        version: target.version,
+        message: `switched to version ${target.version}${plan.length ? `; data migrated to layout ${target.dataLayout}` : ''}`,
+      });
+      await switches.end(instance.id);
+      if (backupRef) await runtime.dropBackup(backupRef);
+    } catch (error) {
+      const reason = (error as Error).message;
+      logger.warn(`Switching instance ${instance.id} to ${target.version} failed: ${reason}`);
+      if (backupRef) await runtime.restoreVolume(volume, backupRef);
+      await store.transition(instance, {
+        state: 'released',
+        failureReason: `switching to version ${target.version} failed: ${reason}; the data was restored`,
+        message: `switching to version ${target.version} failed: ${reason}; the data was restored and the instance stays on ${instance.version}`,
+      });
+      await switches.end(instance.id);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}
+
+function describe(plan: Migration[], fromLayout: number): string {
+  if (plan.length === 0) return 'same data layout, nothing to migrate';
+  return `backing up, then migrating data layout ${[fromLayout, ...plan.map(m => m.toLayout)].join(' → ')}`;
+}
