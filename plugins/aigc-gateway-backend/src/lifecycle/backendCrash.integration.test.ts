@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { asUser, sampleGatewayConfig } from '../__testUtils__/gateway';
+import { sampleGatewayConfig } from '../__testUtils__/gateway';
+import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
 
 /** Engine processes of an instance, found by the marker the runtime sets. */
@@ -17,24 +18,6 @@ function enginePids(instanceId: string): number[] {
       }
     })
     .map(Number);
-}
-
-async function api(gateway: GatewayProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${gateway.baseUrl}/api/aigc-gateway${path}`, {
-    method,
-    headers: { authorization: asUser('alice'), 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('kill -9 of the backend', () => {

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
 import { RuntimeVolume } from '@internal/plugin-aigc-gateway-node';
 import { substitute } from './substitute';
+import { processesMarked } from './processes';
+
+/** Marks migration processes, so that one outliving its backend can be found. */
+const MIGRATION_ENV = 'AIGC_MIGRATION_VOLUME';
+const migrationMarker = (volume: RuntimeVolume) => `${MIGRATION_ENV}=${volume.id}`;
 
 /** Backups of volume folders, and migration commands run on them, for the local runtime. */
 export class LocalVolumeMigrations {
@@ -18,6 +23,8 @@ export class LocalVolumeMigrations {
   }
 
   async restore(volume: RuntimeVolume, backupRef: string): Promise<void> {
+    // A migration left behind by a backend that died must not write into the restored data.
+    for (const pid of processesMarked(migrationMarker(volume))) process.kill(pid, 'SIGKILL');
     // Set the half-migrated folder aside first, so a crash here still leaves one whole copy.
     const aside = `${volume.runtimeRef}.failed-${Date.now()}`;
     await rename(volume.runtimeRef, aside).catch(error => {
@@ -44,7 +51,13 @@ export class LocalVolumeMigrations {
     return new Promise((resolvePromise, reject) => {
       const child = spawn(substitute(spec.command, vars), spec.args.map(a => substitute(a, vars)), {
         cwd: this.options.workDir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...spec.env, DATA_DIR: volume.runtimeRef },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...spec.env,
+          DATA_DIR: volume.runtimeRef,
+          [MIGRATION_ENV]: volume.id,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: timeoutMs,
       });
