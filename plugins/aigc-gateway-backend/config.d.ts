@@ -58,6 +58,11 @@ export interface Config {
         gpuMemoryResource?: string;
       };
     }>;
+    /** Version switches. */
+    versionSwitch?: {
+      /** A switch whose backend has been silent this long is undone. Defaults to 60. */
+      staleAfterSeconds?: number;
+    };
     /** Cost reports and budgets. */
     cost?: {
       /** IANA time zone of daily series and calendar months. Defaults to UTC. */

@@ -1,12 +1,13 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createVersionRequestSchema,
   CreateVersionResponse,
   versionManagePermission,
+  versionStatusRequestSchema,
 } from '@internal/plugin-aigc-gateway-common';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
@@ -26,14 +27,19 @@ export function versionsRouter(deps: {
 }): express.Router {
   const router = Router();
 
-  router.post('/versions', async (req, res) => {
+  /** Version changes are for holders of `aigc-gateway.version.manage`. */
+  async function authorizeManage(req: express.Request, what: string) {
     const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
     const [decision] = await deps.permissions.authorize([{ permission: versionManagePermission }], {
       credentials,
     });
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('creating engine versions needs the aigc-gateway.version.manage permission');
+      throw new NotAllowedError(`${what} needs the aigc-gateway.version.manage permission`);
     }
+  }
+
+  router.post('/versions', async (req, res) => {
+    await authorizeManage(req, 'creating engine versions');
     const { dryRun } = parse(dryRunQuerySchema, req.query, 'query');
     const { templateId, basedOn, ...version } = parse(createVersionRequestSchema, req.body, 'body');
     const created = await createVersion(
@@ -49,6 +55,27 @@ export function versionsRouter(deps: {
       dryRun: dryRun === 'true',
     };
     res.status(created.outcome === 'created' && dryRun !== 'true' ? 201 : 200).json(body);
+  });
+
+  router.patch('/versions/:templateId/:version', async (req, res) => {
+    await authorizeManage(req, 'changing engine versions');
+    const { templateId, version } = req.params;
+    const { status } = parse(versionStatusRequestSchema, req.body, 'body');
+    const outcome = await deps.definitionStore.setVersionStatus(templateId, version, status);
+    if (outcome === 'missing') {
+      throw new NotFoundError(`version "${version}" of engine template "${templateId}" does not exist`);
+    }
+    if (outcome === 'from-config') {
+      throw new ConflictError(
+        `version "${version}" of "${templateId}" comes from app-config; change its status there`,
+      );
+    }
+    await deps.definitionCache.reload();
+    const updated = deps.definitionCache
+      .current()
+      .templates.get(templateId)!
+      .versions.find(v => v.version === version)!;
+    res.json({ templateId, version: toVersionView(updated) });
   });
 
   return router;

@@ -4,6 +4,7 @@ import {
   EngineVersion,
   GatewayConfig,
   GpuPool,
+  VersionStatus,
 } from '@internal/plugin-aigc-gateway-common';
 
 /** Templates (with their versions) and pools, as the gateway knows them now. */
@@ -77,6 +78,24 @@ export class DefinitionStore {
       .returning('version');
     if (inserted.length > 0) return 'created';
     return (await this.compareVersion(templateId, version)) === 'same' ? 'existing' : 'different';
+  }
+
+  /**
+   * Sets the status of a version that came through the API. Versions from
+   * config keep the status config gives them, so they are not changed here.
+   */
+  async setVersionStatus(
+    templateId: string,
+    version: string,
+    status: VersionStatus,
+  ): Promise<'updated' | 'missing' | 'from-config'> {
+    const row = await this.db('versions').where({ template_id: templateId, version }).first();
+    if (!row) return 'missing';
+    if (row.source === 'config') return 'from-config';
+    await this.db('versions')
+      .where({ template_id: templateId, version })
+      .update({ status, updated_at: new Date() });
+    return 'updated';
   }
 
   /** Whether a version with that number is stored, and if so whether it is this one. */

@@ -137,6 +137,27 @@ describe.each(databases.eachSupportedId())('POST /versions on %s', databaseId =>
     expect(templates.body.items[0].versions).toHaveLength(2);
   });
 
+  it('deprecates and retires versions created through the API, and leaves those from config to config', async () => {
+    const { server } = await start();
+    const as = (user: string) => ({ Authorization: asUser(user) });
+    await request(server).post('/api/aigc-gateway/versions').set(as('carol')).send(version3);
+    const patch = (version: string, body: object) =>
+      request(server).patch(`/api/aigc-gateway/versions/sample-engine/${version}`).set(as('carol')).send(body);
+
+    const retired = await patch('3.0.0', { status: 'retired' });
+    expect(retired.status).toBe(200);
+    expect(retired.body.version.status).toBe('retired');
+    const launch = await request(server).post('/api/aigc-gateway/instances').set(as('alice')).send({ templateId: 'sample-engine', version: '3.0.0' });
+    expect(launch.status).toBe(400);
+    expect(launch.body.error.message).toBe('version "3.0.0" of "sample-engine" is retired and cannot be launched');
+
+    expect((await patch('3.0.0', { status: 'gone' })).status).toBe(400);
+    expect((await patch('9.9.9', { status: 'retired' })).status).toBe(404);
+    const fromConfig = await patch('2.0.0', { status: 'retired' });
+    expect(fromConfig.status).toBe(409);
+    expect(fromConfig.body.error.message).toBe('version "2.0.0" of "sample-engine" comes from app-config; change its status there');
+  });
+
   it('needs the version.manage permission and a user', async () => {
     const denyManage = mockServices.permissions.mock({
       authorize: async requests =>

@@ -98,6 +98,9 @@ function checkVersion(v: z.infer<typeof engineVersionFields>, ctx: z.RefinementC
 
 export const engineVersionSchema = engineVersionFields.superRefine(checkVersion);
 
+/** `PATCH /versions/:templateId/:version`: deprecate, retire or reactivate a version. */
+export const versionStatusRequestSchema = z.object({ status: versionStatusSchema }).strict();
+
 /**
  * `POST /versions`: a new version of an existing template. With `basedOn`,
  * the runtime specs and migrations not given are those of that version.
