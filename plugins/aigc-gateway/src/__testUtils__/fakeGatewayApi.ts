@@ -101,6 +101,10 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
       calls.push(`relaunch ${id}`);
       return Object.assign(find(id), { state: 'running' as const });
     },
+    switchVersion: async (id, version) => {
+      calls.push(`switch ${id} ${version}`);
+      return Object.assign(find(id), { state: 'migrating' as const });
+    },
     deleteInstance: async (id, { deleteData }) => {
       calls.push(`delete ${id} deleteData=${deleteData}`);
       Object.assign(find(id), { state: 'deleted' as const });

@@ -51,6 +51,10 @@ export class AigcGatewayClient implements AigcGatewayApi {
     return this.call('POST', `/instances/${encodeURIComponent(id)}/launch`);
   }
 
+  switchVersion(id: string, version: string): Promise<InstanceView> {
+    return this.call('POST', `/instances/${encodeURIComponent(id)}/switch-version`, { version });
+  }
+
   async deleteInstance(id: string, options: { deleteData: boolean }): Promise<void> {
     await this.call(
       'DELETE',

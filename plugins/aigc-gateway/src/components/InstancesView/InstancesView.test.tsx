@@ -32,6 +32,20 @@ describe('InstancesView', () => {
     await waitFor(() => expect(api.calls).toContain('delete i1 deleteData=true'));
   });
 
+  it('switches a released instance to another version it can run', async () => {
+    const api = await withOneInstance();
+    fireEvent.click(screen.getByRole('button', { name: 'Release' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Switch version' }));
+    fireEvent.mouseDown(await screen.findByLabelText('New version'));
+    // The instance is on 2.0.0, so 1.0.0 is the one other version offered.
+    const options = await screen.findAllByRole('option');
+    expect(options.map(o => o.textContent)).toEqual(['1.0.0 (deprecated)']);
+    fireEvent.click(options[0]);
+    fireEvent.click(screen.getByRole('button', { name: 'Switch' }));
+    await waitFor(() => expect(screen.getByTestId('state-i1')).toHaveTextContent('migrating'));
+    expect(api.calls).toEqual(['release i1', 'switch i1 1.0.0']);
+  });
+
   it('sets the gateway cookie before opening an engine', async () => {
     const api = await withOneInstance();
     const tab = { location: { href: '' } };

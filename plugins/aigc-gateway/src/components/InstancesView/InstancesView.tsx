@@ -9,6 +9,7 @@ import useInterval from 'react-use/esm/useInterval';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { OpenButton } from '../OpenButton';
 import { DeleteDialog } from './DeleteDialog';
+import { SwitchVersionDialog } from './SwitchVersionDialog';
 
 /** The caller's instances (or everyone's, for admins) with their actions; optionally of one engine template. */
 export const InstancesView = (props: { scope?: 'mine' | 'all'; templateId?: string }) => {
@@ -19,6 +20,7 @@ export const InstancesView = (props: { scope?: 'mine' | 'all'; templateId?: stri
     [api, props.scope, props.templateId],
   );
   const [deleting, setDeleting] = useState<InstanceView>();
+  const [switching, setSwitching] = useState<InstanceView>();
   const [actionError, setActionError] = useState<string>();
   // States change on their own (starting → running); keep the table fresh.
   useInterval(retry, 3000);
@@ -60,6 +62,7 @@ export const InstancesView = (props: { scope?: 'mine' | 'all'; templateId?: stri
           {['released', 'failed'].includes(i.state) && (
             <Button onClick={act(() => api.relaunch(i.id))}>Launch again</Button>
           )}
+          {i.state === 'released' && <Button onClick={() => setSwitching(i)}>Switch version</Button>}
           {['released', 'failed'].includes(i.state) && (
             <Button color="secondary" onClick={() => setDeleting(i)}>
               Delete
@@ -101,6 +104,16 @@ export const InstancesView = (props: { scope?: 'mine' | 'all'; templateId?: stri
           onConfirm={deleteData => {
             setDeleting(undefined);
             act(() => api.deleteInstance(deleting.id, { deleteData }))();
+          }}
+        />
+      )}
+      {switching && (
+        <SwitchVersionDialog
+          instance={switching}
+          onCancel={() => setSwitching(undefined)}
+          onConfirm={version => {
+            setSwitching(undefined);
+            act(() => api.switchVersion(switching.id, version))();
           }}
         />
       )}
