@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: type check, lint, unit and integration tests (backend
-# against SQLite and a PostgreSQL 15 server started here), then the browser
-# tests against a freshly started portal.
+# against SQLite and a PostgreSQL 15 server started here, the Kubernetes
+# runtime against a local control plane built from Go modules), then the
+# browser tests against a freshly started portal.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/setup.sh"
@@ -18,7 +19,10 @@ yarn tsc
 step "lint"
 yarn backstage-cli repo lint
 
-step "unit and integration tests (SQLite and PostgreSQL 15)"
+step "Kubernetes control plane for the runtime's tests (built once, then cached)"
+test/kube/build.sh
+
+step "unit and integration tests (SQLite, PostgreSQL 15, Kubernetes)"
 aigc_start_postgres "${AIGC_TEST_PG_PORT:-54329}"
 trap aigc_stop_postgres EXIT
 export BACKSTAGE_TEST_DISABLE_DOCKER=1

@@ -30,6 +30,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
 backend.add(import('@internal/plugin-aigc-gateway-backend'));
+// Engines on a Kubernetes cluster, when aigcGateway.runtime.kubernetes is configured.
+backend.add(import('@internal/plugin-aigc-gateway-backend-module-kubernetes'));
 // Engine templates, versions, pools and instances in the catalog.
 backend.add(import('@internal/plugin-catalog-backend-module-aigc-gateway'));
 

@@ -132,8 +132,13 @@ export const aigcGatewayPlugin = createBackendPlugin({
           logger,
           staleAfterMs: gatewayConfig.versionSwitch.staleAfterSeconds * 1000,
         });
-        await reconciler.reconcile();
-        await switcher.recover();
+        try {
+          await reconciler.reconcile();
+          await switcher.recover();
+        } catch (error) {
+          // An unreachable cluster must not stop the backend; the scheduled reconcile retries.
+          logger.error(`The first reconcile failed, retrying every 15 s: ${error}`);
+        }
         await deps.scheduler.scheduleTask({
           id: 'aigc-gateway-reconcile',
           frequency: { seconds: 15 },
@@ -182,7 +187,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(async () => {
           accessCache.stop();
           await activity.stop();
-          await lifecycle.releaseAll('the backend shut down');
+          // Pods outlive the backend and the next one adopts them; child processes do not.
+          if (!runtime.enginesOutliveBackend) await lifecycle.releaseAll('the backend shut down');
           await runtime.shutdown();
         });
 
@@ -231,6 +237,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             definitionCache,
             runtimeId: runtime.id,
             switcher,
+            poolSlots: pool => runtime.poolSlots?.(pool),
             store,
             lifecycle,
             ledger,

@@ -17,6 +17,8 @@ export interface RuntimeStartRequest {
   version: EngineVersion;
   pool: GpuPool;
   volume: RuntimeVolume;
+  /** The owner's entity ref; a runtime may label what it creates with a hash of it. */
+  ownerRef?: string;
 }
 
 /** Phases a runtime reports for an instance, each with a human reason. */
@@ -55,6 +57,12 @@ export interface RuntimeEndpoint {
 export interface EngineRuntime {
   /** `local`, `kubernetes`, … as named in config. */
   readonly id: string;
+  /**
+   * True when engines keep running without the backend (Kubernetes pods): a
+   * backend shutdown then leaves instances running for the next backend to
+   * adopt, rather than releasing them.
+   */
+  readonly enginesOutliveBackend?: boolean;
   /** Creates the volume's storage if missing and returns where it lives. */
   ensureVolume(volumeId: string): Promise<RuntimeVolume>;
   /** Starts the engine; phases follow through `observe`. */

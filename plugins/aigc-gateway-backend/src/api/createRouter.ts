@@ -7,7 +7,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { GatewayConfig } from '@internal/plugin-aigc-gateway-common';
+import { GatewayConfig, GpuPool } from '@internal/plugin-aigc-gateway-common';
 import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { versionsRouter } from './versionsRouter';
@@ -30,6 +30,7 @@ export function createRouter(deps: {
   definitionCache: DefinitionCache;
   runtimeId: string;
   switcher: VersionSwitcher;
+  poolSlots: (pool: GpuPool) => number | undefined;
   store: InstanceStore;
   lifecycle: Lifecycle;
   ledger: CostLedger;

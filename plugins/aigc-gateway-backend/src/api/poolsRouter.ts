@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   computeStates,
+  GpuPool,
   PoolListResponse,
 } from '@internal/plugin-aigc-gateway-common';
 import { instancePricePerHour, priceAt } from '../cost/priceBook';
@@ -14,6 +15,8 @@ export function poolsRouter(deps: {
   definitions: () => Definitions;
   currency: string;
   httpAuth: HttpAuthService;
+  /** Live room per pool, when the runtime sees it (Kubernetes nodes). */
+  poolSlots: (pool: GpuPool) => number | undefined;
 }): express.Router {
   const router = Router();
   router.get('/pools', async (req, res) => {
@@ -26,7 +29,7 @@ export function poolsRouter(deps: {
     const body: PoolListResponse = {
       items: [...deps.definitions().pools.values()].map(pool => {
         const inUse = used.get(pool.id) ?? 0;
-        const total = pool.capacity ?? Math.max(inUse, 0);
+        const total = deps.poolSlots(pool) ?? pool.capacity ?? Math.max(inUse, 0);
         return {
           id: pool.id,
           title: pool.title,

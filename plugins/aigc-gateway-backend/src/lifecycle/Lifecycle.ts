@@ -22,11 +22,15 @@ export interface Launcher {
 
 export type LaunchOutcome = 'created' | 'existing' | 'queued';
 
-/** Where an instance of this pool goes, and what its usage interval records. */
-function placement(pool: GpuPool) {
+/**
+ * Where an instance of this pool goes, and what its usage interval records.
+ * Room comes from the runtime when it sees it live (Kubernetes nodes), else
+ * from the pool's configured capacity.
+ */
+function placement(pool: GpuPool, runtime: EngineRuntime) {
   return {
     poolId: pool.id,
-    capacity: pool.capacity,
+    capacity: runtime.poolSlots?.(pool) ?? pool.capacity,
     opening: {
       gpuType: pool.gpuType,
       gpuCount: pool.gpusPerInstance,
@@ -109,7 +113,7 @@ export class Lifecycle {
           dataLayout: version.dataLayout,
         },
         place: {
-          ...placement(pool),
+          ...placement(pool, this.deps.runtime),
           startMessage: `launching ${template.title} ${version.version} in ${pool.title}`,
           queuedMessage: `queued: ${pool.title} is full`,
         },
@@ -144,7 +148,7 @@ export class Lifecycle {
       failureReason: null,
       message: '',
       place: {
-        ...placement(pool),
+        ...placement(pool, this.deps.runtime),
         startMessage: `launching ${template.title} ${version.version} again on its volume`,
         queuedMessage: `queued: ${pool.title} is full`,
       },
@@ -224,7 +228,7 @@ export class Lifecycle {
       const starting = await this.deps.store.transition(next, {
         state: 'starting',
         message: '',
-        place: { ...placement(pool), isQueueHead: true, startMessage: `${pool.title} has room: launching` },
+        place: { ...placement(pool, this.deps.runtime), isQueueHead: true, startMessage: `${pool.title} has room: launching` },
       });
       // No room (or another replica took it): the queue waits.
       if (!starting) return;
@@ -247,6 +251,7 @@ export class Lifecycle {
         version,
         pool,
         volume: { id: instance.volumeId, runtimeRef: volume!.runtimeRef },
+        ownerRef: instance.ownerRef,
       });
     } catch (error) {
       const current = await this.deps.store.get(instance.id);

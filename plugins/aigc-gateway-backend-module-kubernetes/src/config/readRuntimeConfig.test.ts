@@ -1,0 +1,60 @@
+import { ConfigReader } from '@backstage/config';
+import { hasRuntimeConfig, readRuntimeConfig } from './readRuntimeConfig';
+
+const read = (kubernetes: unknown) =>
+  readRuntimeConfig(
+    new ConfigReader({ aigcGateway: { runtime: { kubernetes } } } as any),
+  );
+
+describe('readRuntimeConfig', () => {
+  it('fills the defaults', () => {
+    expect(read({ kubeconfig: '/etc/aigc/kubeconfig' })).toEqual({
+      kubeconfig: '/etc/aigc/kubeconfig',
+      namespace: 'aigc-gateway',
+      createNamespace: false,
+      volumeSize: '20Gi',
+      clusterDomain: 'cluster.local',
+      capacityScope: 'cluster',
+      stopGracePeriodSeconds: 30,
+      connectTimeoutSeconds: 10,
+      endpointOverride: {},
+    });
+  });
+
+  it('tells whether the runtime is configured', () => {
+    expect(
+      hasRuntimeConfig(new ConfigReader({ aigcGateway: { runtime: {} } })),
+    ).toBe(false);
+    expect(
+      hasRuntimeConfig(
+        new ConfigReader({
+          aigcGateway: { runtime: { kubernetes: { cluster: 'gpu' } } },
+        }),
+      ),
+    ).toBe(true);
+  });
+
+  it('needs exactly one way to reach the cluster', () => {
+    const message =
+      'invalid aigcGateway.runtime.kubernetes configuration: aigcGateway.runtime.kubernetes: give exactly one of "kubeconfig" (a kubeconfig file) or "cluster" (a cluster in kubernetes.clusterLocatorMethods)';
+    expect(() => read({})).toThrow(message);
+    expect(() => read({ kubeconfig: 'k', cluster: 'c' })).toThrow(message);
+    expect(() => read({ cluster: 'c', context: 'x' })).toThrow(
+      'aigcGateway.runtime.kubernetes.context: "context" selects a context of "kubeconfig", which is not given',
+    );
+  });
+
+  it('names every bad key', () => {
+    expect(() =>
+      read({
+        cluster: 'c',
+        namespace: 'AIGC',
+        volumeSize: 'big',
+        endpointOverride: { '*': 'nowhere' },
+        extra: 1,
+      }),
+    ).toThrow(
+      /aigcGateway.runtime.kubernetes.namespace: must be a DNS label.*aigcGateway.runtime.kubernetes.volumeSize: must be a quantity such as 20Gi.*aigcGateway.runtime.kubernetes.endpointOverride.\*: must be host:port.*Unrecognized key\(s\) in object: 'extra'/,
+    );
+  });
+});

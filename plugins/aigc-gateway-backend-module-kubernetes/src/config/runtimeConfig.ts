@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const dnsLabel = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'must be a DNS label (a-z, 0-9 and inner dashes, at most 63 characters)',
+  );
+
+/** A storage size as Kubernetes writes it, e.g. 20Gi or 500Mi. */
+const quantity = z
+  .string()
+  .regex(
+    /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/,
+    'must be a quantity such as 20Gi',
+  );
+
+/** `host:port`, where the gateway proxy reaches an engine instead of its Service. */
+const hostPort = z
+  .string()
+  .regex(/^[^:\s]+:[0-9]{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7860');
+
+/**
+ * `aigcGateway.runtime.kubernetes`: where engines run and how the gateway
+ * reaches the cluster, either through a kubeconfig file or through a cluster
+ * of Backstage's own `kubernetes.clusterLocatorMethods`.
+ */
+export const kubernetesRuntimeConfigSchema = z
+  .object({
+    /** Where instances' pods, services and volume claims live. */
+    namespace: dnsLabel.default('aigc-gateway'),
+    /** Creates the namespace when it is missing (needs the right to create namespaces). */
+    createNamespace: z.boolean().default(false),
+    /** A kubeconfig file, as an alternative to `cluster`. */
+    kubeconfig: z.string().min(1).optional(),
+    /** A context of that kubeconfig; its current context when left out. */
+    context: z.string().min(1).optional(),
+    /** The name of a cluster in `kubernetes.clusterLocatorMethods` (type `config`). */
+    cluster: z.string().min(1).optional(),
+    /** The storage class of volume claims; the cluster's default class when left out. */
+    storageClass: z.string().min(1).optional(),
+    /** The size each data volume asks for. */
+    volumeSize: quantity.default('20Gi'),
+    /** The cluster's DNS domain, for Service host names. */
+    clusterDomain: z.string().min(1).default('cluster.local'),
+    /**
+     * Which pods count against pool capacity: `cluster` watches the pods of
+     * every namespace, so GPUs taken by other workloads are seen;
+     * `namespace` watches only the gateway's namespace (fewer rights, but
+     * other workloads on the GPU nodes are not seen).
+     */
+    capacityScope: z.enum(['cluster', 'namespace']).default('cluster'),
+    /** The pod's grace period on stop; `stop` waits this long plus a margin for the pod to go. */
+    stopGracePeriodSeconds: z.number().int().min(0).max(3600).default(30),
+    /** How long calls wait for the first connection to the cluster before they fail. */
+    connectTimeoutSeconds: z.number().int().min(1).max(600).default(10),
+    /**
+     * Where the gateway proxy sends an instance's traffic instead of its
+     * Service, by instance id, or `*` for every instance: for a gateway that
+     * runs outside the cluster, and for tests.
+     */
+    endpointOverride: z.record(hostPort).default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (Boolean(c.kubeconfig) === Boolean(c.cluster)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [],
+        message:
+          'give exactly one of "kubeconfig" (a kubeconfig file) or "cluster" (a cluster in kubernetes.clusterLocatorMethods)',
+      });
+    }
+    if (c.context && !c.kubeconfig) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['context'],
+        message:
+          '"context" selects a context of "kubeconfig", which is not given',
+      });
+    }
+  });
+
+export type KubernetesRuntimeConfig = z.infer<
+  typeof kubernetesRuntimeConfigSchema
+>;

@@ -1,0 +1,545 @@
+import {
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  V1Node,
+  V1Pod,
+} from '@kubernetes/client-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { GpuPool } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineRuntime,
+  RuntimeEndpoint,
+  RuntimeEvent,
+  RuntimeInstanceStatus,
+  RuntimeStartRequest,
+  RuntimeVolume,
+} from '@internal/plugin-aigc-gateway-node';
+import { KubernetesRuntimeConfig } from '../config/runtimeConfig';
+import {
+  describeKubeError,
+  isConflict,
+  isNotFound,
+} from '../cluster/kubeErrors';
+import { claimManifest } from '../manifests/claimManifest';
+import { instanceLabels } from '../manifests/instanceLabels';
+import {
+  ANNOTATIONS,
+  LABELS,
+  MANAGED_BY,
+  MANAGED_SELECTOR,
+} from '../manifests/labels';
+import {
+  CLAIM_PREFIX,
+  claimName,
+  instanceObjectName,
+} from '../manifests/names';
+import { podManifest } from '../manifests/podManifest';
+import { serviceManifest } from '../manifests/serviceManifest';
+import { PhaseAndReason, podPhase } from '../status/podPhase';
+import { poolSlots } from '../capacity/poolSlots';
+import { WatchedKind } from '../watch/WatchedKind';
+
+/** What an endpoint hook gets to pick where an instance is reached. */
+export interface EndpointTarget {
+  instanceId: string;
+  namespace: string;
+  serviceName: string;
+  port: number;
+  podIP?: string;
+}
+
+export interface KubernetesRuntimeOptions {
+  kubeConfig: KubeConfig;
+  config: KubernetesRuntimeConfig;
+  logger: LoggerService;
+  /** Where to reach a ready instance instead of its Service (tests, gateways outside the cluster). */
+  resolveEndpoint?: (target: EndpointTarget) => RuntimeEndpoint | undefined;
+}
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** How long `stop` waits beyond the grace period for the pod to go. */
+const STOP_MARGIN_MS = 15_000;
+
+function errorWith(what: string, error: unknown): Error {
+  return new Error(`${what}: ${describeKubeError(error)}`);
+}
+
+/**
+ * Engines as pods of a Kubernetes cluster, one per instance, with a volume
+ * claim named from the data volume's uuid and a Service. The state of every
+ * instance comes from one watch of pods and one of nodes (not from polling
+ * per instance), so a backend that starts again adopts the running pods
+ * from the first list, and the requests it makes do not grow with the
+ * number of instances.
+ */
+export class KubernetesRuntime implements EngineRuntime {
+  readonly id = 'kubernetes';
+  readonly enginesOutliveBackend = true;
+  private readonly core: CoreV1Api;
+  private readonly namespace: string;
+  private readonly pods: WatchedKind<V1Pod>;
+  private readonly nodes: WatchedKind<V1Node>;
+  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+  /** The last phase and reason told to listeners, per instance. */
+  private readonly reported = new Map<string, PhaseAndReason>();
+  /** Instances whose pods this runtime deleted: their end is a stop, not a crash. */
+  private readonly stopping = new Set<string>();
+  private readonly goneWaiters = new Map<string, Set<() => void>>();
+  private connecting?: Promise<void>;
+  private namespaceError?: string;
+  private shutDown = false;
+
+  constructor(private readonly options: KubernetesRuntimeOptions) {
+    const { kubeConfig, config, logger } = options;
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.namespace = config.namespace;
+    const namespaced = config.capacityScope === 'namespace';
+    this.pods = new WatchedKind<V1Pod>({
+      name: namespaced ? `pods in ${this.namespace}` : 'pods',
+      kubeConfig,
+      logger,
+      ...(namespaced
+        ? {
+            path: `/api/v1/namespaces/${this.namespace}/pods`,
+            labelSelector: MANAGED_SELECTOR,
+            list: () =>
+              this.core.listNamespacedPod({
+                namespace: this.namespace,
+                labelSelector: MANAGED_SELECTOR,
+              }),
+          }
+        : {
+            // Every pod, so capacity sees the GPUs other workloads hold.
+            path: '/api/v1/pods',
+            list: () => this.core.listPodForAllNamespaces(),
+          }),
+      onChange: pod => this.podChanged(pod),
+      onDelete: pod => this.podDeleted(pod),
+    });
+    this.nodes = new WatchedKind<V1Node>({
+      name: 'nodes',
+      kubeConfig,
+      logger,
+      path: '/api/v1/nodes',
+      list: () => this.core.listNode(),
+    });
+  }
+
+  get namespaceName(): string {
+    return this.namespace;
+  }
+
+  /** The API server this runtime talks to, for messages. */
+  get server(): string {
+    return (
+      this.options.kubeConfig.getCurrentCluster()?.server ?? '(no cluster)'
+    );
+  }
+
+  /**
+   * Starts the watches; resolves once both caches are filled. It keeps
+   * trying while the cluster cannot be reached, and never rejects.
+   */
+  connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      if (this.options.config.createNamespace) await this.ensureNamespace();
+      if (this.shutDown) return;
+      this.pods.start();
+      this.nodes.start();
+      await Promise.all([this.pods.whenSynced(), this.nodes.whenSynced()]);
+    })();
+    return this.connecting;
+  }
+
+  /** Why the cluster cannot be used right now, if it cannot. */
+  get connectionError(): string | undefined {
+    return this.namespaceError ?? this.pods.lastError ?? this.nodes.lastError;
+  }
+
+  /** Waits for the watches, up to the configured time; then fails with the reason. */
+  async whenConnected(): Promise<void> {
+    if (this.pods.isSynced && this.nodes.isSynced) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>(resolve => {
+      timer = setTimeout(
+        () => resolve('timeout'),
+        this.options.config.connectTimeoutSeconds * 1000,
+      );
+    });
+    const outcome = await Promise.race([this.connect(), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      throw new Error(
+        `cannot reach the Kubernetes API server at ${this.server}: ${
+          this.connectionError ?? 'no answer'
+        }`,
+      );
+    }
+  }
+
+  async ensureVolume(volumeId: string): Promise<RuntimeVolume> {
+    await this.whenConnected();
+    await this.createClaim(claimManifest(volumeId, this.claimOptions()));
+    return { id: volumeId, runtimeRef: claimName(volumeId) };
+  }
+
+  async deleteVolume(volume: RuntimeVolume): Promise<void> {
+    // Only ever a claim of ours.
+    if (!volume.runtimeRef.startsWith(CLAIM_PREFIX)) {
+      throw new Error(
+        `refusing to delete ${volume.runtimeRef}: not a volume claim of this runtime`,
+      );
+    }
+    await this.whenConnected();
+    try {
+      await this.core.deleteNamespacedPersistentVolumeClaim({
+        name: volume.runtimeRef,
+        namespace: this.namespace,
+      });
+    } catch (error) {
+      if (!isNotFound(error))
+        throw errorWith(
+          `could not delete volume claim ${volume.runtimeRef}`,
+          error,
+        );
+    }
+  }
+
+  async start(request: RuntimeStartRequest): Promise<void> {
+    await this.whenConnected();
+    const manifest = podManifest(request, {
+      namespace: this.namespace,
+      stopGracePeriodSeconds: this.options.config.stopGracePeriodSeconds,
+    });
+    const name = manifest.metadata!.name!;
+    let pod = this.pods.cache.get(name, this.namespace);
+    if (pod?.metadata?.deletionTimestamp) {
+      // A start right after a stop: the old pod holds the name until it is gone.
+      await this.expectGone(request.instanceId).gone;
+      pod = this.pods.cache.get(name, this.namespace);
+      if (pod) throw new Error(`the previous pod ${name} is still terminating`);
+    }
+    if (pod) this.checkSameEngine(pod, request);
+    this.stopping.delete(request.instanceId);
+    await this.labelClaim(request);
+    if (!pod) {
+      try {
+        pod = await this.core.createNamespacedPod({
+          namespace: this.namespace,
+          body: manifest,
+        });
+      } catch (error) {
+        // Another replica, or an earlier try of this start, created it.
+        if (!isConflict(error))
+          throw errorWith(`could not create pod ${name}`, error);
+        pod = await this.core.readNamespacedPod({
+          name,
+          namespace: this.namespace,
+        });
+      }
+    }
+    const port = request.version.runtime.kubernetes!.port;
+    try {
+      await this.core.createNamespacedService({
+        namespace: this.namespace,
+        body: serviceManifest(pod, port),
+      });
+    } catch (error) {
+      if (!isConflict(error))
+        throw errorWith(`could not create service ${name}`, error);
+    }
+  }
+
+  async stop(instanceId: string): Promise<void> {
+    await this.whenConnected();
+    const name = instanceObjectName(instanceId);
+    try {
+      await this.core.deleteNamespacedService({
+        name,
+        namespace: this.namespace,
+      });
+    } catch (error) {
+      if (!isNotFound(error))
+        throw errorWith(`could not delete service ${name}`, error);
+    }
+    this.stopping.add(instanceId);
+    // Waiting starts before the delete, so a quick deletion is not missed.
+    const wait = this.expectGone(instanceId);
+    try {
+      await this.core.deleteNamespacedPod({
+        name,
+        namespace: this.namespace,
+        gracePeriodSeconds: this.options.config.stopGracePeriodSeconds,
+      });
+    } catch (error) {
+      wait.cancel();
+      this.stopping.delete(instanceId);
+      if (isNotFound(error)) return;
+      throw errorWith(`could not delete pod ${name}`, error);
+    }
+    // Compute is free once the pod is gone; the watch tells when.
+    if (!(await wait.gone)) {
+      this.options.logger.warn(
+        `Pod ${name} is still terminating; it will be reported stopped when it is gone`,
+      );
+    }
+  }
+
+  observe(listener: (event: RuntimeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async list(): Promise<RuntimeInstanceStatus[]> {
+    await this.whenConnected();
+    return this.ownPods().map(pod => {
+      const instanceId = pod.metadata!.labels![LABELS.instance];
+      return {
+        instanceId,
+        phase: (this.reported.get(instanceId) ?? podPhase(pod)).phase,
+      };
+    });
+  }
+
+  poolSlots(pool: GpuPool): number | undefined {
+    if (!this.pods.isSynced || !this.nodes.isSynced) return undefined;
+    return poolSlots(
+      pool,
+      this.nodes.cache.list(),
+      this.pods.cache.list(),
+      pod =>
+        this.isOurs(pod) && pod.metadata?.labels?.[LABELS.pool] === pool.id,
+    );
+  }
+
+  endpoint(instanceId: string): RuntimeEndpoint | undefined {
+    const name = `aigc-${instanceId}`;
+    const pod = this.pods.cache.get(name, this.namespace);
+    if (
+      !pod ||
+      pod.metadata?.deletionTimestamp ||
+      podPhase(pod).phase !== 'ready'
+    )
+      return undefined;
+    const ports = pod.spec?.containers?.[0]?.ports ?? [];
+    const port = (ports.find(p => p.name === 'http') ?? ports[0])
+      ?.containerPort;
+    if (!port) return undefined;
+    const target: EndpointTarget = {
+      instanceId,
+      namespace: this.namespace,
+      serviceName: name,
+      port,
+      podIP: pod.status?.podIP,
+    };
+    const hooked = this.options.resolveEndpoint?.(target);
+    if (hooked) return hooked;
+    const override =
+      this.options.config.endpointOverride[instanceId] ??
+      this.options.config.endpointOverride['*'];
+    if (override) {
+      const at = override.lastIndexOf(':');
+      return {
+        host: override.slice(0, at),
+        port: Number(override.slice(at + 1)),
+      };
+    }
+    return {
+      host: `${name}.${this.namespace}.svc.${this.options.config.clusterDomain}`,
+      port,
+    };
+  }
+
+  /** Stops watching. Pods keep running: the next backend adopts them. */
+  async shutdown(): Promise<void> {
+    this.shutDown = true;
+    this.listeners.clear();
+    for (const waiters of this.goneWaiters.values())
+      [...waiters].forEach(w => w());
+    await Promise.all([this.pods.stop(), this.nodes.stop()]);
+  }
+
+  /**
+   * A start finds a pod: fine when it runs what was asked, else the caller
+   * must stop it first (a version switch is a stop and a start).
+   */
+  private checkSameEngine(pod: V1Pod, request: RuntimeStartRequest) {
+    const version = pod.metadata?.annotations?.[ANNOTATIONS.version];
+    const pool = pod.metadata?.labels?.[LABELS.pool];
+    if (version !== request.version.version || pool !== request.pool.id) {
+      throw new Error(
+        `instance ${request.instanceId} already runs version ${version} in pool ${pool}; stop it before starting version ${request.version.version} in pool ${request.pool.id}`,
+      );
+    }
+  }
+
+  private isOurs(pod: V1Pod): boolean {
+    const labels = pod.metadata?.labels;
+    return (
+      pod.metadata?.namespace === this.namespace &&
+      labels?.[LABELS.managedBy] === MANAGED_BY &&
+      Boolean(labels?.[LABELS.instance])
+    );
+  }
+
+  private ownPods(): V1Pod[] {
+    return this.pods.cache.list(this.namespace).filter(pod => this.isOurs(pod));
+  }
+
+  private podChanged(pod: V1Pod) {
+    // A terminating pod's end is told by its deletion.
+    if (!this.isOurs(pod) || pod.metadata?.deletionTimestamp) return;
+    this.report(pod.metadata!.labels![LABELS.instance], podPhase(pod));
+  }
+
+  private podDeleted(pod: V1Pod) {
+    if (!this.isOurs(pod)) return;
+    const instanceId = pod.metadata!.labels![LABELS.instance];
+    if (this.stopping.delete(instanceId)) {
+      this.report(instanceId, { phase: 'stopped', reason: 'engine stopped' });
+    } else {
+      const last = podPhase(pod);
+      this.report(instanceId, {
+        phase: 'crashed',
+        reason:
+          last.phase === 'crashed'
+            ? last.reason
+            : `the pod ${pod.metadata!.name} was deleted outside the gateway`,
+      });
+    }
+    this.reported.delete(instanceId);
+    const waiters = this.goneWaiters.get(instanceId);
+    this.goneWaiters.delete(instanceId);
+    if (waiters) [...waiters].forEach(w => w());
+  }
+
+  private report(instanceId: string, next: PhaseAndReason) {
+    const last = this.reported.get(instanceId);
+    if (last?.phase === next.phase && last.reason === next.reason) return;
+    this.reported.set(instanceId, next);
+    const event: RuntimeEvent = { instanceId, ...next, at: new Date() };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.logger.error(
+          `A runtime listener failed on ${next.phase} of ${instanceId}: ${error}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Waits for the deletion of the instance's pod, for the grace period and a
+   * margin: `gone` is true when it went, false when the time ran out.
+   */
+  private expectGone(instanceId: string): {
+    gone: Promise<boolean>;
+    cancel: () => void;
+  } {
+    const name = instanceObjectName(instanceId);
+    const waiters = this.goneWaiters.get(instanceId) ?? new Set<() => void>();
+    this.goneWaiters.set(instanceId, waiters);
+    let finish!: () => void;
+    const gone = new Promise<boolean>(resolve => {
+      const timer = setTimeout(() => finish(), this.stopWaitMs());
+      finish = () => {
+        clearTimeout(timer);
+        waiters.delete(finish);
+        if (
+          waiters.size === 0 &&
+          this.goneWaiters.get(instanceId) === waiters
+        ) {
+          this.goneWaiters.delete(instanceId);
+        }
+        resolve(!this.pods.cache.get(name, this.namespace));
+      };
+      waiters.add(finish);
+    });
+    return { gone, cancel: finish };
+  }
+
+  private stopWaitMs(): number {
+    return this.options.config.stopGracePeriodSeconds * 1000 + STOP_MARGIN_MS;
+  }
+
+  private claimOptions() {
+    return {
+      namespace: this.namespace,
+      volumeSize: this.options.config.volumeSize,
+      storageClass: this.options.config.storageClass,
+    };
+  }
+
+  private async createClaim(body: ReturnType<typeof claimManifest>) {
+    try {
+      await this.core.createNamespacedPersistentVolumeClaim({
+        namespace: this.namespace,
+        body,
+      });
+    } catch (error) {
+      if (!isConflict(error)) {
+        throw errorWith(
+          `could not create volume claim ${body.metadata!.name}`,
+          error,
+        );
+      }
+    }
+  }
+
+  /**
+   * Labels the volume's claim with its instance, so Backstage's Kubernetes
+   * tab shows it with the pod; creates the claim if it went missing.
+   */
+  private async labelClaim(request: RuntimeStartRequest) {
+    const name = request.volume.runtimeRef;
+    const labels = instanceLabels(request);
+    try {
+      await this.core.patchNamespacedPersistentVolumeClaim(
+        { name, namespace: this.namespace, body: { metadata: { labels } } },
+        mergePatch,
+      );
+    } catch (error) {
+      if (!isNotFound(error))
+        throw errorWith(`could not label volume claim ${name}`, error);
+      const claim = claimManifest(request.volume.id, this.claimOptions());
+      claim.metadata!.labels = labels;
+      await this.createClaim(claim);
+    }
+  }
+
+  private async ensureNamespace() {
+    for (
+      let delayMs = 1000;
+      !this.shutDown;
+      delayMs = Math.min(delayMs * 2, 30_000)
+    ) {
+      try {
+        try {
+          await this.core.readNamespace({ name: this.namespace });
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          await this.core
+            .createNamespace({ body: { metadata: { name: this.namespace } } })
+            .catch(e => {
+              if (!isConflict(e)) throw e;
+            });
+          this.options.logger.info(`Created namespace ${this.namespace}`);
+        }
+        this.namespaceError = undefined;
+        return;
+      } catch (error) {
+        const message = `namespace ${this.namespace}: ${describeKubeError(
+          error,
+        )}`;
+        if (message !== this.namespaceError) {
+          this.options.logger.warn(`Cannot prepare ${message}; retrying`);
+        }
+        this.namespaceError = message;
+        await new Promise(r => setTimeout(r, delayMs).unref());
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { readRuntimeConfig } from '../config/readRuntimeConfig';
+import { loadKubeConfig } from '../cluster/loadKubeConfig';
+import {
+  KubernetesRuntime,
+  KubernetesRuntimeOptions,
+} from './KubernetesRuntime';
+import { UnavailableRuntime } from './UnavailableRuntime';
+
+/**
+ * The runtime `aigcGateway.runtime.kubernetes` describes, connected. It never
+ * throws: a configuration that cannot work gives a runtime that reports why,
+ * and an API server that cannot be reached yet is logged while the runtime
+ * keeps trying.
+ */
+export async function createKubernetesRuntime(options: {
+  config: Config;
+  logger: LoggerService;
+  resolveEndpoint?: KubernetesRuntimeOptions['resolveEndpoint'];
+}): Promise<EngineRuntime> {
+  const { config, logger } = options;
+  let runtime: KubernetesRuntime;
+  try {
+    const runtimeConfig = readRuntimeConfig(config);
+    runtime = new KubernetesRuntime({
+      kubeConfig: loadKubeConfig(runtimeConfig, config),
+      config: runtimeConfig,
+      logger,
+      resolveEndpoint: options.resolveEndpoint,
+    });
+  } catch (error) {
+    const reason = (error as Error).message;
+    logger.error(`The Kubernetes runtime is not available: ${reason}`);
+    return new UnavailableRuntime('kubernetes', reason);
+  }
+  try {
+    await runtime.whenConnected();
+    logger.info(
+      `Kubernetes runtime connected to ${runtime.server}, namespace ${runtime.namespaceName}`,
+    );
+  } catch (error) {
+    logger.error(
+      `${(error as Error).message}; the Kubernetes runtime keeps trying`,
+    );
+  }
+  return runtime;
+}
