@@ -1,4 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { actionContext as context } from '../__testUtils__/actionContext';
 import { CreateVersionRequest, EngineTemplateView } from '@internal/plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 import { createCreateVersionAction } from './createVersion';
@@ -26,20 +26,6 @@ function fakeClient() {
   return { client, posted };
 }
 
-function context(input: object, isDryRun = false) {
-  const outputs: Record<string, unknown> = {};
-  return {
-    outputs,
-    ctx: {
-      input,
-      isDryRun,
-      logger: mockServices.logger.mock(),
-      output: (name: string, value: unknown) => (outputs[name] = value),
-      getInitiatorCredentials: async () => mockCredentials.user('user:default/carol'),
-      checkpoint: async ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-    } as any,
-  };
-}
 
 describe('aigc:version:create', () => {
   it("takes layout and pools from the base version when not given, and passes the runtime it is given", async () => {
@@ -62,7 +48,7 @@ describe('aigc:version:create', () => {
         },
       },
     ]);
-    expect(run.outputs).toEqual({
+    expect(run.outputs()).toEqual({
       templateId: 'sample-engine',
       version: '2.1.0',
       outcome: 'created',

@@ -1,4 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { actionContext as context } from '../__testUtils__/actionContext';
 import { InstanceView } from '@internal/plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 import { createReleaseInstanceAction } from './releaseInstance';
@@ -19,23 +19,6 @@ function fakeClient(state: InstanceView['state']) {
   return { client, released };
 }
 
-function context(input: object, isDryRun = false) {
-  const outputs: Record<string, unknown> = {};
-  return {
-    outputs,
-    ctx: {
-      input,
-      isDryRun,
-      logger: mockServices.logger.mock(),
-      output: (name: string, value: unknown) => (outputs[name] = value),
-      getInitiatorCredentials: async () => mockCredentials.user('user:default/alice'),
-      checkpoint: async ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-      createTemporaryDirectory: async () => '/tmp',
-      workspacePath: '/tmp',
-      task: { id: 't' },
-    } as any,
-  };
-}
 
 describe('aigc:instance:release', () => {
   it('releases a running instance, passes on a released one, and only looks in a dry run', async () => {
@@ -43,7 +26,7 @@ describe('aigc:instance:release', () => {
     const run = context({ instanceId: id });
     await createReleaseInstanceAction({ client: running.client }).handler(run.ctx);
     expect(running.released).toEqual([id]);
-    expect(run.outputs.state).toBe('released');
+    expect(run.outputs().state).toBe('released');
 
     const already = fakeClient('released');
     await createReleaseInstanceAction({ client: already.client }).handler(context({ instanceId: id }).ctx);
@@ -53,6 +36,6 @@ describe('aigc:instance:release', () => {
     const dryRun = context({ instanceId: id }, true);
     await createReleaseInstanceAction({ client: dry.client }).handler(dryRun.ctx);
     expect(dry.released).toEqual([]);
-    expect(dryRun.outputs.state).toBe('running');
+    expect(dryRun.outputs().state).toBe('running');
   });
 });
