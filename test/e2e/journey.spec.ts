@@ -112,7 +112,12 @@ test('the whole journey: alice from the catalog to her image and back, bob kept 
   await shot(carol, 'journey-11-version-on-launch-view');
   await carolContext.close();
 
-  // Leave nothing running for the other tests.
+  // Leave nothing running for the other tests, and 2.0.0 the version launches default to.
+  const retired = await request.patch(`${GATEWAY_API}/versions/sample-engine/2.1.0`, {
+    headers: await authAs('carol'),
+    data: { status: 'retired' },
+  });
+  expect(retired.status()).toBe(200);
   for (const user of ['alice', 'bob']) {
     const headers = await authAs(user);
     const items = (await (await request.get(`${GATEWAY_API}/instances`, { headers })).json()).items;

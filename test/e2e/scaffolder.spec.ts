@@ -11,6 +11,15 @@ test('alice launches an engine with the "Launch an AIGC engine" scaffolder templ
   const card = page.locator('.MuiCard-root').filter({ hasText: 'Launch an AIGC engine' }).first();
   await expect(card).toBeVisible({ timeout: 60_000 });
   await card.getByRole('button', { name: 'Choose' }).click();
+  // The form's pickers read the gateway: engines, versions, pools with live room and price.
+  await page.getByLabel(/^Engine template/).click();
+  await page.getByRole('option', { name: 'Sample Engine (sample-engine)' }).click();
+  await page.getByLabel(/^Version/).click();
+  await expect(page.getByRole('option', { name: '2.0.0 (active)' })).toBeVisible();
+  await page.getByRole('option', { name: 'The newest active version' }).click();
+  await page.getByLabel(/^GPU pool/).click();
+  await expect(page.getByRole('option', { name: /^This machine — \d+ of 4 free, 0\.20 USD\/h$/ })).toBeVisible();
+  await page.keyboard.press('Escape');
   await page.getByLabel('Name').fill('from-scaffolder');
   await page.screenshot({ path: `${SCREENSHOTS}/scaffolder-1-form.png`, fullPage: true });
   await page.getByRole('button', { name: 'Review' }).click();
