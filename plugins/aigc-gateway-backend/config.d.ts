@@ -48,6 +48,8 @@ export interface Config {
       priceChanges?: Array<{ from: string; pricePerHour: number }>;
       /** Concurrent instances the pool holds (local runtime). */
       capacity?: number;
+      /** Idle timeout of instances in this pool; overrides `idle.timeoutMinutes`. */
+      idleTimeoutMinutes?: number;
       /** Kubernetes runtime: where the pool's instances go and what they request. */
       kubernetes?: {
         nodeSelector?: { [label: string]: string };
@@ -58,6 +60,17 @@ export interface Config {
         gpuMemoryResource?: string;
       };
     }>;
+    /** Idle release of running instances. */
+    idle?: {
+      /** Release after this long without use or work in progress; 0 turns it off. Defaults to 30. */
+      timeoutMinutes?: number;
+      /** Warn the owner (Backstage notifications) this long before. Defaults to 5. */
+      warnMinutesBefore?: number;
+      /** Release any instance that has held compute this long, unless it is busy. */
+      maxLifetimeHours?: number;
+      /** How often one replica checks. Defaults to 60. */
+      checkIntervalSeconds?: number;
+    };
     /** Version switches. */
     versionSwitch?: {
       /** A switch whose backend has been silent this long is undone. Defaults to 60. */
@@ -89,8 +102,12 @@ export interface Config {
       icon?: string;
       /** The owning group, e.g. group:default/aigc-admins. */
       owner: string;
-      /** The engine's kind. */
+      /** The engine's kind; SD WebUI and ComfyUI engines are asked whether they are busy. */
       kind: 'sd-webui' | 'comfyui' | 'generic-http';
+      /** Idle timeout of this template's instances; overrides the pool's. */
+      idleTimeoutMinutes?: number;
+      /** generic-http engines: a path answering JSON with `busy: true` while the engine works. */
+      busyProbePath?: string;
       versions: Array<{
         version: string;
         /** Defaults to active. */

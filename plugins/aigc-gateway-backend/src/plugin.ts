@@ -18,6 +18,8 @@ import { DefinitionStore } from './store/DefinitionStore';
 import { DefinitionCache } from './store/DefinitionCache';
 import { VersionSwitchStore } from './store/VersionSwitchStore';
 import { VersionSwitcher } from './versions/VersionSwitcher';
+import { IdleReleaser } from './policies/IdleReleaser';
+import { engineBusy } from './policies/busySignal';
 import { InstanceStore } from './store/InstanceStore';
 import { LocalRuntime } from './runtime/local/LocalRuntime';
 import { Lifecycle } from './lifecycle/Lifecycle';
@@ -173,6 +175,41 @@ export const aigcGatewayPlugin = createBackendPlugin({
             .publish({ topic: DEFINITIONS_CHANGED_TOPIC, eventPayload: {} })
             .catch(error => logger.warn(`Could not publish ${DEFINITIONS_CHANGED_TOPIC}: ${error}`)),
         );
+        const idle = new IdleReleaser({
+          store,
+          definitions,
+          config: gatewayConfig.idle,
+          logger,
+          actions: {
+            busy: async instance => {
+              const template = definitions().templates.get(instance.templateId);
+              const endpoint = runtime.endpoint(instance.id);
+              if (!template || !endpoint) return undefined;
+              return engineBusy(template.kind, endpoint, { probePath: template.busyProbePath });
+            },
+            release: async (instance, why) => {
+              await lifecycle.release(instance, why);
+            },
+            warn: (instance, message) =>
+              deps.notifications.send({
+                recipients: { type: 'entity', entityRef: instance.ownerRef },
+                payload: {
+                  title: `Your ${definitions().templates.get(instance.templateId)?.title ?? instance.templateId} engine is idle`,
+                  description: message,
+                  link: `/aigc-gateway?keep=${instance.id}`,
+                  severity: 'normal',
+                  topic: 'aigc-gateway-idle',
+                },
+              }),
+          },
+        });
+        // Global scope: with several replicas, one of them checks at a time.
+        await deps.scheduler.scheduleTask({
+          id: 'aigc-gateway-idle-release',
+          frequency: { seconds: gatewayConfig.idle.checkIntervalSeconds },
+          timeout: { minutes: 5 },
+          fn: () => idle.check(),
+        });
         const accessCache = new AccessCache(knex);
         store.onChange(() => accessCache.markDirty());
         // Lets the catalog provider (and others) follow instances promptly.

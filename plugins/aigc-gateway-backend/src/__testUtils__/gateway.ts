@@ -26,6 +26,7 @@ export async function startGateway(options: {
   ports: { from: number; to: number };
   capacity?: number;
   cost?: JsonObject;
+  idle?: JsonObject;
   priceChanges?: JsonObject[];
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
@@ -46,6 +47,7 @@ export async function startGateway(options: {
           probeIntervalMs: 100,
           capacity: options.capacity,
           cost: options.cost,
+          idle: options.idle,
           priceChanges: options.priceChanges,
         }),
       }),

@@ -206,7 +206,7 @@ export class Lifecycle {
     const instance = await this.deps.store.get(event.instanceId);
     if (!instance) return;
     if (event.phase === 'ready' && instance.state === 'starting') {
-      await this.deps.store.transition(instance, { state: 'running', message: `running: ${event.reason}` });
+      await this.deps.store.transition(instance, { state: 'running', touch: true, message: `running: ${event.reason}` });
     } else if (event.phase === 'crashed' && (instance.state === 'starting' || instance.state === 'running')) {
       const failed = await this.deps.store.transition(instance, {
         state: 'failed',

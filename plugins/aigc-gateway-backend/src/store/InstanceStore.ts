@@ -20,6 +20,8 @@ export interface InstanceRecord {
   deleteData: boolean;
   queuedAt?: Date;
   lastActivityAt?: Date;
+  /** When the owner was last warned that the idle instance will be released. */
+  idleWarnedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
   rowVersion: number;
@@ -77,6 +79,8 @@ export interface Transition {
   message: string;
   /** Start (or queue) the instance, as room allows. */
   place?: Placement;
+  /** Counts the change as activity (an engine that just came up is not idle). */
+  touch?: boolean;
 }
 
 export class UniqueViolation extends Error {}
@@ -113,6 +117,7 @@ function toInstance(row: Row): InstanceRecord {
     deleteData: Boolean(row.delete_data),
     queuedAt: toOptionalDate(row.queued_at),
     lastActivityAt: toOptionalDate(row.last_activity_at),
+    idleWarnedAt: toOptionalDate(row.idle_warned_at),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     rowVersion: Number(row.row_version),
@@ -356,6 +361,10 @@ export class InstanceStore {
       if (change.deleteData !== undefined)
         patch.delete_data = change.deleteData;
       if (change.state === 'deleted') patch.active_key = null;
+      if (change.touch) {
+        patch.last_activity_at = now;
+        patch.idle_warned_at = null;
+      }
       const updated = await tx('instances')
         .where({ id: expected.id, row_version: expected.rowVersion })
         .update(patch);
@@ -414,6 +423,16 @@ export class InstanceStore {
       .whereNot({ id: selfId })
       .first();
     return !waiting;
+  }
+
+  async markIdleWarned(instanceId: string, at: Date): Promise<void> {
+    await this.db('instances').where({ id: instanceId }).update({ idle_warned_at: at });
+  }
+
+  /** When the instance's compute was taken (its open usage interval began), if it holds any. */
+  async computeSince(instanceId: string): Promise<Date | undefined> {
+    const row = await this.db('usage_intervals').where({ instance_id: instanceId }).whereNull('ended_at').first();
+    return row ? toDate(row.started_at) : undefined;
   }
 
   async setVolumeLayout(volumeId: string, dataLayout: number): Promise<void> {

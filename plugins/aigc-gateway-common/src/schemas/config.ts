@@ -120,6 +120,13 @@ export const engineTemplateSchema = z
       .regex(/^group:[^/]+\/[^/]+$|^group:[^/:]+$/, 'must be a group entity ref such as group:default/aigc-admins'),
     kind: engineKindSchema,
     versions: z.array(engineVersionSchema).min(1),
+    /** Idle instances of this template are released after this long (before the pool's setting). */
+    idleTimeoutMinutes: z.number().positive().optional(),
+    /**
+     * For `generic-http` engines: a path that answers JSON with `busy: true`
+     * while the engine works, so it is not released then.
+     */
+    busyProbePath: z.string().startsWith('/').optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -156,6 +163,8 @@ export const gpuPoolSchema = z
     capacity: z.number().int().nonnegative().optional(),
     /** Kubernetes runtime: node selection and resource names. */
     kubernetes: kubernetesPlacementSchema.default({}),
+    /** Idle instances in this pool are released after this long (overrides `aigcGateway.idle`). */
+    idleTimeoutMinutes: z.number().positive().optional(),
   })
   .strict();
 
@@ -190,6 +199,20 @@ export const costConfigSchema = z
     budgets: z.array(budgetSchema).default([]),
     /** Percent of a budget at which its owners are notified. */
     alertThresholds: z.array(z.number().int().min(1).max(1000)).default([80, 100]),
+  })
+  .strict();
+
+/** Idle release: what counts as idle and when the owner hears of it. */
+export const idleConfigSchema = z
+  .object({
+    /** Release an instance after this long without activity; 0 turns idle release off. */
+    timeoutMinutes: z.number().nonnegative().default(30),
+    /** Warn the owner this long before the release. */
+    warnMinutesBefore: z.number().nonnegative().default(5),
+    /** Release any instance that has held compute this long, idle or not (but never while busy). */
+    maxLifetimeHours: z.number().positive().optional(),
+    /** How often the check runs (one replica at a time). */
+    checkIntervalSeconds: z.number().int().min(1).default(60),
   })
   .strict();
 
@@ -228,6 +251,7 @@ export const gatewayConfigSchema = z
     pools: z.array(gpuPoolSchema).default([]),
     templates: z.array(engineTemplateSchema).default([]),
     cost: costConfigSchema.default({}),
+    idle: idleConfigSchema.default({}),
     versionSwitch: z
       .object({
         /** A switch whose backend has been silent this long is undone by another (or the next) backend. */
@@ -285,3 +309,4 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;
 export type Budget = z.infer<typeof budgetSchema>;
 export type CostConfig = z.infer<typeof costConfigSchema>;
+export type IdleConfig = z.infer<typeof idleConfigSchema>;

@@ -42,6 +42,8 @@ export function sampleGatewayConfig(options: {
   engineArgs?: string[];
   /** The `aigcGateway.cost` section. */
   cost?: JsonObject;
+  /** The `aigcGateway.idle` section. */
+  idle?: JsonObject;
   /** Price changes of the pool. */
   priceChanges?: JsonObject[];
 }): JsonObject {
@@ -79,6 +81,7 @@ export function sampleGatewayConfig(options: {
         },
       ],
       ...(options.cost ? { cost: options.cost } : {}),
+      ...(options.idle ? { idle: options.idle } : {}),
     },
   };
 }

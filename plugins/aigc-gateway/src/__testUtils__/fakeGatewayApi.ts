@@ -101,6 +101,9 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
       calls.push(`relaunch ${id}`);
       return Object.assign(find(id), { state: 'running' as const });
     },
+    keepAlive: async id => {
+      calls.push(`keepalive ${id}`);
+    },
     switchVersion: async (id, version) => {
       calls.push(`switch ${id} ${version}`);
       return Object.assign(find(id), { state: 'migrating' as const });

@@ -27,6 +27,8 @@ export interface AigcGatewayApi {
   launch(request: LaunchRequest): Promise<InstanceView>;
   release(id: string): Promise<InstanceView>;
   relaunch(id: string): Promise<InstanceView>;
+  /** Marks an instance as in use, so idle release waits again. */
+  keepAlive(id: string): Promise<void>;
   /** Moves a released instance to another version, migrating its data (202: it is `migrating`). */
   switchVersion(id: string, version: string): Promise<InstanceView>;
   deleteInstance(id: string, options: { deleteData: boolean }): Promise<void>;

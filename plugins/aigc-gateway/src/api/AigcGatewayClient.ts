@@ -51,6 +51,10 @@ export class AigcGatewayClient implements AigcGatewayApi {
     return this.call('POST', `/instances/${encodeURIComponent(id)}/launch`);
   }
 
+  async keepAlive(id: string): Promise<void> {
+    await this.call('POST', `/instances/${encodeURIComponent(id)}/keepalive`);
+  }
+
   switchVersion(id: string, version: string): Promise<InstanceView> {
     return this.call('POST', `/instances/${encodeURIComponent(id)}/switch-version`, { version });
   }

@@ -49,6 +49,13 @@ describe('GatewayPage', () => {
     expect(await screen.findByText(/Missing credentials/)).toBeInTheDocument();
   });
 
+  it('keeps an instance alive when opened from an idle warning', async () => {
+    const api = fakeGatewayApi();
+    renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, api]], initialRouteEntries: ['/?keep=i7'] });
+    expect(await screen.findByRole('status')).toHaveTextContent('Kept: the engine stays up, and its idle time starts again.');
+    expect(api.calls).toContain('keepalive i7');
+  });
+
   it('switches to the instances tab', async () => {
     renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, fakeGatewayApi()]] });
     fireEvent.click(await screen.findByRole('tab', { name: 'Instances' }));

@@ -4,6 +4,7 @@ import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { SignedInUser } from './SignedInUser';
+import { KeepAliveNotice } from './KeepAliveNotice';
 import { LaunchView } from '../LaunchView/LaunchView';
 import { InstancesView } from '../InstancesView/InstancesView';
 import { CostView } from '../Cost/CostView';
@@ -20,6 +21,7 @@ export const GatewayPage = () => {
             <SignedInUser />
           </Grid>
           <Grid item xs={12} md={9}>
+            <KeepAliveNotice />
             <Tabs value={tab} onChange={(_, v) => setTab(v)} indicatorColor="primary">
               <Tab label="Launch" />
               <Tab label="Instances" />

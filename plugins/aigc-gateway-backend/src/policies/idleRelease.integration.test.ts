@@ -1,0 +1,34 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import request from 'supertest';
+import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+describe('idle release in a running gateway', () => {
+  it("releases an engine nobody uses, on Backstage's scheduler, and says why", async () => {
+    const { backend, server } = await startGateway({
+      databases,
+      databaseId: 'SQLITE_3',
+      ports: { from: 19130, to: 19132 },
+      // Seconds instead of minutes, checked every second.
+      idle: { timeoutMinutes: 0.05, warnMinutesBefore: 0.02, checkIntervalSeconds: 1 },
+      features: [schedulerServiceFactory],
+    });
+    try {
+      const launched = await request(server)
+        .post('/api/aigc-gateway/instances')
+        .set('Authorization', asUser('alice'))
+        .send({ templateId: 'sample-engine' });
+      await waitForState(server, launched.body.id, 'running');
+      const released = await waitForState(server, launched.body.id, 'released');
+      expect(released.events.map((e: { message: string }) => e.message)).toContainEqual(
+        expect.stringMatching(/^releasing: idle for \d+ seconds \(no use, no work in progress\)$/),
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
+});
