@@ -5,24 +5,12 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
-import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { eventually, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 import request from 'supertest';
 import catalogModuleAigcGateway from './index';
 
 const alice = mockCredentials.user.header('user:default/alice');
 
-/** Polls until `check` passes; the catalog processes what providers publish in the background. */
-async function eventually(check: () => Promise<void>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(r => setTimeout(r, 250));
-    }
-  }
-}
 
 describe('the AIGC Gateway catalog module, through the catalog backend', () => {
   it('publishes templates, versions and pools, and follows instances as they come and go', async () => {

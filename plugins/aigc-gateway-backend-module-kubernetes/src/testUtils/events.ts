@@ -1,20 +1,7 @@
 import { RuntimeEvent } from '@internal/plugin-aigc-gateway-node';
+import { eventually } from '@internal/plugin-aigc-gateway-node/testUtils';
 
-/** Polls until `check` passes (returns without throwing), for at most `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
-}
+export { eventually };
 
 /** Records a runtime's events and waits for the one a test expects. */
 export class EventLog {

@@ -71,3 +71,10 @@ export async function waitForState(server: any, id: string, state: string, autho
   throw new Error(`instance ${id} did not become ${state}; it is ${last?.state}`);
 }
 
+
+/** Launches the sample engine for a user through the API and waits until it runs; its id. */
+export async function launchRunning(server: any, user = 'alice', body: object = { templateId: 'sample-engine' }) {
+  const launched = await request(server).post('/api/aigc-gateway/instances').set('Authorization', asUser(user)).send(body);
+  await waitForState(server, launched.body.id, 'running', asUser(user));
+  return launched.body.id as string;
+}

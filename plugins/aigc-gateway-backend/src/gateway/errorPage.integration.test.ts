@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
+import { asUser, launchRunning, startGateway, waitForState } from '../__testUtils__/gateway';
 import { ownersOnlyPermissions } from '../__testUtils__/permissions';
 
 jest.setTimeout(60_000);
@@ -17,12 +17,7 @@ describe('what a browser sees when the gateway will not open an engine', () => {
       features: [ownersOnlyPermissions],
     });
     try {
-      const launched = await request(server)
-        .post('/api/aigc-gateway/instances')
-        .set('Authorization', asUser('alice'))
-        .send({ templateId: 'sample-engine' });
-      const id = launched.body.id;
-      await waitForState(server, id, 'running');
+      const id = await launchRunning(server);
       const proxy = `/api/aigc-gateway/instances/${id}/proxy/`;
 
       const own = await request(server).get(proxy).set('Authorization', asUser('alice')).set('Accept', page);

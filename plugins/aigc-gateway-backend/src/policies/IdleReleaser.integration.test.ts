@@ -1,7 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { gatewayConfigSchema } from '@internal/plugin-aigc-gateway-common';
-import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
+import { asUser, launchRunning, startGateway } from '../__testUtils__/gateway';
 import { DefinitionStore } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { IdleReleaser } from './IdleReleaser';
@@ -17,12 +17,7 @@ describe.each(databases.eachSupportedId())('idle release with a controlled clock
   it('warns once before the timeout, honours "keep it", never releases a busy engine, releases when idle', async () => {
     const { backend, server, knex } = await startGateway({ databases, databaseId, ports: { from: ports, to: (ports += 3) - 1 } });
     try {
-      const launched = await request(server)
-        .post('/api/aigc-gateway/instances')
-        .set('Authorization', asUser('alice'))
-        .send({ templateId: 'sample-engine' });
-      const id = launched.body.id;
-      await waitForState(server, id, 'running');
+      const id = await launchRunning(server);
 
       // The releaser on the gateway's database, with a clock and actions the test controls.
       const store = new InstanceStore(knex);

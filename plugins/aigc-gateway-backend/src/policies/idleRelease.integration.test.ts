@@ -1,7 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import request from 'supertest';
-import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
+import { launchRunning, startGateway, waitForState } from '../__testUtils__/gateway';
 
 jest.setTimeout(60_000);
 
@@ -18,12 +17,8 @@ describe('idle release in a running gateway', () => {
       features: [schedulerServiceFactory],
     });
     try {
-      const launched = await request(server)
-        .post('/api/aigc-gateway/instances')
-        .set('Authorization', asUser('alice'))
-        .send({ templateId: 'sample-engine' });
-      await waitForState(server, launched.body.id, 'running');
-      const released = await waitForState(server, launched.body.id, 'released');
+      const id = await launchRunning(server);
+      const released = await waitForState(server, id, 'released');
       expect(released.events.map((e: { message: string }) => e.message)).toContainEqual(
         expect.stringMatching(/^releasing: idle for \d+ seconds \(no use, no work in progress\)$/),
       );

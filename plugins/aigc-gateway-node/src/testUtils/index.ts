@@ -5,3 +5,4 @@
  */
 export { createUserTokenIssuer } from './userTokenIssuer';
 export { engineServer, sampleGatewayConfig, sampleVersion } from './sampleGatewayConfig';
+export { eventually } from './eventually';
