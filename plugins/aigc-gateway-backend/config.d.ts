@@ -60,6 +60,17 @@ export interface Config {
         gpuMemoryResource?: string;
       };
     }>;
+    /** Limits per user, or for the members of a group together; a launch past one is refused (403) naming it. */
+    quotas?: Array<{
+      /** user:… or group:… entity ref. */
+      entityRef: string;
+      /** Instances holding compute at once. */
+      maxInstances?: number;
+      /** GPUs those instances hold. */
+      maxGpus?: number;
+      /** Spend this calendar month, in `currency`. */
+      monthlySpend?: number;
+    }>;
     /** Idle release of running instances. */
     idle?: {
       /** Release after this long without use or work in progress; 0 turns it off. Defaults to 30. */

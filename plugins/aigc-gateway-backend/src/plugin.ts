@@ -19,6 +19,7 @@ import { DefinitionCache } from './store/DefinitionCache';
 import { VersionSwitchStore } from './store/VersionSwitchStore';
 import { VersionSwitcher } from './versions/VersionSwitcher';
 import { IdleReleaser } from './policies/IdleReleaser';
+import { Quotas } from './policies/Quotas';
 import { engineBusy } from './policies/busySignal';
 import { InstanceStore } from './store/InstanceStore';
 import { LocalRuntime } from './runtime/local/LocalRuntime';
@@ -116,7 +117,17 @@ export const aigcGatewayPlugin = createBackendPlugin({
           definitions,
           runtime,
           logger,
-          gates: [budgets],
+          gates: [
+            budgets,
+            new Quotas({
+              quotas: gatewayConfig.quotas,
+              store,
+              definitions,
+              ledger,
+              calendar,
+              currency: gatewayConfig.currency,
+            }),
+          ],
         });
         lifecycle.listen();
         const reconciler = new Reconciler({

@@ -27,6 +27,8 @@ export async function startGateway(options: {
   capacity?: number;
   cost?: JsonObject;
   idle?: JsonObject;
+  /** More `aigcGateway` sections, e.g. `quotas`. */
+  extra?: JsonObject;
   priceChanges?: JsonObject[];
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
@@ -48,6 +50,7 @@ export async function startGateway(options: {
           capacity: options.capacity,
           cost: options.cost,
           idle: options.idle,
+          extra: options.extra,
           priceChanges: options.priceChanges,
         }),
       }),

@@ -1,3 +1,5 @@
+import { GpuPool } from '@internal/plugin-aigc-gateway-common';
+
 /** Whose compute a launch or relaunch would start. */
 export interface LaunchOwner {
   ownerRef: string;
@@ -11,5 +13,6 @@ export interface LaunchOwner {
  * an instance that is already running is never refused.
  */
 export interface LaunchGate {
-  check(owner: LaunchOwner): Promise<void>;
+  /** `pool`: where the new start would take compute. */
+  check(owner: LaunchOwner, pool: GpuPool): Promise<void>;
 }

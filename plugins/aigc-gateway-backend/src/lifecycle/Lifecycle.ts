@@ -57,8 +57,8 @@ export class Lifecycle {
     },
   ) {}
 
-  private async admit(owner: LaunchOwner) {
-    for (const gate of this.deps.gates ?? []) await gate.check(owner);
+  private async admit(owner: LaunchOwner, pool: GpuPool) {
+    for (const gate of this.deps.gates ?? []) await gate.check(owner, pool);
   }
 
   /** Follows the runtime's phase changes. */
@@ -88,7 +88,7 @@ export class Lifecycle {
     }
 
     const ownerGroups = launcher.ownershipEntityRefs.filter(r => r.startsWith('group:'));
-    await this.admit({ ownerRef: launcher.userEntityRef, ownerGroups });
+    await this.admit({ ownerRef: launcher.userEntityRef, ownerGroups }, pool);
     const volume = await runtime.ensureVolume(randomUUID());
     let instance: InstanceRecord;
     try {
@@ -137,12 +137,12 @@ export class Lifecycle {
         `instance ${instance.id} is ${instance.state}; only a released or failed instance can be launched again`,
       );
     }
-    await this.admit(instance);
     const { template, version, pool } = resolveLaunch(this.deps.definitions(), {
       templateId: instance.templateId,
       version: instance.version,
       poolId: instance.poolId,
     });
+    await this.admit(instance, pool);
     const next = await this.move(instance, {
       state: 'starting',
       failureReason: null,

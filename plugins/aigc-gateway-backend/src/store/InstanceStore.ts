@@ -214,6 +214,18 @@ export class InstanceStore {
     return new Map(rows.map(r => [r.pool_id, Number(r.n)]));
   }
 
+  /** The pools of the instances holding compute for a user, or for the members of a group. */
+  async computeHeldBy(scope: { ownerRef: string } | { groupRef: string }): Promise<string[]> {
+    const query = this.db('instances').select('pool_id', 'owner_groups').whereIn('state', computeStates);
+    if ('ownerRef' in scope) query.where('owner_ref', scope.ownerRef);
+    // The LIKE narrows the rows; the JSON check makes it exact.
+    else query.where('owner_groups', 'like', `%${JSON.stringify(scope.groupRef)}%`);
+    const rows: Array<{ pool_id: string; owner_groups: string }> = await query;
+    return rows
+      .filter(r => 'ownerRef' in scope || (JSON.parse(r.owner_groups) as string[]).includes(scope.groupRef))
+      .map(r => r.pool_id);
+  }
+
   /** 1-based position in its pool's FIFO queue (ties in time go by id). */
   async queuePosition(instance: InstanceRecord): Promise<number | undefined> {
     if (instance.state !== 'queued' || !instance.queuedAt) return undefined;

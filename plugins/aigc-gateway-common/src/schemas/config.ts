@@ -202,6 +202,21 @@ export const costConfigSchema = z
   })
   .strict();
 
+/** Limits on what a user, or the members of a group together, may hold at once and spend. */
+export const quotaSchema = z
+  .object({
+    entityRef: z
+      .string()
+      .regex(/^(user|group):[^/:]+\/[^/:]+$/, 'must be a user or group entity ref such as group:default/creators-a'),
+    /** Instances holding compute (starting, running, releasing). */
+    maxInstances: z.number().int().nonnegative().optional(),
+    /** GPUs those instances hold (fractions for shared GPUs). */
+    maxGpus: z.number().nonnegative().optional(),
+    /** Spend this calendar month (cost time zone), from the usage ledger. */
+    monthlySpend: z.number().nonnegative().optional(),
+  })
+  .strict();
+
 /** Idle release: what counts as idle and when the owner hears of it. */
 export const idleConfigSchema = z
   .object({
@@ -252,6 +267,7 @@ export const gatewayConfigSchema = z
     templates: z.array(engineTemplateSchema).default([]),
     cost: costConfigSchema.default({}),
     idle: idleConfigSchema.default({}),
+    quotas: z.array(quotaSchema).default([]),
     versionSwitch: z
       .object({
         /** A switch whose backend has been silent this long is undone by another (or the next) backend. */
@@ -310,3 +326,4 @@ export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;
 export type Budget = z.infer<typeof budgetSchema>;
 export type CostConfig = z.infer<typeof costConfigSchema>;
 export type IdleConfig = z.infer<typeof idleConfigSchema>;
+export type Quota = z.infer<typeof quotaSchema>;

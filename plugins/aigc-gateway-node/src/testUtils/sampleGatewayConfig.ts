@@ -44,6 +44,8 @@ export function sampleGatewayConfig(options: {
   cost?: JsonObject;
   /** The `aigcGateway.idle` section. */
   idle?: JsonObject;
+  /** More `aigcGateway` sections, e.g. `quotas`. */
+  extra?: JsonObject;
   /** Price changes of the pool. */
   priceChanges?: JsonObject[];
 }): JsonObject {
@@ -82,6 +84,7 @@ export function sampleGatewayConfig(options: {
       ],
       ...(options.cost ? { cost: options.cost } : {}),
       ...(options.idle ? { idle: options.idle } : {}),
+      ...options.extra,
     },
   };
 }

@@ -1,0 +1,84 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { addInterval } from '../__testUtils__/ledger';
+import { asUser, startGateway } from '../__testUtils__/gateway';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+/** bob and erin are in creators-b; alice and dave in no group. */
+const groups: Record<string, string[]> = {
+  'user:default/bob': ['group:default/creators-b'],
+  'user:default/erin': ['group:default/creators-b'],
+};
+const userInfo = mockServices.userInfo.mock({
+  getUserInfo: async (credentials: any) => {
+    const ref = credentials.principal.userEntityRef;
+    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] };
+  },
+});
+
+describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
+  let ports = 19140;
+
+  it('refuse launches past a user, group or monthly-spend limit, naming the quota, its limit and the use', async () => {
+    const { backend, server, knex } = await startGateway({
+      databases,
+      databaseId,
+      ports: { from: ports, to: (ports += 5) - 1 },
+      features: [userInfo.factory],
+      extra: {
+        quotas: [
+          { entityRef: 'user:default/alice', maxInstances: 1 },
+          { entityRef: 'group:default/creators-b', maxGpus: 1.5 },
+          { entityRef: 'user:default/dave', monthlySpend: 5 },
+        ],
+      },
+    });
+    const launch = (user: string, name?: string) =>
+      request(server).post('/api/aigc-gateway/instances').set('Authorization', asUser(user)).send({ templateId: 'sample-engine', name });
+    try {
+      const first = await launch('alice');
+      expect(first.status).toBe(201);
+      const second = await launch('alice', 'second');
+      expect({ status: second.status, message: second.body.error?.message }).toEqual({
+        status: 403,
+        message: 'launch refused by the quota of user:default/alice: at most 1 running instance(s), and user:default/alice already run(s) 1',
+      });
+      await request(server).post(`/api/aigc-gateway/instances/${first.body.id}/release`).set('Authorization', asUser('alice')).expect(200);
+      expect((await launch('alice', 'second')).status).toBe(201);
+
+      // The group's GPUs: bob's instance holds 1 of 1.5, so erin's would make 2.
+      expect((await launch('bob')).status).toBe(201);
+      const erin = await launch('erin');
+      expect({ status: erin.status, message: erin.body.error?.message }).toEqual({
+        status: 403,
+        message: 'launch refused by the quota of group:default/creators-b: at most 1.5 GPU(s) in use; 1 are in use and this launch needs 1',
+      });
+
+      // dave spent 7.20 this month already, over his 5.00.
+      const monthStart = new Date();
+      monthStart.setUTCDate(1);
+      monthStart.setUTCHours(0, 0, 0, 0);
+      await addInterval(knex, {
+        owner: 'user:default/dave',
+        groups: [],
+        template: 'sample-engine',
+        pool: 'local',
+        price: 3.6,
+        from: monthStart.toISOString(),
+        to: new Date(monthStart.getTime() + 2 * 3_600_000).toISOString(),
+      });
+      const dave = await launch('dave');
+      expect(dave.status).toBe(403);
+      expect(dave.body.error.message).toMatch(
+        /^launch refused by the quota of user:default\/dave: at most 5\.00 USD per month; 7\.20 USD spent in \d{4}-\d{2}$/,
+      );
+      // carol has no quota.
+      expect((await launch('carol')).status).toBe(201);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
