@@ -50,6 +50,17 @@ export interface Config {
       capacity?: number;
       /** Idle timeout of instances in this pool; overrides `idle.timeoutMinutes`. */
       idleTimeoutMinutes?: number;
+      /** When this pool's engines go (in `idle.timeZone`), e.g. weekday nights and weekends. */
+      releaseWindows?: Array<{
+        /** mon … sun */
+        days: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+        /** HH:MM; defaults to 00:00. A `to` before `from` runs into the next morning. */
+        from?: string;
+        /** HH:MM; defaults to 24:00. */
+        to?: string;
+        /** Within the window, an engine idle this long is released. Defaults to 10. */
+        graceMinutes?: number;
+      }>;
       /** Kubernetes runtime: where the pool's instances go and what they request. */
       kubernetes?: {
         nodeSelector?: { [label: string]: string };
@@ -81,6 +92,8 @@ export interface Config {
       maxLifetimeHours?: number;
       /** How often one replica checks. Defaults to 60. */
       checkIntervalSeconds?: number;
+      /** The time zone of release windows. Defaults to UTC. */
+      timeZone?: string;
     };
     /** Version switches. */
     versionSwitch?: {
@@ -117,6 +130,17 @@ export interface Config {
       kind: 'sd-webui' | 'comfyui' | 'generic-http';
       /** Idle timeout of this template's instances; overrides the pool's. */
       idleTimeoutMinutes?: number;
+      /** When this template's engines go (in `idle.timeZone`). */
+      releaseWindows?: Array<{
+        /** mon … sun */
+        days: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+        /** HH:MM; defaults to 00:00. A `to` before `from` runs into the next morning. */
+        from?: string;
+        /** HH:MM; defaults to 24:00. */
+        to?: string;
+        /** Within the window, an engine idle this long is released. Defaults to 10. */
+        graceMinutes?: number;
+      }>;
       /** generic-http engines: a path answering JSON with `busy: true` while the engine works. */
       busyProbePath?: string;
       versions: Array<{

@@ -71,6 +71,35 @@ describe.each(databases.eachSupportedId())('idle release with a controlled clock
       busy = false;
       await at(31);
       expect(done.at(-1)).toBe('release: idle for 31 minutes (no use, no work in progress)');
+
+      const second = await launchRunning(server, 'alice', { templateId: 'sample-engine', name: 'weekend' });
+      // Release windows: on weekends (Europe/Berlin) the template's engines go after 10 idle minutes.
+      const template = definitions.templates.get('sample-engine')!;
+      template.releaseWindows = [{ days: ['sat', 'sun'], from: '00:00', to: '24:00', graceMinutes: 10 }];
+      const windowed = new IdleReleaser({
+        store,
+        definitions: () => definitions,
+        config: { ...gatewayConfigSchema.parse({}).idle, timeZone: 'Europe/Berlin' },
+        logger: mockServices.logger.mock(),
+        now: () => clock,
+        actions: {
+          busy: async () => false,
+          // Only the weekend instance matters here.
+          release: async (instance, why) => void (instance.id === second && done.push(`release: ${why}`)),
+          warn: async () => {},
+        },
+      });
+      done.length = 0;
+      for (const [activeAt, expected] of [
+        ['2026-11-27T10:00:00+01:00', []], // a Friday: 11 idle minutes are within the 30
+        ['2026-11-28T10:00:00+01:00', ['release: idle for 11 minutes in the release window Sat, Sun, all day (no use, no work in progress)']],
+      ] as const) {
+        await store.touch(second, new Date(activeAt));
+        clock = new Date(new Date(activeAt).getTime() + 11 * MINUTE);
+        done.length = 0;
+        await windowed.check();
+        expect(done.filter(d => d.startsWith('release'))).toEqual(expected);
+      }
     } finally {
       await backend.stop();
     }

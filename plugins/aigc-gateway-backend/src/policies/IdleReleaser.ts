@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineTemplate, GpuPool, IdleConfig } from '@internal/plugin-aigc-gateway-common';
+import { EngineTemplate, GpuPool, IdleConfig, ReleaseWindow } from '@internal/plugin-aigc-gateway-common';
+import { activeWindow, describeWindow } from './releaseWindows';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 
@@ -16,9 +17,10 @@ export interface IdleActions {
 /**
  * Releases running instances nobody uses (DESIGN §7): idle means no proxied
  * traffic, no keep-alive and no work the engine reports for the timeout of
- * its template, else its pool, else `aigcGateway.idle`. The owner is warned
- * before. A busy engine counts as active and is never released, not even at
- * its maximum lifetime.
+ * its template, else its pool, else `aigcGateway.idle`; within a release
+ * window of either, for the window's grace. The owner is warned before. A
+ * busy engine counts as active and is never released, not even at its
+ * maximum lifetime.
  */
 export class IdleReleaser {
   constructor(
@@ -43,18 +45,26 @@ export class IdleReleaser {
     }
   }
 
-  /** The idle timeout of an instance in ms; 0 when idle release is off for it. */
-  timeoutMs(instance: InstanceRecord): number {
+  /**
+   * The idle timeout of an instance in ms (0: idle release is off for it),
+   * shortened to the grace of a release window it is in.
+   */
+  timeout(instance: InstanceRecord, now: Date): { ms: number; window?: ReleaseWindow } {
     const { templates, pools } = this.deps.definitions();
     const template: EngineTemplate | undefined = templates.get(instance.templateId);
     const pool: GpuPool | undefined = pools.get(instance.poolId);
-    return (template?.idleTimeoutMinutes ?? pool?.idleTimeoutMinutes ?? this.deps.config.timeoutMinutes) * MINUTE;
+    const ms = (template?.idleTimeoutMinutes ?? pool?.idleTimeoutMinutes ?? this.deps.config.timeoutMinutes) * MINUTE;
+    const windows = [...(template?.releaseWindows ?? []), ...(pool?.releaseWindows ?? [])];
+    const window = activeWindow(windows, now, this.deps.config.timeZone);
+    if (!window) return { ms };
+    const grace = window.graceMinutes * MINUTE;
+    return { ms: ms > 0 ? Math.min(ms, grace) : grace, window };
   }
 
   private async checkOne(instance: InstanceRecord) {
     const { store, actions, config } = this.deps;
     const now = this.deps.now?.() ?? new Date();
-    const timeout = this.timeoutMs(instance);
+    const { ms: timeout, window } = this.timeout(instance, now);
     const since = await store.computeSince(instance.id);
     const idleSince = latest(instance.lastActivityAt, since) ?? now;
     const idleFor = now.getTime() - idleSince.getTime();
@@ -74,7 +84,8 @@ export class IdleReleaser {
     if (lifetimeOver) {
       await actions.release(instance, `it reached the maximum lifetime of ${config.maxLifetimeHours} h`);
     } else if (due) {
-      await actions.release(instance, `idle for ${minutes(idleFor)} (no use, no work in progress)`);
+      const where = window ? ` in the release window ${describeWindow(window)}` : '';
+      await actions.release(instance, `idle for ${minutes(idleFor)}${where} (no use, no work in progress)`);
     } else {
       const left = minutes(timeout - idleFor);
       await actions.warn(instance, `It has been idle for ${minutes(idleFor)} and will be released in ${left} unless you keep it. Its data is kept either way.`);

@@ -17,6 +17,22 @@ export const engineKindSchema = z.enum(['sd-webui', 'comfyui', 'generic-http']);
 
 export const versionStatusSchema = z.enum(['active', 'deprecated', 'retired']);
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day such as 21:00');
+
+/**
+ * When a pool's or template's engines go: within a window, an engine idle
+ * for `graceMinutes` is released (one at work never is). A window whose
+ * `to` is before its `from` runs into the next morning.
+ */
+export const releaseWindowSchema = z
+  .object({
+    days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+    from: clockTime.default('00:00'),
+    to: clockTime.default('24:00'),
+    graceMinutes: z.number().nonnegative().default(10),
+  })
+  .strict();
+
 /** How the local runtime starts an engine as a child process of the backend. */
 export const localRuntimeSpecSchema = z
   .object({
@@ -122,6 +138,7 @@ export const engineTemplateSchema = z
     versions: z.array(engineVersionSchema).min(1),
     /** Idle instances of this template are released after this long (before the pool's setting). */
     idleTimeoutMinutes: z.number().positive().optional(),
+    releaseWindows: z.array(releaseWindowSchema).default([]),
     /**
      * For `generic-http` engines: a path that answers JSON with `busy: true`
      * while the engine works, so it is not released then.
@@ -165,6 +182,7 @@ export const gpuPoolSchema = z
     kubernetes: kubernetesPlacementSchema.default({}),
     /** Idle instances in this pool are released after this long (overrides `aigcGateway.idle`). */
     idleTimeoutMinutes: z.number().positive().optional(),
+    releaseWindows: z.array(releaseWindowSchema).default([]),
   })
   .strict();
 
@@ -228,6 +246,8 @@ export const idleConfigSchema = z
     maxLifetimeHours: z.number().positive().optional(),
     /** How often the check runs (one replica at a time). */
     checkIntervalSeconds: z.number().int().min(1).default(60),
+    /** The time zone of release windows. */
+    timeZone: timeZoneSchema.default('UTC'),
   })
   .strict();
 
@@ -327,3 +347,4 @@ export type Budget = z.infer<typeof budgetSchema>;
 export type CostConfig = z.infer<typeof costConfigSchema>;
 export type IdleConfig = z.infer<typeof idleConfigSchema>;
 export type Quota = z.infer<typeof quotaSchema>;
+export type ReleaseWindow = z.infer<typeof releaseWindowSchema>;
