@@ -8,9 +8,11 @@ import {
   CreateVersionResponse,
   versionManagePermission,
   versionStatusRequestSchema,
+  VersionListResponse,
 } from '@internal/plugin-aigc-gateway-common';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
+import { InstanceStore } from '../store/InstanceStore';
 import { createVersion } from '../versions/createVersion';
 import { z } from 'zod';
 import { parse } from './parse';
@@ -21,6 +23,7 @@ const dryRunQuerySchema = z.object({ dryRun: z.enum(['true', 'false']).default('
 export function versionsRouter(deps: {
   definitionStore: DefinitionStore;
   definitionCache: DefinitionCache;
+  store: InstanceStore;
   runtimeId: string;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -55,6 +58,26 @@ export function versionsRouter(deps: {
       dryRun: dryRun === 'true',
     };
     res.status(created.outcome === 'created' && dryRun !== 'true' ? 201 : 200).json(body);
+  });
+
+  router.get('/versions', async (req, res) => {
+    await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const [sources, counts] = await Promise.all([deps.definitionStore.versionSources(), deps.store.countByVersion()]);
+    const body: VersionListResponse = {
+      items: [...deps.definitionCache.current().templates.values()].map(template => ({
+        templateId: template.id,
+        title: template.title,
+        versions: [...template.versions].reverse().map(v => {
+          const key = `${template.id} ${v.version}`;
+          return {
+            ...toVersionView(v),
+            source: sources.get(key) ?? 'config',
+            instances: counts.get(key) ?? { total: 0, holdingCompute: 0 },
+          };
+        }),
+      })),
+    };
+    res.json(body);
   });
 
   router.patch('/versions/:templateId/:version', async (req, res) => {

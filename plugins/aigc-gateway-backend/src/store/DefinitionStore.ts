@@ -98,6 +98,12 @@ export class DefinitionStore {
     return 'updated';
   }
 
+  /** Where each version came from (`config` or `api`), by `templateId version`. */
+  async versionSources(): Promise<Map<string, 'config' | 'api'>> {
+    const rows = await this.db('versions').select('template_id', 'version', 'source');
+    return new Map(rows.map(r => [`${r.template_id} ${r.version}`, r.source]));
+  }
+
   /** Whether a version with that number is stored, and if so whether it is this one. */
   async compareVersion(
     templateId: string,

@@ -214,6 +214,26 @@ export class InstanceStore {
     return new Map(rows.map(r => [r.pool_id, Number(r.n)]));
   }
 
+  /** Instances that exist (not deleted) per `templateId version`, and how many of them hold compute. */
+  async countByVersion(): Promise<Map<string, { total: number; holdingCompute: number }>> {
+    const rows: Array<{ template_id: string; version: string; state: InstanceState; n: number | string }> = await this.db(
+      'instances',
+    )
+      .select('template_id', 'version', 'state')
+      .count({ n: '*' })
+      .whereNot('state', 'deleted')
+      .groupBy('template_id', 'version', 'state');
+    const counts = new Map<string, { total: number; holdingCompute: number }>();
+    for (const row of rows) {
+      const key = `${row.template_id} ${row.version}`;
+      const entry = counts.get(key) ?? { total: 0, holdingCompute: 0 };
+      entry.total += Number(row.n);
+      if (computeStates.includes(row.state)) entry.holdingCompute += Number(row.n);
+      counts.set(key, entry);
+    }
+    return counts;
+  }
+
   /** The pools of the instances holding compute for a user, or for the members of a group. */
   async computeHeldBy(scope: { ownerRef: string } | { groupRef: string }): Promise<string[]> {
     const query = this.db('instances').select('pool_id', 'owner_groups').whereIn('state', computeStates);

@@ -158,6 +158,29 @@ describe.each(databases.eachSupportedId())('POST /versions on %s', databaseId =>
     expect(fromConfig.body.error.message).toBe('version "2.0.0" of "sample-engine" comes from app-config; change its status there');
   });
 
+  it('lists every version with its source and the instances using it', async () => {
+    const { server } = await start();
+    await request(server).post('/api/aigc-gateway/versions').set('Authorization', asUser('carol')).send(version3);
+    const launched = await request(server)
+      .post('/api/aigc-gateway/instances')
+      .set('Authorization', asUser('alice'))
+      .send({ templateId: 'sample-engine', version: '2.0.0' });
+    expect(launched.status).toBe(201);
+    const res = await request(server).get('/api/aigc-gateway/versions').set('Authorization', asUser('bob'));
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      {
+        templateId: 'sample-engine',
+        title: 'Sample Engine',
+        versions: [
+          expect.objectContaining({ version: '3.0.0', status: 'active', source: 'api', instances: { total: 0, holdingCompute: 0 } }),
+          expect.objectContaining({ version: '2.0.0', source: 'config', instances: { total: 1, holdingCompute: 1 } }),
+          expect.objectContaining({ version: '1.0.0', source: 'config', instances: { total: 0, holdingCompute: 0 } }),
+        ],
+      },
+    ]);
+  });
+
   it('needs the version.manage permission and a user', async () => {
     const denyManage = mockServices.permissions.mock({
       authorize: async requests =>

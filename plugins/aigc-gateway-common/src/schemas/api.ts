@@ -39,3 +39,15 @@ export interface CreateVersionResponse {
   outcome: 'created' | 'existing';
   dryRun: boolean;
 }
+
+/** One version in `GET /versions`: where it comes from and how many instances use it. */
+export interface VersionUsageView extends EngineVersionView {
+  /** `config` (app-config) or `api` (created through `POST /versions`). */
+  source: 'config' | 'api';
+  instances: { total: number; holdingCompute: number };
+}
+
+/** `GET /versions`: every template's versions, newest first, with their use. */
+export interface VersionListResponse {
+  items: Array<{ templateId: string; title: string; versions: VersionUsageView[] }>;
+}

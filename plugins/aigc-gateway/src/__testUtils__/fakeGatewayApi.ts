@@ -101,6 +101,19 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
       calls.push(`relaunch ${id}`);
       return Object.assign(find(id), { state: 'running' as const });
     },
+    listVersions: async () => [
+      {
+        templateId: 'sample-engine',
+        title: 'Sample Engine',
+        versions: [
+          { ...sampleTemplate.versions[1], source: 'api', instances: { total: 2, holdingCompute: 1 } },
+          { ...sampleTemplate.versions[0], source: 'config', instances: { total: 0, holdingCompute: 0 } },
+        ],
+      },
+    ],
+    setVersionStatus: async (templateId, version, status) => {
+      calls.push(`status ${templateId} ${version} ${status}`);
+    },
     keepAlive: async id => {
       calls.push(`keepalive ${id}`);
     },

@@ -9,6 +9,8 @@ import {
   InstanceView,
   LaunchRequest,
   PoolView,
+  VersionListResponse,
+  VersionStatus,
 } from '@internal/plugin-aigc-gateway-common';
 
 /** The range and entity of a cost query; `from` and `to` are ISO times. */
@@ -27,6 +29,10 @@ export interface AigcGatewayApi {
   launch(request: LaunchRequest): Promise<InstanceView>;
   release(id: string): Promise<InstanceView>;
   relaunch(id: string): Promise<InstanceView>;
+  /** Every template's versions with their source and the instances on them. */
+  listVersions(): Promise<VersionListResponse['items']>;
+  /** Deprecates, retires or reactivates a version created through the API (admins). */
+  setVersionStatus(templateId: string, version: string, status: VersionStatus): Promise<void>;
   /** Marks an instance as in use, so idle release waits again. */
   keepAlive(id: string): Promise<void>;
   /** Moves a released instance to another version, migrating its data (202: it is `migrating`). */

@@ -13,6 +13,8 @@ import {
   PoolListResponse,
   PoolView,
   TemplateListResponse,
+  VersionListResponse,
+  VersionStatus,
 } from '@internal/plugin-aigc-gateway-common';
 import { AigcGatewayApi, CostRequest } from './AigcGatewayApi';
 
@@ -49,6 +51,14 @@ export class AigcGatewayClient implements AigcGatewayApi {
 
   relaunch(id: string): Promise<InstanceView> {
     return this.call('POST', `/instances/${encodeURIComponent(id)}/launch`);
+  }
+
+  async listVersions(): Promise<VersionListResponse['items']> {
+    return (await this.call<VersionListResponse>('GET', '/versions')).items;
+  }
+
+  async setVersionStatus(templateId: string, version: string, status: VersionStatus): Promise<void> {
+    await this.call('PATCH', `/versions/${encodeURIComponent(templateId)}/${encodeURIComponent(version)}`, { status });
   }
 
   async keepAlive(id: string): Promise<void> {

@@ -8,6 +8,7 @@ import { KeepAliveNotice } from './KeepAliveNotice';
 import { LaunchView } from '../LaunchView/LaunchView';
 import { InstancesView } from '../InstancesView/InstancesView';
 import { CostView } from '../Cost/CostView';
+import { VersionsView } from '../VersionsView/VersionsView';
 
 /** The gateway's page in the portal: launch engines, manage instances, review cost. */
 export const GatewayPage = () => {
@@ -26,12 +27,14 @@ export const GatewayPage = () => {
               <Tab label="Launch" />
               <Tab label="Instances" />
               <Tab label="All instances" />
+              <Tab label="Versions" />
               <Tab label="Cost" />
             </Tabs>
             {tab === 0 && <LaunchView />}
             {tab === 1 && <InstancesView scope="mine" />}
             {tab === 2 && <InstancesView scope="all" />}
-            {tab === 3 && <CostView />}
+            {tab === 3 && <VersionsView />}
+            {tab === 4 && <CostView />}
           </Grid>
         </Grid>
       </Content>
