@@ -27,3 +27,19 @@ export async function addInterval(
   const id = typeof row === 'object' ? row.id : row;
   for (const group_ref of groups) await knex('usage_interval_groups').insert({ interval_id: id, group_ref });
 }
+
+/** Spend of an owner earlier this month: `hours` from the start of the month (UTC) at `price` per GPU-hour. */
+export async function addSpendThisMonth(knex: Knex, owner: string, hours: number, price: number) {
+  const monthStart = new Date();
+  monthStart.setUTCDate(1);
+  monthStart.setUTCHours(0, 0, 0, 0);
+  await addInterval(knex, {
+    owner,
+    groups: [],
+    template: 'sample-engine',
+    pool: 'local',
+    price,
+    from: monthStart.toISOString(),
+    to: new Date(monthStart.getTime() + hours * 3_600_000).toISOString(),
+  });
+}

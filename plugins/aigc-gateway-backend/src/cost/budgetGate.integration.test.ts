@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { addInterval } from '../__testUtils__/ledger';
+import { addSpendThisMonth } from '../__testUtils__/ledger';
 import { asUser, startGateway } from '../__testUtils__/gateway';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -22,18 +22,7 @@ describe('an enforced budget', () => {
       await request(server).post(`/api/aigc-gateway/instances/${first.body.id}/release`).set('Authorization', asUser('alice')).expect(200);
 
       // Earlier this month alice used 2 h at 3.6 per GPU-hour: 7.20 of 5.
-      const monthStart = new Date();
-      monthStart.setUTCDate(1);
-      monthStart.setUTCHours(0, 0, 0, 0);
-      await addInterval(knex, {
-        owner: 'user:default/alice',
-        groups: [],
-        template: 'sample-engine',
-        pool: 'local',
-        price: 3.6,
-        from: monthStart.toISOString(),
-        to: new Date(monthStart.getTime() + 2 * 3_600_000).toISOString(),
-      });
+      await addSpendThisMonth(knex, 'user:default/alice', 2, 3.6);
 
       const refused = await launch('alice', 'second');
       expect(refused.status).toBe(403);

@@ -36,9 +36,13 @@ export class IdleReleaser {
 
   /** One pass over the running instances. */
   async check(): Promise<void> {
-    for (const instance of await this.deps.store.listInStates(['running'])) {
+    const [running, computeSince] = await Promise.all([
+      this.deps.store.listInStates(['running']),
+      this.deps.store.computeSince(),
+    ]);
+    for (const instance of running) {
       try {
-        await this.checkOne(instance);
+        await this.checkOne(instance, computeSince.get(instance.id));
       } catch (error) {
         this.deps.logger.warn(`Idle check of instance ${instance.id} failed: ${error}`);
       }
@@ -61,11 +65,10 @@ export class IdleReleaser {
     return { ms: ms > 0 ? Math.min(ms, grace) : grace, window };
   }
 
-  private async checkOne(instance: InstanceRecord) {
+  private async checkOne(instance: InstanceRecord, since: Date | undefined) {
     const { store, actions, config } = this.deps;
     const now = this.deps.now?.() ?? new Date();
     const { ms: timeout, window } = this.timeout(instance, now);
-    const since = await store.computeSince(instance.id);
     const idleSince = latest(instance.lastActivityAt, since) ?? now;
     const idleFor = now.getTime() - idleSince.getTime();
     const lifetimeOver = config.maxLifetimeHours !== undefined && since !== undefined &&

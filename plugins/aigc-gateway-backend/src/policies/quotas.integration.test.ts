@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { addInterval } from '../__testUtils__/ledger';
+import { addSpendThisMonth } from '../__testUtils__/ledger';
 import { asUser, startGateway } from '../__testUtils__/gateway';
 
 jest.setTimeout(60_000);
@@ -58,18 +58,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       });
 
       // dave spent 7.20 this month already, over his 5.00.
-      const monthStart = new Date();
-      monthStart.setUTCDate(1);
-      monthStart.setUTCHours(0, 0, 0, 0);
-      await addInterval(knex, {
-        owner: 'user:default/dave',
-        groups: [],
-        template: 'sample-engine',
-        pool: 'local',
-        price: 3.6,
-        from: monthStart.toISOString(),
-        to: new Date(monthStart.getTime() + 2 * 3_600_000).toISOString(),
-      });
+      await addSpendThisMonth(knex, 'user:default/dave', 2, 3.6);
       const dave = await launch('dave');
       expect(dave.status).toBe(403);
       expect(dave.body.error.message).toMatch(

@@ -461,10 +461,10 @@ export class InstanceStore {
     await this.db('instances').where({ id: instanceId }).update({ idle_warned_at: at });
   }
 
-  /** When the instance's compute was taken (its open usage interval began), if it holds any. */
-  async computeSince(instanceId: string): Promise<Date | undefined> {
-    const row = await this.db('usage_intervals').where({ instance_id: instanceId }).whereNull('ended_at').first();
-    return row ? toDate(row.started_at) : undefined;
+  /** When each instance holding compute took it: the start of its open usage interval. */
+  async computeSince(): Promise<Map<string, Date>> {
+    const rows = await this.db('usage_intervals').select('instance_id', 'started_at').whereNull('ended_at');
+    return new Map(rows.map(r => [r.instance_id, toDate(r.started_at)]));
   }
 
   async setVolumeLayout(volumeId: string, dataLayout: number): Promise<void> {

@@ -41,11 +41,6 @@ export class VersionSwitchStore {
     await this.db('version_switches').where({ instance_id: instanceId }).delete();
   }
 
-  async get(instanceId: string): Promise<VersionSwitchRecord | undefined> {
-    const row = await this.db('version_switches').where({ instance_id: instanceId }).first();
-    return row ? toRecord(row) : undefined;
-  }
-
   /** Switches whose backend has not been heard of since `before`: it died. */
   async stale(before: Date): Promise<VersionSwitchRecord[]> {
     return (await this.db('version_switches').where('heartbeat_at', '<', before)).map(toRecord);

@@ -18,8 +18,6 @@ const HEARTBEAT_MS = 10_000;
  * heartbeats; any replica then restores the copy (`recover`).
  */
 export class VersionSwitcher {
-  private readonly running = new Set<Promise<void>>();
-
   constructor(
     private readonly deps: {
       store: InstanceStore;
@@ -69,10 +67,8 @@ export class VersionSwitcher {
       toLayout: target.dataLayout,
     });
     await store.audit({ actor, action: 'switch-version', instanceId: instance.id, outcome: 'started', detail: `${instance.version} → ${toVersion}` });
-    const run = this.run(migrating, target, plan, { id: volume.id, runtimeRef: volume.runtimeRef }).finally(() =>
-      this.running.delete(run),
-    );
-    this.running.add(run);
+    // Runs on after the answer; a backend that dies meanwhile is undone by `recover`.
+    void this.run(migrating, target, plan, { id: volume.id, runtimeRef: volume.runtimeRef });
     return migrating;
   }
 
@@ -97,11 +93,6 @@ export class VersionSwitcher {
       }
       await switches.end(stale.instanceId);
     }
-  }
-
-  /** Waits for switches this backend runs; for tests and shutdown. */
-  async settled(): Promise<void> {
-    await Promise.all([...this.running]);
   }
 
   private async run(instance: InstanceRecord, target: EngineVersion, plan: Migration[], volume: RuntimeVolume) {
