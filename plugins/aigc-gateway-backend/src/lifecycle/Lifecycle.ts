@@ -168,11 +168,12 @@ export class Lifecycle {
     }
     const releasing = await this.move(instance, { state: 'releasing', message: `releasing: ${why}` });
     await this.deps.runtime.stop(instance.id);
-    const released = await this.move(releasing, {
-      state: 'released',
-      closeInterval: true,
-      message: 'released; the data volume is kept',
-    });
+    const released =
+      (await this.deps.store.transition(releasing, {
+        state: 'released',
+        closeInterval: true,
+        message: 'released; the data volume is kept',
+      })) ?? (await this.releasedElsewhere(releasing.id));
     await this.promoteQueue(instance.poolId);
     return released;
   }
@@ -275,6 +276,18 @@ export class Lifecycle {
         this.deps.logger.warn(`Could not release instance ${instance.id}: ${error}`),
       );
     }
+  }
+
+  /**
+   * The instance after losing the last step of a release to the reconciler,
+   * which finishes releases it finds while the engine stops.
+   */
+  private async releasedElsewhere(id: string): Promise<InstanceRecord> {
+    const current = await this.deps.store.get(id);
+    if (current?.state !== 'released') {
+      throw new ConflictError(`instance ${id} changed while it was being updated; try again`);
+    }
+    return current;
   }
 
   /** A transition that must win: a lost race is a 409 for the caller to retry. */

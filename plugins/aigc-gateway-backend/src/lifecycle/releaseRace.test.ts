@@ -1,0 +1,45 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { gatewayConfigSchema } from '@internal/plugin-aigc-gateway-common';
+import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { DefinitionStore } from '../store/DefinitionStore';
+import { InstanceStore } from '../store/InstanceStore';
+import { migrateDatabase } from '../store/migrate';
+import { Lifecycle } from './Lifecycle';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+describe('a release that the reconciler finishes while the engine stops', () => {
+  it('answers with the released instance, not a conflict', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await migrateDatabase(knex);
+    const definitionStore = new DefinitionStore(knex);
+    await definitionStore.syncFromConfig(gatewayConfigSchema.parse((sampleGatewayConfig({ dataRoot: '/unused' }) as any).aigcGateway));
+    const definitions = await definitionStore.load();
+    const store = new InstanceStore(knex);
+    // The engine stops slowly; meanwhile the reconciler finds the instance releasing and finishes it.
+    const runtime = {
+      id: 'local',
+      ensureVolume: async (id: string) => ({ id, runtimeRef: `/volumes/${id}` }),
+      start: async () => {},
+      stop: async (instanceId: string) => {
+        const releasing = (await store.get(instanceId))!;
+        await store.transition(releasing, { state: 'released', closeInterval: true, message: 'released by the reconciler' });
+      },
+      observe: () => () => {},
+      list: async () => [],
+      endpoint: () => undefined,
+      shutdown: async () => {},
+    } as unknown as EngineRuntime;
+    const lifecycle = new Lifecycle({ store, definitions: () => definitions, runtime, logger: mockServices.logger.mock() });
+
+    const { instance } = await lifecycle.launch(
+      { userEntityRef: 'user:default/alice', ownershipEntityRefs: ['user:default/alice'] },
+      { templateId: 'sample-engine' },
+    );
+    await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'ready', at: new Date() });
+    const released = await lifecycle.release((await store.get(instance.id))!);
+    expect(released.state).toBe('released');
+    expect(await knex('usage_intervals').where({ instance_id: instance.id }).whereNull('ended_at')).toEqual([]);
+  });
+});
