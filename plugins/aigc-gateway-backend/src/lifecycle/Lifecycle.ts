@@ -166,7 +166,7 @@ export class Lifecycle {
     if (instance.state !== 'starting' && instance.state !== 'running') {
       throw new ConflictError(`instance ${instance.id} is ${instance.state}; there is no compute to release`);
     }
-    const releasing = await this.move(instance, { state: 'releasing', message: `releasing: ${why}` });
+    const releasing = await this.startReleasing(instance, why);
     await this.deps.runtime.stop(instance.id);
     const released =
       (await this.deps.store.transition(releasing, {
@@ -275,6 +275,24 @@ export class Lifecycle {
       await this.release(instance, why).catch(error =>
         this.deps.logger.warn(`Could not release instance ${instance.id}: ${error}`),
       );
+    }
+  }
+
+  /**
+   * Moves a starting or running instance to `releasing`. The engine coming
+   * up (starting → running) may change the row meanwhile; that is no reason
+   * to refuse, so a lost race is tried again on the fresh row.
+   */
+  private async startReleasing(instance: InstanceRecord, why: string): Promise<InstanceRecord> {
+    let current = instance;
+    for (let attempt = 1; ; attempt++) {
+      const releasing = await this.deps.store.transition(current, { state: 'releasing', message: `releasing: ${why}` });
+      if (releasing) return releasing;
+      const fresh = await this.deps.store.get(instance.id);
+      if (!fresh || (fresh.state !== 'starting' && fresh.state !== 'running') || attempt === 3) {
+        throw new ConflictError(`instance ${instance.id} changed while it was being updated; try again`);
+      }
+      current = fresh;
     }
   }
 
