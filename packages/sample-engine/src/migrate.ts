@@ -22,7 +22,8 @@ export function migrate(dataDir: string, to: DataLayout): { from: DataLayout | u
       moved++;
     }
   } else if (from === 2 && to === 1) {
-    for (const day of readdirSync(outputs)) {
+    // A layout-2 folder that never made an output has no outputs folder.
+    for (const day of existsSync(outputs) ? readdirSync(outputs) : []) {
       for (const file of readdirSync(join(outputs, day))) {
         renameSync(join(outputs, day, file), join(outputs, file));
         moved++;

@@ -105,6 +105,13 @@ test('version 2 refuses layout-1 data until it is migrated, and the migration ke
   assert.deepEqual(readdirSync(join(data, 'outputs')).sort(), [...flat].sort());
 });
 
+test('a folder that never made an output migrates both ways', () => {
+  const data = mkdtempSync(join(tmpdir(), 'engine-'));
+  assert.deepEqual(migrate(data, 2), { from: undefined, moved: 0 });
+  assert.deepEqual(migrate(data, 1), { from: 2, moved: 0 });
+  assert.deepEqual(readdirSync(data), []);
+});
+
 test('answers on its WebSocket live channel', async () => {
   const engine = await start(mkdtempSync(join(tmpdir(), 'engine-')), '2.0.0');
   try {

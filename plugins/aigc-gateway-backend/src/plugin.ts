@@ -18,6 +18,9 @@ import { DefinitionStore } from './store/DefinitionStore';
 import { DefinitionCache } from './store/DefinitionCache';
 import { VersionSwitchStore } from './store/VersionSwitchStore';
 import { VersionSwitcher } from './versions/VersionSwitcher';
+import { RolloutStore } from './store/RolloutStore';
+import { RolloutRunner } from './versions/RolloutRunner';
+import { Rollouts } from './versions/Rollouts';
 import { IdleReleaser } from './policies/IdleReleaser';
 import { Quotas } from './policies/Quotas';
 import { engineBusy } from './policies/busySignal';
@@ -162,6 +165,24 @@ export const aigcGatewayPlugin = createBackendPlugin({
             await switcher.recover();
           },
         });
+        const rolloutStore = new RolloutStore(knex);
+        const rolloutRunner = new RolloutRunner({
+          rollouts: rolloutStore,
+          store,
+          switcher,
+          release: (instance, why) => lifecycle.release(instance, why),
+          logger: logger.child({ task: 'rollouts' }),
+        });
+        const rollouts = new Rollouts({ rollouts: rolloutStore, store, runtime, definitions, runner: rolloutRunner, logger });
+        // Local scope: every replica advances; the runner's conditional updates keep them from acting twice,
+        // and a restarted backend goes on at once instead of waiting for a dead replica's task lock to expire.
+        await deps.scheduler.scheduleTask({
+          id: 'aigc-gateway-rollouts',
+          frequency: { seconds: gatewayConfig.rollouts.checkIntervalSeconds },
+          timeout: { minutes: 1 },
+          scope: 'local',
+          fn: () => rolloutRunner.advanceAll(),
+        });
         if (gatewayConfig.cost.budgets.length > 0) {
           // Global scope: with several replicas, one of them runs it at a time.
           await deps.scheduler.scheduleTask({
@@ -285,6 +306,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             definitionCache,
             runtimeId: runtime.id,
             switcher,
+            rollouts,
             poolSlots: pool => runtime.poolSlots?.(pool),
             store,
             lifecycle,

@@ -8,6 +8,7 @@ export * from './schemas/kubernetes';
 export * from './schemas/api';
 export * from './schemas/instances';
 export * from './schemas/cost';
+export * from './schemas/rollouts';
 export * from './catalogNames';
 export { formatZodError } from './schemas/format';
 export * from './permissions';

@@ -12,6 +12,8 @@ import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { versionsRouter } from './versionsRouter';
 import { VersionSwitcher } from '../versions/VersionSwitcher';
+import { Rollouts } from '../versions/Rollouts';
+import { rolloutsRouter } from './rolloutsRouter';
 import { InstanceStore } from '../store/InstanceStore';
 import { Lifecycle } from '../lifecycle/Lifecycle';
 import { templatesRouter } from './templatesRouter';
@@ -30,6 +32,7 @@ export function createRouter(deps: {
   definitionCache: DefinitionCache;
   runtimeId: string;
   switcher: VersionSwitcher;
+  rollouts: Rollouts;
   poolSlots: (pool: GpuPool) => number | undefined;
   store: InstanceStore;
   lifecycle: Lifecycle;
@@ -51,6 +54,7 @@ export function createRouter(deps: {
   router.use(poolsRouter({ ...deps, currency: deps.gatewayConfig.currency }));
   router.use(instancesRouter(deps));
   router.use(versionsRouter(deps));
+  router.use(rolloutsRouter(deps));
   router.use(costRouter({ ...deps, currency: deps.gatewayConfig.currency }));
   return router;
 }

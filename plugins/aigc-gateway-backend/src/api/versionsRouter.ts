@@ -1,12 +1,10 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   createVersionRequestSchema,
   CreateVersionResponse,
-  versionManagePermission,
   versionStatusRequestSchema,
   VersionListResponse,
 } from '@internal/plugin-aigc-gateway-common';
@@ -16,6 +14,7 @@ import { InstanceStore } from '../store/InstanceStore';
 import { createVersion } from '../versions/createVersion';
 import { z } from 'zod';
 import { parse } from './parse';
+import { authorizeVersionManage } from './authorizeVersionManage';
 import { toVersionView } from './templatesRouter';
 
 const dryRunQuerySchema = z.object({ dryRun: z.enum(['true', 'false']).default('false') }).passthrough();
@@ -30,16 +29,7 @@ export function versionsRouter(deps: {
 }): express.Router {
   const router = Router();
 
-  /** Version changes are for holders of `aigc-gateway.version.manage`. */
-  async function authorizeManage(req: express.Request, what: string) {
-    const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await deps.permissions.authorize([{ permission: versionManagePermission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`${what} needs the aigc-gateway.version.manage permission`);
-    }
-  }
+  const authorizeManage = (req: express.Request, what: string) => authorizeVersionManage(deps, req, what);
 
   router.post('/versions', async (req, res) => {
     await authorizeManage(req, 'creating engine versions');

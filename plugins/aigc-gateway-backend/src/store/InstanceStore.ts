@@ -192,6 +192,15 @@ export class InstanceStore {
     return (await query).map(toInstance);
   }
 
+  /** The instances (not deleted) of one version of a template, oldest first. */
+  async listOnVersion(templateId: string, version: string): Promise<InstanceRecord[]> {
+    const rows = await this.db('instances')
+      .where({ template_id: templateId, version })
+      .whereNotIn('state', ['deleting', 'deleted'])
+      .orderBy('created_at');
+    return rows.map(toInstance);
+  }
+
   async listInStates(
     states: readonly InstanceState[],
   ): Promise<InstanceRecord[]> {

@@ -66,7 +66,7 @@ export const migrationSchema = z
     path: ['toLayout'],
   });
 
-const versionStringSchema = z
+export const versionStringSchema = z
   .string()
   .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/, 'must be a version string such as 1.2.0');
 
@@ -292,6 +292,13 @@ export const gatewayConfigSchema = z
       .object({
         /** A switch whose backend has been silent this long is undone by another (or the next) backend. */
         staleAfterSeconds: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .default({}),
+    rollouts: z
+      .object({
+        /** How often each backend advances the rollouts in progress. */
+        checkIntervalSeconds: z.number().int().min(1).default(5),
       })
       .strict()
       .default({}),

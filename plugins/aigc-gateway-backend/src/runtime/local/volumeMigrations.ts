@@ -72,10 +72,16 @@ export class LocalVolumeMigrations {
         if (code === 0) resolvePromise();
         else {
           const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
-          const last = output.trim().split('\n').pop();
+          const last = gist(output);
           reject(new Error(`the migration from layout ${migration.fromLayout} to ${migration.toLayout} ${how}${last ? `: ${last}` : ''}`));
         }
       });
     });
   }
+}
+
+/** The line of a failed command's output that says what went wrong: its error, not Node's stack or version banner. */
+function gist(output: string): string | undefined {
+  const lines = output.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('at ') && !/^Node\.js v\d/.test(l));
+  return lines.filter(l => /\w*Error\b/.test(l)).pop() ?? lines.pop();
 }

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { slugSchema, versionStringSchema } from './config';
+import { InstanceState } from './instances';
+
+/** Body of `POST /rollouts`: move every instance of a template from one version to another. */
+export const rolloutRequestSchema = z
+  .object({
+    templateId: slugSchema,
+    from: versionStringSchema,
+    to: versionStringSchema,
+    /** List what would happen and change nothing. */
+    dryRun: z.boolean().default(false),
+    /** This share of the instances switches first; any failure among them pauses the rollout. */
+    canaryPercent: z.number().int().min(0).max(100).default(0),
+    /** At most this many instances migrate at once. */
+    concurrency: z.number().int().min(1).max(20).default(2),
+    /** Release running instances to switch them now, instead of at their next release. */
+    force: z.boolean().default(false),
+  })
+  .strict();
+
+export type RolloutRequest = z.input<typeof rolloutRequestSchema>;
+
+/** `POST /rollouts/:id/:action`. */
+export const rolloutActions = ['pause', 'resume', 'abort', 'rollback'] as const;
+export type RolloutAction = (typeof rolloutActions)[number];
+export const rolloutActionSchema = z.enum(rolloutActions);
+
+/**
+ * `running` → `completed`; `paused` stops starting switches (a failed canary
+ * pauses by itself); `aborting` → `aborted` lets the switches under way end
+ * and starts no more; `rolling-back` → `rolled-back` switches back the
+ * instances it moved.
+ */
+export const rolloutStates = ['running', 'paused', 'aborting', 'aborted', 'completed', 'rolling-back', 'rolled-back'] as const;
+export type RolloutState = (typeof rolloutStates)[number];
+
+/**
+ * One instance in a rollout: `pending`; `waiting` for its owner to release
+ * it; `claimed` and `switching` while it migrates; then `done` (on the
+ * goal version), `failed` (left on its version, data restored) or
+ * `skipped` (deleted, switched by hand, or not reached before an abort).
+ */
+export const rolloutTargetStatuses = ['pending', 'waiting', 'claimed', 'switching', 'done', 'failed', 'skipped'] as const;
+export type RolloutTargetStatus = (typeof rolloutTargetStatuses)[number];
+
+/** When a planned switch happens. */
+export type RolloutTiming = 'now' | 'at its next release' | 'after a forced release';
+
+/** One instance a rollout would move, as a dry run lists it. */
+export interface RolloutPlanItemView {
+  instanceId: string;
+  name: string;
+  ownerRef: string;
+  state: InstanceState;
+  dataLayout: number;
+  /** The migrations its data goes through, in order; empty when the layouts match. */
+  migrations: Array<{ fromLayout: number; toLayout: number }>;
+  canary: boolean;
+  when: RolloutTiming;
+}
+
+/** The answer to `POST /rollouts` with `dryRun: true`. */
+export interface RolloutPlanView {
+  dryRun: true;
+  templateId: string;
+  from: string;
+  to: string;
+  canaryPercent: number;
+  concurrency: number;
+  force: boolean;
+  items: RolloutPlanItemView[];
+}
+
+export interface RolloutTargetView {
+  instanceId: string;
+  name: string;
+  ownerRef: string;
+  canary: boolean;
+  /** The version this instance is being moved to: `to`, or `from` while rolling back. */
+  goal: string;
+  status: RolloutTargetStatus;
+  attempts: number;
+  detail?: string;
+  updatedAt: string;
+}
+
+export interface RolloutView {
+  id: string;
+  templateId: string;
+  from: string;
+  to: string;
+  state: RolloutState;
+  canaryPercent: number;
+  concurrency: number;
+  force: boolean;
+  message?: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  counts: Record<RolloutTargetStatus, number>;
+  targets: RolloutTargetView[];
+}
+
+export interface RolloutListResponse {
+  items: RolloutView[];
+}
