@@ -5,6 +5,7 @@
  * `startGatewayProcess`; prints `listening <port>` when ready.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { AddressInfo } from 'node:net';
 import knexFactory from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
@@ -25,6 +26,8 @@ async function main() {
     features: [
       aigcGatewayPlugin,
       ...realAuth,
+      // With AIGC_TEST_REAL_SCHEDULER, scheduled tasks run on their schedule, not only once at start.
+      ...(process.env.AIGC_TEST_REAL_SCHEDULER ? [schedulerServiceFactory] : []),
       gatewayDatabase(knex),
       mockServices.rootConfig.factory({ data: config }),
     ],

@@ -10,7 +10,7 @@ export interface GatewayProcess {
  * Starts gatewayProcess.ts as a child and waits until it listens. With
  * `userKey` (see `createUserTokenIssuer`), it verifies real user tokens signed with that key.
  */
-export function startGatewayProcess(options: { db: string; config: object; userKey?: object }): Promise<GatewayProcess> {
+export function startGatewayProcess(options: { db: string; config: object; userKey?: object; realScheduler?: boolean }): Promise<GatewayProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -24,6 +24,7 @@ export function startGatewayProcess(options: { db: string; config: object; userK
         AIGC_TEST_GATEWAY_DB: options.db,
         AIGC_TEST_GATEWAY_CONFIG: JSON.stringify(options.config),
         ...(options.userKey ? { AIGC_TEST_USER_KEY: JSON.stringify(options.userKey) } : {}),
+        ...(options.realScheduler ? { AIGC_TEST_REAL_SCHEDULER: '1' } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -7,7 +7,8 @@ import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { VersionSwitchStore } from '../store/VersionSwitchStore';
 import { migrationPlan } from './migrationPlan';
 
-const HEARTBEAT_MS = 10_000;
+/** Heartbeats come well within the time after which a switch counts as dead. */
+const heartbeatMs = (staleAfterMs: number) => Math.min(10_000, staleAfterMs / 3);
 
 /**
  * Switches a released instance to another version of its template: the
@@ -99,7 +100,7 @@ export class VersionSwitcher {
     const { store, switches, logger } = this.deps;
     const heartbeat = setInterval(() => {
       switches.heartbeat(instance.id).catch(error => logger.warn(`Version switch heartbeat failed: ${error}`));
-    }, HEARTBEAT_MS);
+    }, heartbeatMs(this.deps.staleAfterMs));
     const runtime = this.deps.runtime as EngineRuntime & VolumeMigrator;
     let backupRef: string | undefined;
     try {

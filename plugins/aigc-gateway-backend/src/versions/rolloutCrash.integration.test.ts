@@ -1,0 +1,86 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { sampleGatewayConfig } from '../__testUtils__/gateway';
+import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
+import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
+
+describe('kill -9 of the backend in the middle of a rollout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aigc-rollout-crash-'));
+  const db = join(dir, 'gateway.sqlite');
+  const dataRoot = join(dir, 'engines');
+  const config: any = sampleGatewayConfig({ dataRoot, ports: { from: 19190, to: 19194 }, probeIntervalMs: 100 });
+  config.aigcGateway.versionSwitch = { staleAfterSeconds: 1 };
+  config.aigcGateway.rollouts = { checkIntervalSeconds: 1 };
+  // 3.0.0's migration marks the data half done, takes 1.5 s, then completes it.
+  config.aigcGateway.templates[0].versions.push({
+    ...config.aigcGateway.templates[0].versions[1],
+    version: '3.0.0',
+    dataLayout: 3,
+    migrations: [
+      {
+        fromLayout: 2,
+        toLayout: 3,
+        local: {
+          command: '${node}',
+          args: [
+            '-e',
+            "const fs = require('fs'); const d = process.env.DATA_DIR; fs.writeFileSync(d + '/half-done', 'x'); setTimeout(() => { fs.rmSync(d + '/half-done'); fs.writeFileSync(d + '/layout-3', '3'); }, 1500)",
+          ],
+        },
+      },
+    ],
+  });
+  const start = () => startGatewayProcess({ db, config, realScheduler: true });
+  let gateway: GatewayProcess | undefined;
+  let knex: Knex;
+
+  beforeAll(() => {
+    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
+  });
+  afterAll(async () => {
+    gateway?.child.kill('SIGTERM');
+    await knex.destroy();
+  });
+
+  it('resumes after a restart: the interrupted switch is undone and tried again, and every instance ends on the new version', async () => {
+    gateway = await start();
+    const volumes: Record<string, string> = {};
+    for (const name of ['r1', 'r2']) {
+      const { body } = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0', name });
+      await until(`${name} running`, async () => ((await api(gateway!, 'GET', `/instances/${body.id}`)).body.state === 'running' ? true : undefined));
+      await api(gateway, 'POST', `/instances/${body.id}/release`);
+      await until(`${name} released`, async () => ((await api(gateway!, 'GET', `/instances/${body.id}`)).body.state === 'released' ? true : undefined));
+      volumes[name] = join(dataRoot, 'volumes', (await knex('instances').where({ id: body.id }).first()).volume_id);
+    }
+
+    const started = await api(gateway, 'POST', '/rollouts', { templateId: 'sample-engine', from: '2.0.0', to: '3.0.0', concurrency: 1 });
+    expect(started.status).toBe(201);
+    await until('the first migration to change data', async () => (existsSync(join(volumes.r1, 'half-done')) ? true : undefined));
+    await killHard(gateway);
+    const targets = async () => (await knex('rollout_targets').orderBy('position').select('name', 'status', 'attempts')).map(t => [t.name, t.status, Number(t.attempts)]);
+    expect(await targets()).toEqual([
+      ['r1', 'switching', 1],
+      ['r2', 'pending', 0],
+    ]);
+
+    gateway = await start();
+    const done = await until('the rollout to complete', async () => {
+      const { body } = await api(gateway!, 'GET', `/rollouts/${started.body.id}`);
+      return body.state === 'completed' ? body : undefined;
+    });
+    expect(done.message).toBe('2 switched, 0 failed, 0 skipped');
+    expect(await targets()).toEqual([
+      ['r1', 'done', 2],
+      ['r2', 'done', 1],
+    ]);
+    for (const volume of Object.values(volumes)) {
+      expect(readdirSync(volume).sort()).toEqual(['layout-3', 'layout.json']);
+    }
+    expect((await knex('instances').select('version')).map(r => r.version)).toEqual(['3.0.0', '3.0.0']);
+    expect((await knex('volumes').select('data_layout')).map(r => r.data_layout)).toEqual([3, 3]);
+    expect(await knex('version_switches')).toEqual([]);
+    expect(readdirSync(join(dataRoot, 'backups'))).toEqual([]);
+  }, 120_000);
+});
