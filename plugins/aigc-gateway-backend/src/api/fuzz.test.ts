@@ -79,6 +79,48 @@ describe('fuzzing the HTTP API', () => {
     );
   }, 120_000);
 
+  it('rollout bodies, ids and actions: any input gets a 2xx or a 4xx, never a 5xx', async () => {
+    const versionish = fc.oneof(fc.constantFrom('1.0.0', '2.0.0', '9.9.9', ''), fc.string({ maxLength: 70 }), fc.integer());
+    const body = fc.oneof(
+      fc.json(),
+      fc.record(
+        {
+          templateId: fc.oneof(fc.constant('sample-engine'), fc.string(), fc.constant(null)),
+          from: versionish,
+          to: versionish,
+          dryRun: fc.oneof(fc.boolean(), fc.constant('yes')),
+          canaryPercent: fc.oneof(fc.integer({ min: -10, max: 110 }), fc.double()),
+          concurrency: fc.oneof(fc.integer({ min: -1, max: 30 }), fc.string()),
+          force: fc.oneof(fc.boolean(), fc.constant(1)),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async b => {
+        const raw = typeof b === 'string' ? b : JSON.stringify(b);
+        const res = await request(gateway.server)
+          .post('/api/aigc-gateway/rollouts')
+          .set('Authorization', alice)
+          .set('Content-Type', 'application/json')
+          .send(raw);
+        expectClientError(res, raw);
+      }),
+      { numRuns: 150 },
+    );
+    const id = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 60 }));
+    const action = fc.oneof(fc.constantFrom('pause', 'resume', 'abort', 'rollback', ''), fc.string({ maxLength: 20 }));
+    await fc.assert(
+      fc.asyncProperty(id, action, async (rawId, rawAction) => {
+        const path = `/api/aigc-gateway/rollouts/${encodeURIComponent(rawId)}${rawAction ? `/${encodeURIComponent(rawAction)}` : ''}`;
+        const res = await (request(gateway.server) as any)[rawAction ? 'post' : 'get'](path).set('Authorization', alice);
+        expectClientError(res, path);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+      }),
+      { numRuns: 100 },
+    );
+  }, 120_000);
+
   it('list and delete queries: bad values are a 400 naming the parameter', async () => {
     const res = await request(gateway.server).get('/api/aigc-gateway/instances?scope=everyone').set('Authorization', alice);
     expect(res.status).toBe(400);
