@@ -4,6 +4,7 @@ import {
   EngineTemplateView,
   InstanceView,
   PoolView,
+  RolloutView,
 } from '@internal/plugin-aigc-gateway-common';
 import { AigcGatewayApi } from '../api/AigcGatewayApi';
 
@@ -62,14 +63,17 @@ const sumOf = (items: CostSummaryResponse['items']) =>
 /** An in-memory AigcGatewayApi for component tests; launches run at once. */
 export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGatewayApi & {
   instances: InstanceView[];
+  rollouts: RolloutView[];
   calls: string[];
 } {
   const instances: InstanceView[] = [];
+  const rollouts: RolloutView[] = [];
   const calls: string[] = [];
   const find = (id: string) => instances.find(i => i.id === id)!;
   const now = new Date().toISOString();
   return {
     instances,
+    rollouts,
     calls,
     listTemplates: async () => [sampleTemplate],
     listPools: async () => samplePools,
@@ -113,6 +117,67 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
     ],
     setVersionStatus: async (templateId, version, status) => {
       calls.push(`status ${templateId} ${version} ${status}`);
+    },
+    planRollout: async request => {
+      calls.push(`plan ${JSON.stringify(request)}`);
+      const { templateId, from, to, canaryPercent = 0, concurrency = 2, force = false } = request;
+      const item = (name: string, ownerRef: string, state: InstanceView['state'], canary: boolean) => ({
+        instanceId: `id-${name}`,
+        name,
+        ownerRef,
+        state,
+        dataLayout: 1,
+        migrations: [{ fromLayout: 1, toLayout: 2 }],
+        canary,
+        when: state === 'released' ? ('now' as const) : ('at its next release' as const),
+      });
+      return {
+        dryRun: true,
+        templateId,
+        from,
+        to,
+        canaryPercent,
+        concurrency,
+        force,
+        items: [item('a1', 'user:default/alice', 'released', canaryPercent > 0), item('b1', 'user:default/bob', 'running', false)],
+      };
+    },
+    startRollout: async request => {
+      calls.push(`rollout ${JSON.stringify(request)}`);
+      const target = (name: string, status: RolloutView['targets'][number]['status'], detail: string) => ({
+        instanceId: `id-${name}`,
+        name,
+        ownerRef: `user:default/${name === 'a1' ? 'alice' : 'bob'}`,
+        canary: false,
+        goal: request.to,
+        status,
+        attempts: status === 'done' ? 1 : 0,
+        detail,
+        updatedAt: now,
+      });
+      const rollout: RolloutView = {
+        id: `r${rollouts.length + 1}`,
+        templateId: request.templateId,
+        from: request.from,
+        to: request.to,
+        state: 'running',
+        canaryPercent: request.canaryPercent ?? 0,
+        concurrency: request.concurrency ?? 2,
+        force: request.force ?? false,
+        createdBy: 'user:default/carol',
+        createdAt: now,
+        updatedAt: now,
+        counts: { pending: 0, waiting: 1, claimed: 0, switching: 0, done: 1, failed: 0, skipped: 0 },
+        targets: [target('a1', 'done', `on version ${request.to}`), target('b1', 'waiting', 'running; switches at its next release')],
+      };
+      rollouts.unshift(rollout);
+      return rollout;
+    },
+    listRollouts: async () => rollouts,
+    rolloutAction: async (id, action) => {
+      calls.push(`${action} ${id}`);
+      const states = { pause: 'paused', resume: 'running', abort: 'aborting', rollback: 'rolling-back' } as const;
+      return Object.assign(rollouts.find(r => r.id === id)!, { state: states[action] });
     },
     keepAlive: async id => {
       calls.push(`keepalive ${id}`);

@@ -9,6 +9,10 @@ import {
   InstanceView,
   LaunchRequest,
   PoolView,
+  RolloutAction,
+  RolloutPlanView,
+  RolloutRequest,
+  RolloutView,
   VersionListResponse,
   VersionStatus,
 } from '@internal/plugin-aigc-gateway-common';
@@ -33,6 +37,14 @@ export interface AigcGatewayApi {
   listVersions(): Promise<VersionListResponse['items']>;
   /** Deprecates, retires or reactivates a version created through the API (admins). */
   setVersionStatus(templateId: string, version: string, status: VersionStatus): Promise<void>;
+  /** What a rollout would do, changing nothing (admins). */
+  planRollout(request: Omit<RolloutRequest, 'dryRun'>): Promise<RolloutPlanView>;
+  /** Starts a rollout (admins). */
+  startRollout(request: Omit<RolloutRequest, 'dryRun'>): Promise<RolloutView>;
+  /** Rollouts, newest first, with each instance's progress (admins). */
+  listRollouts(): Promise<RolloutView[]>;
+  /** Pauses, resumes, aborts or rolls back a rollout (admins). */
+  rolloutAction(id: string, action: RolloutAction): Promise<RolloutView>;
   /** Marks an instance as in use, so idle release waits again. */
   keepAlive(id: string): Promise<void>;
   /** Moves a released instance to another version, migrating its data (202: it is `migrating`). */

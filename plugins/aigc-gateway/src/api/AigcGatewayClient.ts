@@ -13,6 +13,11 @@ import {
   PoolListResponse,
   PoolView,
   TemplateListResponse,
+  RolloutAction,
+  RolloutListResponse,
+  RolloutPlanView,
+  RolloutRequest,
+  RolloutView,
   VersionListResponse,
   VersionStatus,
 } from '@internal/plugin-aigc-gateway-common';
@@ -59,6 +64,22 @@ export class AigcGatewayClient implements AigcGatewayApi {
 
   async setVersionStatus(templateId: string, version: string, status: VersionStatus): Promise<void> {
     await this.call('PATCH', `/versions/${encodeURIComponent(templateId)}/${encodeURIComponent(version)}`, { status });
+  }
+
+  planRollout(request: Omit<RolloutRequest, 'dryRun'>): Promise<RolloutPlanView> {
+    return this.call('POST', '/rollouts', { ...request, dryRun: true });
+  }
+
+  startRollout(request: Omit<RolloutRequest, 'dryRun'>): Promise<RolloutView> {
+    return this.call('POST', '/rollouts', request);
+  }
+
+  async listRollouts(): Promise<RolloutView[]> {
+    return (await this.call<RolloutListResponse>('GET', '/rollouts')).items;
+  }
+
+  rolloutAction(id: string, action: RolloutAction): Promise<RolloutView> {
+    return this.call('POST', `/rollouts/${encodeURIComponent(id)}/${action}`);
   }
 
   async keepAlive(id: string): Promise<void> {

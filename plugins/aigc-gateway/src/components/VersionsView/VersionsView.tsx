@@ -7,6 +7,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
+import { RolloutsSection } from './RolloutsSection';
 
 /** The status changes offered from each status. */
 const nextStatuses: Record<VersionStatus, VersionStatus[]> = {
@@ -19,7 +20,8 @@ const actionLabel: Record<VersionStatus, string> = { active: 'Activate', depreca
 /**
  * Versions per engine template, with status, source and the instances on
  * each; admins change the status of versions created through the API.
- * New versions come from the "Create an engine version" template.
+ * New versions come from the "Create an engine version" template; rollouts
+ * move many instances between versions.
  */
 export const VersionsView = () => {
   const api = useApi(aigcGatewayApiRef);
@@ -70,7 +72,7 @@ export const VersionsView = () => {
         <InfoCard>
           <Typography variant="body2">
             New versions come from the “Create an engine version” template in Create. Instances switch version from
-            the Instances tab once released.
+            the Instances tab once released, or many at once with a rollout below.
           </Typography>
         </InfoCard>
       </Grid>
@@ -91,6 +93,9 @@ export const VersionsView = () => {
           />
         </Grid>
       ))}
+      <Grid item xs={12}>
+        <RolloutsSection templates={value} onChanged={retry} />
+      </Grid>
     </Grid>
   );
 };
