@@ -12,6 +12,16 @@ import Typography from '@material-ui/core/Typography';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 
 type Form = Required<Omit<RolloutRequest, 'dryRun'>>;
+type Template = VersionListResponse['items'][number];
+
+/** Proposes the newest launchable version as the target, and an older version with instances as the source. */
+function defaultVersions(template: Template | undefined) {
+  const versions = template?.versions ?? [];
+  const to = versions.find(v => v.status !== 'retired')?.version ?? '';
+  const others = versions.filter(v => v.version !== to);
+  const from = (others.find(v => v.instances.total > 0) ?? others[0])?.version ?? '';
+  return { from, to };
+}
 
 const migrationsText = (item: RolloutPlanItemView) =>
   item.migrations.length === 0
@@ -28,8 +38,7 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
   const first = props.templates[0];
   const [form, setForm] = useState<Form>({
     templateId: first?.templateId ?? '',
-    from: first?.versions[1]?.version ?? '',
-    to: first?.versions[0]?.version ?? '',
+    ...defaultVersions(first),
     canaryPercent: 0,
     concurrency: 2,
     force: false,
@@ -73,7 +82,7 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
             value={form.templateId}
             onChange={e => {
               const template = props.templates.find(t => t.templateId === e.target.value);
-              change({ templateId: e.target.value, from: template?.versions[1]?.version ?? '', to: template?.versions[0]?.version ?? '' });
+              change({ templateId: e.target.value, ...defaultVersions(template) });
             }}
             style={{ minWidth: 180 }}
           >

@@ -6,6 +6,7 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { RolloutsSection } from './RolloutsSection';
 
@@ -27,6 +28,8 @@ export const VersionsView = () => {
   const api = useApi(aigcGatewayApiRef);
   const { value, loading, error, retry } = useAsyncRetry(() => api.listVersions(), [api]);
   const [actionError, setActionError] = useState<string>();
+  // Instance counts move as engines launch, release and switch versions.
+  useInterval(retry, 5000);
 
   if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
