@@ -100,6 +100,11 @@ export interface Config {
       /** A switch whose backend has been silent this long is undone. Defaults to 60. */
       staleAfterSeconds?: number;
     };
+    /** Rollouts of versions across instances. */
+    rollouts?: {
+      /** How often each replica advances the rollouts under way. Defaults to 5. */
+      checkIntervalSeconds?: number;
+    };
     /** Cost reports and budgets. */
     cost?: {
       /** IANA time zone of daily series and calendar months. Defaults to UTC. */
