@@ -35,6 +35,11 @@
 # volumeBindingMode Immediate, reclaimPolicy Retain) with pre-created hostPath
 # PersistentVolumes, so a claim binds at once. A deleted claim leaves its
 # volume Released; `cluster.sh reclaim` hands such volumes out again.
+#
+# Snapshots: the VolumeSnapshot CRDs of the CSI snapshotter's module
+# (tools/snapshotter) are installed, and a kwok stage
+# (volume-snapshot-stage.yaml) marks each VolumeSnapshot ready to use, as
+# kwok's pod stages mark pods Running and Job pods Succeeded.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -97,6 +102,26 @@ stop_cluster() {
     fi
   done
   rm -rf "$cluster_dir"
+}
+
+# The folder of a Go module pinned by tools/<dir>/go.mod, from the module
+# cache or downloaded (and checked against go.sum) through the module proxy.
+module_dir() { # tools-dir module
+  (cd "$here/tools/$1" && go mod download -json "$2") | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
+}
+
+# kwok's default stages (a config that names any stage replaces them all),
+# and the one that stands in for the CSI snapshotter.
+kwok_stages() {
+  local kwok f
+  kwok="$(module_dir kwok sigs.k8s.io/kwok)/kustomize/stage"
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    pod/general/pod-ready.yaml pod/general/pod-complete.yaml pod/general/pod-delete.yaml; do
+    printf -- '---\n'
+    cat "$kwok/$f"
+  done
+  printf -- '---\n'
+  cat "$here/volume-snapshot-stage.yaml"
 }
 
 node_yaml() { # name pool gpu-type cpu memory extended-resources...
@@ -200,12 +225,15 @@ start_cluster() {
   export PATH="$bin:$PATH"
 
   local config="$state/$name.kwokctl.yaml"
-  cat >"$config" <<EOF
+  {
+    cat <<EOF
 apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
 EOF
+    kwok_stages
+  } >"$config"
 
   log "starting cluster $name (kwokctl binary runtime, $bin)"
   if ! kwokctl create cluster \
@@ -229,6 +257,13 @@ EOF
   log "creating nodes, storage class and volumes"
   objects_yaml | "${kc[@]}" apply -f - >/dev/null
   "${kc[@]}" wait --for=condition=Ready node -l type=kwok --timeout=120s >&2
+  log "installing the VolumeSnapshot CRDs"
+  local crds
+  crds="$(module_dir snapshotter github.com/kubernetes-csi/external-snapshotter/client/v8)/config/crd"
+  "${kc[@]}" apply -f "$crds/snapshot.storage.k8s.io_volumesnapshotclasses.yaml" \
+    -f "$crds/snapshot.storage.k8s.io_volumesnapshotcontents.yaml" \
+    -f "$crds/snapshot.storage.k8s.io_volumesnapshots.yaml" >/dev/null
+  "${kc[@]}" wait --for=condition=Established crd/volumesnapshots.snapshot.storage.k8s.io --timeout=60s >/dev/null
   # Pods can be created once the default service account exists.
   retry 120 "${kc[@]}" get serviceaccount default -n default ||
     die "the default service account did not appear"
