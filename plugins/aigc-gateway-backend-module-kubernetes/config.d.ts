@@ -18,6 +18,12 @@ export interface Config {
         cluster?: string;
         /** Storage class of volume claims; the cluster's default when left out. */
         storageClass?: string;
+        /** VolumeSnapshotClass of the copy taken before a migration; without one, migrations must be reversible. */
+        snapshotClass?: string;
+        /** How long a snapshot may take to become ready. Defaults to 600. */
+        snapshotTimeoutSeconds?: number;
+        /** How long a migration Job may run, unless the migration says. Defaults to 1800. */
+        migrationTimeoutSeconds?: number;
         /** Size of each data volume. Defaults to 20Gi. */
         volumeSize?: string;
         /** DNS domain of Services. Defaults to cluster.local. */

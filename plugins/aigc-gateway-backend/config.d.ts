@@ -189,7 +189,16 @@ export interface Config {
           /** A command run on the volume's folder; `$${dataDir}` and `$${node}` are filled in. */
           local?: { command: string; args?: string[]; env?: { [name: string]: string } };
           /** A Job that mounts the volume. */
-          kubernetes?: { image: string; command?: string[]; args?: string[] };
+          kubernetes?: {
+            image: string;
+            command?: string[];
+            args?: string[];
+            env?: { [name: string]: string };
+            /** The Job fails after this long; the runtime's migrationTimeoutSeconds by default. */
+            timeoutSeconds?: number;
+            /** Merged into the Job's pod spec. */
+            podSpecPatch?: { [key: string]: unknown };
+          };
         }>;
       }>;
     }>;

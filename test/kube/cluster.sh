@@ -37,8 +37,8 @@
 # volume Released; `cluster.sh reclaim` hands such volumes out again.
 #
 # Snapshots: the VolumeSnapshot CRDs of the CSI snapshotter's module
-# (tools/snapshotter) are installed, and a kwok stage
-# (volume-snapshot-stage.yaml) marks each VolumeSnapshot ready to use, as
+# (tools/snapshotter) are installed, and a second kwok controller carries out
+# volume-snapshot-stage.yaml, which marks each VolumeSnapshot ready to use, as
 # kwok's pod stages mark pods Running and Job pods Succeeded.
 set -euo pipefail
 
@@ -110,18 +110,15 @@ module_dir() { # tools-dir module
   (cd "$here/tools/$1" && go mod download -json "$2") | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
 }
 
-# kwok's default stages (a config that names any stage replaces them all),
-# and the one that stands in for the CSI snapshotter.
-kwok_stages() {
-  local kwok f
-  kwok="$(module_dir kwok sigs.k8s.io/kwok)/kustomize/stage"
-  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
-    pod/general/pod-ready.yaml pod/general/pod-complete.yaml pod/general/pod-delete.yaml; do
-    printf -- '---\n'
-    cat "$kwok/$f"
-  done
-  printf -- '---\n'
-  cat "$here/volume-snapshot-stage.yaml"
+# A second kwok controller that only carries out volume-snapshot-stage.yaml.
+# kwok reads the API's schema once, when it starts: the cluster's own kwok
+# started before the snapshot CRDs existed, so it cannot act on snapshots.
+start_snapshot_stage() {
+  local kubeconfig="$1" bin="$2"
+  nohup "$bin/kwok" --kubeconfig="$kubeconfig" --config="$here/volume-snapshot-stage.yaml" \
+    --manage-nodes-with-label-selector=aigc-gateway.io/no-such-label=x \
+    >"$cluster_dir/logs/kwok-snapshots.log" 2>&1 &
+  echo $! >"$cluster_dir/pids/kwok-snapshots.pid"
 }
 
 node_yaml() { # name pool gpu-type cpu memory extended-resources...
@@ -225,15 +222,12 @@ start_cluster() {
   export PATH="$bin:$PATH"
 
   local config="$state/$name.kwokctl.yaml"
-  {
-    cat <<EOF
+  cat >"$config" <<EOF
 apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
 EOF
-    kwok_stages
-  } >"$config"
 
   log "starting cluster $name (kwokctl binary runtime, $bin)"
   if ! kwokctl create cluster \
@@ -264,6 +258,7 @@ EOF
     -f "$crds/snapshot.storage.k8s.io_volumesnapshotcontents.yaml" \
     -f "$crds/snapshot.storage.k8s.io_volumesnapshots.yaml" >/dev/null
   "${kc[@]}" wait --for=condition=Established crd/volumesnapshots.snapshot.storage.k8s.io --timeout=60s >/dev/null
+  start_snapshot_stage "$kubeconfig" "$bin"
   # Pods can be created once the default service account exists.
   retry 120 "${kc[@]}" get serviceaccount default -n default ||
     die "the default service account did not appear"

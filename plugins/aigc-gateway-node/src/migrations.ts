@@ -7,6 +7,12 @@ import { EngineRuntime, RuntimeVolume } from './runtime';
  * Runtimes that cannot do this leave version switches refused.
  */
 export interface VolumeMigrator {
+  /**
+   * Whether `backupVolume` can copy volumes. Without copies only migrations
+   * with a declared reverse run, and a failed one is undone by running the
+   * reverses of the steps it took.
+   */
+  readonly volumeBackups: boolean;
   /** Copies the volume aside; returns where the copy is. */
   backupVolume(volume: RuntimeVolume): Promise<string>;
   /** Replaces the volume's contents with the copy, which is used up. */

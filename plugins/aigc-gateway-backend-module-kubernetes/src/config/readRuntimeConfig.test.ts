@@ -13,6 +13,8 @@ describe('readRuntimeConfig', () => {
       namespace: 'aigc-gateway',
       createNamespace: false,
       volumeSize: '20Gi',
+      snapshotTimeoutSeconds: 600,
+      migrationTimeoutSeconds: 1800,
       clusterDomain: 'cluster.local',
       capacityScope: 'cluster',
       stopGracePeriodSeconds: 30,

@@ -39,6 +39,16 @@ export const kubernetesRuntimeConfigSchema = z
     cluster: z.string().min(1).optional(),
     /** The storage class of volume claims; the cluster's default class when left out. */
     storageClass: z.string().min(1).optional(),
+    /**
+     * The VolumeSnapshotClass of the copy taken before a version switch
+     * migrates a volume. Without one, only migrations with a declared
+     * reverse run, and a failed one is undone by running the reverses.
+     */
+    snapshotClass: z.string().min(1).optional(),
+    /** How long a snapshot may take to become ready to use. */
+    snapshotTimeoutSeconds: z.number().int().min(1).default(600),
+    /** How long a migration Job may run, unless the migration says otherwise. */
+    migrationTimeoutSeconds: z.number().int().min(1).default(1800),
     /** The size each data volume asks for. */
     volumeSize: quantity.default('20Gi'),
     /** The cluster's DNS domain, for Service host names. */

@@ -9,6 +9,8 @@ export const LABELS = {
   pool: 'aigc-gateway.io/pool',
   volume: 'aigc-gateway.io/volume',
   ownerHash: 'aigc-gateway.io/owner-hash',
+  /** What a volume's other objects are for: `migration` Jobs and `backup` snapshots. */
+  role: 'aigc-gateway.io/role',
   /** What Backstage's Kubernetes tab matches an entity's objects by. */
   kubernetesId: 'backstage.io/kubernetes-id',
 } as const;
@@ -18,6 +20,8 @@ export const ANNOTATIONS = {
   version: 'aigc-gateway.io/version',
   /** The pool's title, for scheduling reasons after a restart of the backend. */
   poolTitle: 'aigc-gateway.io/pool-title',
+  /** On a claim restored from a snapshot: the snapshot, kept until the volume is deleted. */
+  restoredFrom: 'aigc-gateway.io/restored-from',
 } as const;
 
 export const MANAGED_BY = 'aigc-gateway';

@@ -7,9 +7,10 @@ import {
   V1Pod,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { GpuPool } from '@internal/plugin-aigc-gateway-common';
+import { EngineVersion, GpuPool, Migration } from '@internal/plugin-aigc-gateway-common';
 import {
   EngineRuntime,
+  VolumeMigrator,
   RuntimeEndpoint,
   RuntimeEvent,
   RuntimeInstanceStatus,
@@ -40,6 +41,7 @@ import { serviceManifest } from '../manifests/serviceManifest';
 import { PhaseAndReason, podPhase } from '../status/podPhase';
 import { poolSlots } from '../capacity/poolSlots';
 import { WatchedKind } from '../watch/WatchedKind';
+import { KubernetesVolumeMigrations } from './KubernetesVolumeMigrations';
 
 /** What an endpoint hook gets to pick where an instance is reached. */
 export interface EndpointTarget {
@@ -74,10 +76,11 @@ function errorWith(what: string, error: unknown): Error {
  * from the first list, and the requests it makes do not grow with the
  * number of instances.
  */
-export class KubernetesRuntime implements EngineRuntime {
+export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   readonly id = 'kubernetes';
   readonly enginesOutliveBackend = true;
   private readonly core: CoreV1Api;
+  private readonly migrations: KubernetesVolumeMigrations;
   private readonly namespace: string;
   private readonly pods: WatchedKind<V1Pod>;
   private readonly nodes: WatchedKind<V1Node>;
@@ -94,6 +97,7 @@ export class KubernetesRuntime implements EngineRuntime {
   constructor(private readonly options: KubernetesRuntimeOptions) {
     const { kubeConfig, config, logger } = options;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.migrations = new KubernetesVolumeMigrations(kubeConfig, config);
     this.namespace = config.namespace;
     const namespaced = config.capacityScope === 'namespace';
     this.pods = new WatchedKind<V1Pod>({
@@ -193,6 +197,7 @@ export class KubernetesRuntime implements EngineRuntime {
       );
     }
     await this.whenConnected();
+    await this.migrations.forget(volume);
     try {
       await this.core.deleteNamespacedPersistentVolumeClaim({
         name: volume.runtimeRef,
@@ -205,6 +210,31 @@ export class KubernetesRuntime implements EngineRuntime {
           error,
         );
     }
+  }
+
+  /** Copies come from VolumeSnapshots, so only with a snapshot class. */
+  get volumeBackups(): boolean {
+    return this.migrations.canSnapshot;
+  }
+
+  async backupVolume(volume: RuntimeVolume): Promise<string> {
+    await this.whenConnected();
+    return this.migrations.backup(volume);
+  }
+
+  async restoreVolume(volume: RuntimeVolume, backupRef: string): Promise<void> {
+    await this.whenConnected();
+    await this.migrations.restore(volume, backupRef);
+  }
+
+  async dropBackup(backupRef: string): Promise<void> {
+    await this.whenConnected();
+    await this.migrations.drop(backupRef);
+  }
+
+  async runMigration(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void> {
+    await this.whenConnected();
+    await this.migrations.run(volume, migration, target);
   }
 
   async start(request: RuntimeStartRequest): Promise<void> {

@@ -8,6 +8,8 @@ export interface VersionSwitchRecord {
   fromLayout: number;
   toLayout: number;
   backupRef?: string;
+  /** Migration steps begun, for undoing them where there is no backup. */
+  stepsStarted: number;
   startedAt: Date;
   heartbeatAt: Date;
 }
@@ -16,7 +18,7 @@ export interface VersionSwitchRecord {
 export class VersionSwitchStore {
   constructor(private readonly db: Knex) {}
 
-  async begin(record: Omit<VersionSwitchRecord, 'startedAt' | 'heartbeatAt' | 'backupRef'>): Promise<void> {
+  async begin(record: Omit<VersionSwitchRecord, 'startedAt' | 'heartbeatAt' | 'backupRef' | 'stepsStarted'>): Promise<void> {
     const now = new Date();
     await this.db('version_switches').insert({
       instance_id: record.instanceId,
@@ -31,6 +33,10 @@ export class VersionSwitchStore {
 
   async backedUp(instanceId: string, backupRef: string): Promise<void> {
     await this.db('version_switches').where({ instance_id: instanceId }).update({ backup_ref: backupRef, heartbeat_at: new Date() });
+  }
+
+  async stepStarted(instanceId: string, steps: number): Promise<void> {
+    await this.db('version_switches').where({ instance_id: instanceId }).update({ steps_started: steps, heartbeat_at: new Date() });
   }
 
   async heartbeat(instanceId: string): Promise<void> {
@@ -55,6 +61,7 @@ function toRecord(row: any): VersionSwitchRecord {
     fromLayout: Number(row.from_layout),
     toLayout: Number(row.to_layout),
     backupRef: row.backup_ref ?? undefined,
+    stepsStarted: Number(row.steps_started ?? 0),
     startedAt: toDate(row.started_at),
     heartbeatAt: toDate(row.heartbeat_at),
   };

@@ -4,8 +4,8 @@ import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
 import { canMigrate, EngineRuntime, RuntimeVolume, VolumeMigrator } from '@internal/plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
-import { VersionSwitchStore } from '../store/VersionSwitchStore';
-import { migrationPlan } from './migrationPlan';
+import { VersionSwitchRecord, VersionSwitchStore } from '../store/VersionSwitchStore';
+import { migrationPlan, undoPlan } from './migrationPlan';
 
 /** Heartbeats come well within the time after which a switch counts as dead. */
 const heartbeatMs = (staleAfterMs: number) => Math.min(10_000, staleAfterMs / 3);
@@ -15,8 +15,10 @@ const heartbeatMs = (staleAfterMs: number) => Math.min(10_000, staleAfterMs / 3)
  * instance is `migrating` meanwhile, its volume is copied aside, the
  * migrations between the two data layouts run on it, and the new version
  * is pinned. When a migration fails the copy is put back and the instance
- * stays on its version. A backend that dies mid-switch stops sending
- * heartbeats; any replica then restores the copy (`recover`).
+ * stays on its version. A runtime that cannot copy volumes runs only
+ * reversible migrations and undoes a failure with their reverses. A backend
+ * that dies mid-switch stops sending heartbeats; any replica then undoes
+ * the switch (`recover`).
  */
 export class VersionSwitcher {
   constructor(
@@ -54,6 +56,7 @@ export class VersionSwitcher {
     if (plan.length > 0 && !canMigrate(runtime)) {
       throw new InputError(`the ${runtime.id} runtime cannot migrate volumes, so the data layout cannot change`);
     }
+    if (plan.length > 0 && canMigrate(runtime) && !runtime.volumeBackups) undoPlan(template, plan, runtime.id);
     const migrating = await store.transition(instance, {
       state: 'migrating',
       failureReason: null,
@@ -73,27 +76,47 @@ export class VersionSwitcher {
     return migrating;
   }
 
-  /** Undoes switches whose backend died: the backup goes back, the instance stays on its version. */
+  /** Undoes switches whose backend died: the backup goes back (or the steps are reversed), the instance stays on its version. */
   async recover(): Promise<void> {
     const { store, switches, logger } = this.deps;
     for (const stale of await switches.stale(new Date(Date.now() - this.deps.staleAfterMs))) {
       const instance = await store.get(stale.instanceId);
       if (instance?.state === 'migrating') {
         const volume = await store.getVolume(instance.volumeId);
-        if (stale.backupRef && volume && canMigrate(this.deps.runtime)) {
-          await this.deps.runtime.restoreVolume({ id: volume.id, runtimeRef: volume.runtimeRef }, stale.backupRef);
+        let undone = 'the data was restored';
+        try {
+          if (volume && canMigrate(this.deps.runtime)) await this.undo(stale, instance, { id: volume.id, runtimeRef: volume.runtimeRef });
+        } catch (error) {
+          undone = `undoing its migrations failed: ${(error as Error).message}`;
         }
-        await store.setVolumeLayout(instance.volumeId, stale.fromLayout);
+        const restored = undone === 'the data was restored';
+        if (restored) await store.setVolumeLayout(instance.volumeId, stale.fromLayout);
         await store.transition(instance, {
-          state: 'released',
+          state: restored ? 'released' : 'failed',
           version: stale.fromVersion,
-          failureReason: `the switch to version ${stale.toVersion} was interrupted; the data was restored`,
-          message: `the switch to version ${stale.toVersion} was interrupted (the backend stopped); the data was restored and the instance stays on ${stale.fromVersion}`,
+          failureReason: `the switch to version ${stale.toVersion} was interrupted; ${undone}`,
+          message: `the switch to version ${stale.toVersion} was interrupted (the backend stopped); ${undone}${restored ? ` and the instance stays on ${stale.fromVersion}` : ''}`,
         });
-        logger.warn(`Undid the interrupted switch of instance ${instance.id} to ${stale.toVersion}`);
+        logger.warn(`Undid the interrupted switch of instance ${instance.id} to ${stale.toVersion}: ${undone}`);
       }
       await switches.end(stale.instanceId);
     }
+  }
+
+  /** Puts an interrupted switch's volume back: from its backup, or by reversing the steps that began. */
+  private async undo(stale: VersionSwitchRecord, instance: InstanceRecord, volume: RuntimeVolume) {
+    const runtime = this.deps.runtime as EngineRuntime & VolumeMigrator;
+    if (stale.backupRef) {
+      await runtime.restoreVolume(volume, stale.backupRef);
+      return;
+    }
+    if (stale.stepsStarted === 0) return;
+    const template = this.deps.definitions().templates.get(instance.templateId);
+    const target = template?.versions.find(v => v.version === stale.toVersion);
+    const source = template?.versions.find(v => v.version === stale.fromVersion);
+    if (!template || !target || !source) throw new Error(`version ${stale.toVersion} or ${stale.fromVersion} is no longer defined`);
+    const begun = migrationPlan(template, target, stale.fromLayout).slice(0, stale.stepsStarted);
+    for (const step of undoPlan(template, begun, runtime.id)) await runtime.runMigration(volume, step, source);
   }
 
   private async run(instance: InstanceRecord, target: EngineVersion, plan: Migration[], volume: RuntimeVolume) {
@@ -103,11 +126,17 @@ export class VersionSwitcher {
     }, heartbeatMs(this.deps.staleAfterMs));
     const runtime = this.deps.runtime as EngineRuntime & VolumeMigrator;
     let backupRef: string | undefined;
+    let begun = 0;
     try {
       if (plan.length > 0) {
-        backupRef = await runtime.backupVolume(volume);
-        await switches.backedUp(instance.id, backupRef);
-        for (const step of plan) await runtime.runMigration(volume, step, target);
+        if (runtime.volumeBackups) {
+          backupRef = await runtime.backupVolume(volume);
+          await switches.backedUp(instance.id, backupRef);
+        }
+        for (const step of plan) {
+          await switches.stepStarted(instance.id, ++begun);
+          await runtime.runMigration(volume, step, target);
+        }
         await store.setVolumeLayout(volume.id, target.dataLayout);
       }
       await store.transition(instance, {
@@ -120,15 +149,34 @@ export class VersionSwitcher {
     } catch (error) {
       const reason = (error as Error).message;
       logger.warn(`Switching instance ${instance.id} to ${target.version} failed: ${reason}`);
-      if (backupRef) await runtime.restoreVolume(volume, backupRef);
+      const undone = await this.putBack(instance, volume, plan.slice(0, begun), backupRef);
       await store.transition(instance, {
-        state: 'released',
-        failureReason: `switching to version ${target.version} failed: ${reason}; the data was restored`,
-        message: `switching to version ${target.version} failed: ${reason}; the data was restored and the instance stays on ${instance.version}`,
+        state: undone ? 'released' : 'failed',
+        failureReason: `switching to version ${target.version} failed: ${reason}; ${undone ?? 'undoing its migrations failed too, so the data may be half migrated'}`,
+        message: `switching to version ${target.version} failed: ${reason}; ${undone ? `${undone} and the instance stays on ${instance.version}` : 'undoing its migrations failed too'}`,
       });
       await switches.end(instance.id);
     } finally {
       clearInterval(heartbeat);
+    }
+  }
+
+  /** After a failed switch: the backup goes back, or the begun steps are reversed. What was done, or undefined if that failed. */
+  private async putBack(instance: InstanceRecord, volume: RuntimeVolume, begun: Migration[], backupRef: string | undefined) {
+    const runtime = this.deps.runtime as EngineRuntime & VolumeMigrator;
+    try {
+      if (backupRef) {
+        await runtime.restoreVolume(volume, backupRef);
+        return 'the data was restored';
+      }
+      if (begun.length === 0) return 'the data was not touched';
+      const template = this.deps.definitions().templates.get(instance.templateId)!;
+      const source = template.versions.find(v => v.version === instance.version)!;
+      for (const step of undoPlan(template, begun, runtime.id)) await runtime.runMigration(volume, step, source);
+      return 'its migrations were reversed';
+    } catch (error) {
+      this.deps.logger.error(`Could not undo the failed switch of instance ${instance.id}: ${error}`);
+      return undefined;
     }
   }
 }

@@ -42,3 +42,21 @@ export function migrationPlan(template: EngineTemplate, target: EngineVersion, f
   }
   return steps;
 }
+
+/**
+ * The migrations that undo `steps`, last step first: for each, one the
+ * template's versions declare from its target layout back to its source.
+ * For runtimes that cannot copy a volume aside; names the one missing.
+ */
+export function undoPlan(template: EngineTemplate, steps: Migration[], runtimeId: string): Migration[] {
+  const declared = template.versions.flatMap(v => v.migrations);
+  return [...steps].reverse().map(step => {
+    const reverse = declared.find(m => m.fromLayout === step.toLayout && m.toLayout === step.fromLayout);
+    if (!reverse) {
+      throw new InputError(
+        `the ${runtimeId} runtime cannot copy volumes aside (no snapshot class), so every migration must be reversible: declare one from layout ${step.toLayout} to ${step.fromLayout}`,
+      );
+    }
+    return reverse;
+  });
+}

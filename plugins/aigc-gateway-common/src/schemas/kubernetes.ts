@@ -17,12 +17,20 @@ export const kubernetesRuntimeSpecSchema = z
   })
   .strict();
 
-/** A migration on Kubernetes: a Job that mounts the volume at the version's mount path. */
+/**
+ * A migration on Kubernetes: a Job that mounts the volume at the target
+ * version's mount path (`${dataDir}`, also `DATA_DIR`).
+ */
 export const kubernetesMigrationSpecSchema = z
   .object({
     image: z.string().min(1),
     command: z.array(z.string()).optional(),
     args: z.array(z.string()).default([]),
+    env: z.record(z.string()).default({}),
+    /** The Job fails when it has run this long; the runtime's `migrationTimeoutSeconds` when left out. */
+    timeoutSeconds: z.number().int().min(1).optional(),
+    /** Merged into the Job's pod spec (node selector, resources, service account …). */
+    podSpecPatch: z.record(z.unknown()).optional(),
   })
   .strict();
 

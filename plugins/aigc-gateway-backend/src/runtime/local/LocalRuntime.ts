@@ -62,6 +62,8 @@ interface Engine extends ProcessRecord {
  */
 export class LocalRuntime implements EngineRuntime, VolumeMigrator {
   readonly id = 'local';
+  // Volumes are folders, copied aside before a migration.
+  readonly volumeBackups = true;
   private readonly engines = new Map<string, Engine>();
   private readonly listeners = new Set<(event: RuntimeEvent) => void>();
   private readonly portAllocator: PortAllocator;
