@@ -32,6 +32,8 @@ export interface Config {
         capacityScope?: 'cluster' | 'namespace';
         /** Grace period of an engine's pod on stop. Defaults to 30. */
         stopGracePeriodSeconds?: number;
+        /** Engine pods accept traffic only from these NetworkPolicy peers; no policy when left out. */
+        networkPolicy?: { from: Array<{ [key: string]: unknown }> };
         /** How long calls wait for the cluster before failing. Defaults to 10. */
         connectTimeoutSeconds?: number;
         /** host:port to reach an instance at instead of its Service, by instance id or `*`. */

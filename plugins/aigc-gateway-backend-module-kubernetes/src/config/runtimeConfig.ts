@@ -62,6 +62,14 @@ export const kubernetesRuntimeConfigSchema = z
     capacityScope: z.enum(['cluster', 'namespace']).default('cluster'),
     /** The pod's grace period on stop; `stop` waits this long plus a margin for the pod to go. */
     stopGracePeriodSeconds: z.number().int().min(0).max(3600).default(30),
+    /**
+     * Engine pods accept traffic only from these NetworkPolicy peers (e.g.
+     * the namespace and pods of the Backstage backend); no policy when left out.
+     */
+    networkPolicy: z
+      .object({ from: z.array(z.record(z.unknown())).min(1, 'name at least one peer, e.g. the backend\'s namespace') })
+      .strict()
+      .optional(),
     /** How long calls wait for the first connection to the cluster before they fail. */
     connectTimeoutSeconds: z.number().int().min(1).max(600).default(10),
     /**

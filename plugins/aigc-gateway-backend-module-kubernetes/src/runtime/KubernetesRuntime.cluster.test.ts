@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   CoreV1Api,
+  BatchV1Api,
   DiscoveryV1Api,
   KubeConfig,
+  NetworkingV1Api,
   KubernetesObjectApi,
   loadAllYaml,
   V1Pod,
@@ -318,6 +320,37 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
     await stop(instanceId);
   });
 
+  it('lets engine pods take traffic only from the configured peers', async () => {
+    const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    const read = () => networking.readNamespacedNetworkPolicy({ name: 'aigc-gateway-engines', namespace: NAMESPACE });
+    const backend = [
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backstage' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'backstage' } },
+      },
+    ];
+    const guarded = newRuntime({ networkPolicy: { from: backend } });
+    await guarded.whenConnected();
+    const policy = await read();
+    expect({ types: policy.spec!.policyTypes, ingress: policy.spec!.ingress }).toEqual({ types: ['Ingress'], ingress: [{ _from: backend }] });
+
+    // Its selector, as the API server evaluates it, picks the engine pods.
+    const { matchLabels, matchExpressions } = policy.spec!.podSelector!;
+    const selector = [
+      ...Object.entries(matchLabels!).map(([k, v]) => `${k}=${v}`),
+      ...matchExpressions!.map(e => e.key),
+    ].join(',');
+    const selected = (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: selector })).items.map(p => p.metadata!.name);
+    expect(selected.sort()).toEqual([...running.keys()].map(id => `aigc-${id}`).sort());
+
+    // Other peers in config replace the policy's.
+    const ingressController = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
+    const changed = newRuntime({ networkPolicy: { from: [...backend, ...ingressController] } });
+    await changed.whenConnected();
+    expect((await read()).spec!.ingress).toEqual([{ _from: [...backend, ...ingressController] }]);
+    await Promise.all([guarded.shutdown(), changed.shutdown()]);
+  });
+
   it('reports a pod deleted behind its back as crashed', async () => {
     const [instanceId] = [...running.keys()];
     await core.deleteNamespacedPod({
@@ -389,6 +422,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         ).items,
         ...(await core.listConfigMapForAllNamespaces({ labelSelector })).items,
         ...(await core.listSecretForAllNamespaces({ labelSelector })).items,
+        ...(await kubeConfig.makeApiClient(BatchV1Api).listJobForAllNamespaces({ labelSelector })).items,
       ].map(
         o => `${o.kind ?? ''} ${o.metadata!.namespace}/${o.metadata!.name}`,
       );

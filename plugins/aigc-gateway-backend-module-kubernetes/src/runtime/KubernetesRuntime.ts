@@ -1,6 +1,8 @@
 import {
   CoreV1Api,
   KubeConfig,
+  NetworkingV1Api,
+  V1NetworkPolicyPeer,
   PatchStrategy,
   setHeaderOptions,
   V1Node,
@@ -38,6 +40,7 @@ import {
 } from '../manifests/names';
 import { podManifest } from '../manifests/podManifest';
 import { serviceManifest } from '../manifests/serviceManifest';
+import { NETWORK_POLICY_NAME, networkPolicyManifest } from '../manifests/networkPolicyManifest';
 import { PhaseAndReason, podPhase } from '../status/podPhase';
 import { poolSlots } from '../capacity/poolSlots';
 import { WatchedKind } from '../watch/WatchedKind';
@@ -148,7 +151,8 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
    */
   connect(): Promise<void> {
     this.connecting ??= (async () => {
-      if (this.options.config.createNamespace) await this.ensureNamespace();
+      const { createNamespace, networkPolicy } = this.options.config;
+      if (createNamespace || networkPolicy) await this.prepareNamespace();
       if (this.shutDown) return;
       this.pods.start();
       this.nodes.start();
@@ -540,24 +544,17 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     }
   }
 
-  private async ensureNamespace() {
+  /** Creates the namespace when asked to, and puts the engines' network policy in place; retries until it can. */
+  private async prepareNamespace() {
     for (
       let delayMs = 1000;
       !this.shutDown;
       delayMs = Math.min(delayMs * 2, 30_000)
     ) {
       try {
-        try {
-          await this.core.readNamespace({ name: this.namespace });
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-          await this.core
-            .createNamespace({ body: { metadata: { name: this.namespace } } })
-            .catch(e => {
-              if (!isConflict(e)) throw e;
-            });
-          this.options.logger.info(`Created namespace ${this.namespace}`);
-        }
+        if (this.options.config.createNamespace) await this.ensureNamespace();
+        const policy = this.options.config.networkPolicy;
+        if (policy) await this.applyNetworkPolicy(policy.from as V1NetworkPolicyPeer[]);
         this.namespaceError = undefined;
         return;
       } catch (error) {
@@ -570,6 +567,32 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
         this.namespaceError = message;
         await new Promise(r => setTimeout(r, delayMs).unref());
       }
+    }
+  }
+
+  private async ensureNamespace() {
+    try {
+      await this.core.readNamespace({ name: this.namespace });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await this.core
+        .createNamespace({ body: { metadata: { name: this.namespace } } })
+        .catch(e => {
+          if (!isConflict(e)) throw e;
+        });
+      this.options.logger.info(`Created namespace ${this.namespace}`);
+    }
+  }
+
+  /** Creates the policy, or replaces it with the configured peers. */
+  private async applyNetworkPolicy(from: V1NetworkPolicyPeer[]) {
+    const networking = this.options.kubeConfig.makeApiClient(NetworkingV1Api);
+    const body = networkPolicyManifest(this.namespace, from);
+    try {
+      await networking.createNamespacedNetworkPolicy({ namespace: this.namespace, body });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      await networking.replaceNamespacedNetworkPolicy({ name: NETWORK_POLICY_NAME, namespace: this.namespace, body });
     }
   }
 }

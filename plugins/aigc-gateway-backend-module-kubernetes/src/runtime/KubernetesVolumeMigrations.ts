@@ -178,7 +178,8 @@ export class KubernetesVolumeMigrations {
       .catch(() => undefined);
     const terminated = pods?.items.flatMap(p => p.status?.containerStatuses ?? []).find(s => s.state?.terminated)?.state?.terminated;
     if (!terminated || terminated.exitCode === 0) return '';
-    return `; exit code ${terminated.exitCode}${terminated.message ? `: ${terminated.message.trim()}` : terminated.reason ? ` (${terminated.reason})` : ''}`;
+    const why = terminated.message?.trim() || terminated.reason;
+    return `; exit code ${terminated.exitCode}${why ? `: ${why}` : ''}`;
   }
 
   /** An API call whose failure says what was being done; the original error is its cause. */

@@ -45,13 +45,15 @@ describe('kill -9 of the backend in the middle of a rollout', () => {
   });
 
   it('resumes after a restart: the interrupted switch is undone and tried again, and every instance ends on the new version', async () => {
-    gateway = await start();
+    const first = await start();
+    gateway = first;
     const volumes: Record<string, string> = {};
+    const inState = (id: string, state: string) => async () => ((await api(first, 'GET', `/instances/${id}`)).body.state === state ? true : undefined);
     for (const name of ['r1', 'r2']) {
-      const { body } = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0', name });
-      await until(`${name} running`, async () => ((await api(gateway!, 'GET', `/instances/${body.id}`)).body.state === 'running' ? true : undefined));
-      await api(gateway, 'POST', `/instances/${body.id}/release`);
-      await until(`${name} released`, async () => ((await api(gateway!, 'GET', `/instances/${body.id}`)).body.state === 'released' ? true : undefined));
+      const { body } = await api(first, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0', name });
+      await until(`${name} running`, inState(body.id, 'running'));
+      await api(first, 'POST', `/instances/${body.id}/release`);
+      await until(`${name} released`, inState(body.id, 'released'));
       volumes[name] = join(dataRoot, 'volumes', (await knex('instances').where({ id: body.id }).first()).volume_id);
     }
 
