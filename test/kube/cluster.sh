@@ -230,6 +230,11 @@ options:
 EOF
 
   log "starting cluster $name (kwokctl binary runtime, $bin)"
+  # kwokctl picks its components' ports by probing downwards from 32767, so
+  # clusters started at the same time would pick the same ones: one starts at a
+  # time, and the next probes once the last one's components listen.
+  exec 9>"$state/start.lock"
+  flock 9
   if ! kwokctl create cluster \
     --name "$name" \
     --config "$config" \
@@ -242,10 +247,11 @@ EOF
     --kube-scheduler-binary "$bin/kube-scheduler" \
     --kwok-controller-binary "$bin/kwok" \
     --timeout 5m \
-    --wait 2m >&2; then
+    --wait 2m >&2 9>&-; then
     stop_cluster
     die "kwokctl create cluster failed"
   fi
+  flock -u 9
 
   local kc=(kubectl --kubeconfig "$kubeconfig")
   log "creating nodes, storage class and volumes"
