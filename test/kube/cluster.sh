@@ -114,11 +114,19 @@ module_dir() { # tools-dir module
 # kwok reads the API's schema once, when it starts: the cluster's own kwok
 # started before the snapshot CRDs existed, so it cannot act on snapshots.
 start_snapshot_stage() {
-  local kubeconfig="$1" bin="$2"
+  local kubeconfig="$1" bin="$2" log="$cluster_dir/logs/kwok-snapshots.log"
+  # The API server publishes a new CRD's schema a little after it is Established.
+  retry 60 has_openapi_path "$kubeconfig" apis/snapshot.storage.k8s.io/v1 ||
+    die "the API server did not publish the snapshot API's schema"
   nohup "$bin/kwok" --kubeconfig="$kubeconfig" --config="$here/volume-snapshot-stage.yaml" \
     --manage-nodes-with-label-selector=aigc-gateway.io/no-such-label=x \
-    >"$cluster_dir/logs/kwok-snapshots.log" 2>&1 &
+    >"$log" 2>&1 9>&- &
   echo $! >"$cluster_dir/pids/kwok-snapshots.pid"
+  retry 60 grep -q '"msg":"watching stages".*volumesnapshots' "$log" || die "the snapshot stage's kwok did not start: $(tail -n 3 "$log")"
+}
+
+has_openapi_path() { # kubeconfig path
+  kubectl --kubeconfig "$1" get --raw /openapi/v3 | grep -q "\"$2\""
 }
 
 node_yaml() { # name pool gpu-type cpu memory extended-resources...
