@@ -1,37 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { sampleGatewayConfig } from '../__testUtils__/gateway';
+import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
 
 describe('kill -9 of the backend in the middle of a rollout', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aigc-rollout-crash-'));
-  const db = join(dir, 'gateway.sqlite');
-  const dataRoot = join(dir, 'engines');
-  const config: any = sampleGatewayConfig({ dataRoot, ports: { from: 19190, to: 19194 }, probeIntervalMs: 100 });
-  config.aigcGateway.versionSwitch = { staleAfterSeconds: 1 };
-  config.aigcGateway.rollouts = { checkIntervalSeconds: 1 };
   // 3.0.0's migration marks the data half done, takes 1.5 s, then completes it.
-  config.aigcGateway.templates[0].versions.push({
-    ...config.aigcGateway.templates[0].versions[1],
-    version: '3.0.0',
-    dataLayout: 3,
-    migrations: [
-      {
-        fromLayout: 2,
-        toLayout: 3,
-        local: {
-          command: '${node}',
-          args: [
-            '-e',
-            "const fs = require('fs'); const d = process.env.DATA_DIR; fs.writeFileSync(d + '/half-done', 'x'); setTimeout(() => { fs.rmSync(d + '/half-done'); fs.writeFileSync(d + '/layout-3', '3'); }, 1500)",
-          ],
-        },
-      },
-    ],
+  const { db, dataRoot, config } = switchCrashSetup({
+    prefix: 'aigc-rollout-crash-',
+    ports: { from: 19190, to: 19194 },
+    script:
+      "const fs = require('fs'); const d = process.env.DATA_DIR; fs.writeFileSync(d + '/half-done', 'x'); setTimeout(() => { fs.rmSync(d + '/half-done'); fs.writeFileSync(d + '/layout-3', '3'); }, 1500)",
   });
+  config.aigcGateway.rollouts = { checkIntervalSeconds: 1 };
   const start = () => startGatewayProcess({ db, config, realScheduler: true });
   let gateway: GatewayProcess | undefined;
   let knex: Knex;

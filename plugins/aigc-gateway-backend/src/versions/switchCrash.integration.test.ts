@@ -1,33 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { processesMarked } from '../runtime/local/processes';
-import { sampleGatewayConfig } from '../__testUtils__/gateway';
+import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
 
 describe('kill -9 of the backend in the middle of a version switch', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aigc-switch-crash-'));
-  const db = join(dir, 'gateway.sqlite');
-  const dataRoot = join(dir, 'engines');
-  const config: any = sampleGatewayConfig({ dataRoot, ports: { from: 19080, to: 19084 }, probeIntervalMs: 100 });
-  config.aigcGateway.versionSwitch = { staleAfterSeconds: 1 };
   // 3.0.0's migration starts changing the data, then takes its time.
-  config.aigcGateway.templates[0].versions.push({
-    ...config.aigcGateway.templates[0].versions[1],
-    version: '3.0.0',
-    dataLayout: 3,
-    migrations: [
-      {
-        fromLayout: 2,
-        toLayout: 3,
-        local: {
-          command: '${node}',
-          args: ['-e', "require('fs').writeFileSync(process.env.DATA_DIR + '/half-done', 'x'); setTimeout(() => {}, 30000)"],
-        },
-      },
-    ],
+  const { db, dataRoot, config } = switchCrashSetup({
+    prefix: 'aigc-switch-crash-',
+    ports: { from: 19080, to: 19084 },
+    script: "require('fs').writeFileSync(process.env.DATA_DIR + '/half-done', 'x'); setTimeout(() => {}, 30000)",
   });
   let gateway: GatewayProcess | undefined;
   let knex: Knex;
