@@ -235,6 +235,12 @@ apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
+# Room for a Service per instance at scale (the API server's default, a /24, holds 254).
+componentsPatches:
+  - name: kube-apiserver
+    extraArgs:
+      - key: service-cluster-ip-range
+        value: 10.96.0.0/16
 EOF
 
   log "starting cluster $name (kwokctl binary runtime, $bin)"
