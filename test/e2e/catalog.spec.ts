@@ -21,5 +21,14 @@ test('alice finds the engine in the catalog and launches it from its Engine tab'
   const mine = (await (await request.get(`${GATEWAY_API}/instances`, { headers: alice })).json()).items;
   const instance = mine.find((i: { name: string }) => i.name === 'from-catalog');
   expect(instance.state).toBe('running');
+
+  // The instance's entity has Backstage's Kubernetes tab, found by its backstage.io/kubernetes-id.
+  await expect(async () => {
+    await goInApp(page, `/catalog/default/resource/aigc-instance-${instance.id}`);
+    await expect(page.getByText('Kubernetes', { exact: true })).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000, intervals: [2_000] });
+  await page.getByText('Kubernetes', { exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/catalog/default/resource/aigc-instance-${instance.id}/kubernetes$`));
+  await page.screenshot({ path: `${SCREENSHOTS}/catalog-2-instance-kubernetes-tab.png`, fullPage: true });
   await removeInstance(request, alice, instance.id);
 });

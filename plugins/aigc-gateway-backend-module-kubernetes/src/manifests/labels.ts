@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { catalogNames } from '@internal/plugin-aigc-gateway-common';
 
 /** Labels and annotations the gateway puts on its objects, and reads back after a restart. */
 export const LABELS = {
@@ -29,7 +30,7 @@ export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 
 /** The catalog entity of an instance is `aigc-instance-<id>`; its objects carry the same id. */
 export function kubernetesId(instanceId: string): string {
-  return `aigc-instance-${instanceId}`;
+  return catalogNames.instance(instanceId);
 }
 
 /**

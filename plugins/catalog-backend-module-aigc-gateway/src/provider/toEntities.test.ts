@@ -71,6 +71,7 @@ describe('toEntities', () => {
       expect.objectContaining({
         'backstage.io/managed-by-location': 'aigc-gateway:http://backend/api/aigc-gateway',
         'aigc-gateway.io/instance-id': 'i1',
+        'backstage.io/kubernetes-id': 'aigc-instance-i1',
       }),
     );
   });

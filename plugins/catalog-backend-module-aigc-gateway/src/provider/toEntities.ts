@@ -96,7 +96,12 @@ export function toEntities(
         name: catalogNames.instance(i.id),
         title: `${title}${i.name ? ` "${i.name}"` : ''} of ${i.ownerRef.replace(/^user:(default\/)?/, '')}`,
         description: `${title} ${i.version} in pool ${i.poolId}; ${i.state}.`,
-        annotations: annotations({ [catalogAnnotations.instance]: i.id, [catalogAnnotations.template]: i.templateId }),
+        annotations: annotations({
+          [catalogAnnotations.instance]: i.id,
+          [catalogAnnotations.template]: i.templateId,
+          // The Kubernetes runtime labels the instance's pod, service and claim with the same id.
+          'backstage.io/kubernetes-id': catalogNames.instance(i.id),
+        }),
         tags: ['aigc', i.state],
         links: [
           { url: i.url, title: 'Open the engine' },
