@@ -2,37 +2,24 @@ import { Knex } from 'knex';
 import {
   RolloutState,
   RolloutTargetStatus,
+  RolloutTargetView,
+  RolloutView,
 } from '@internal/plugin-aigc-gateway-common';
 import { toDate } from './time';
 
-export interface RolloutRecord {
-  id: string;
-  templateId: string;
-  from: string;
-  to: string;
-  state: RolloutState;
-  canaryPercent: number;
-  concurrency: number;
-  force: boolean;
+/** A rollout as stored: the API's view without its derived parts, with dates. */
+export interface RolloutRecord extends Omit<RolloutView, 'createdAt' | 'updatedAt' | 'counts' | 'targets'> {
   /** The canaries all switched, or an admin resumed after one failed: everyone may switch. */
   canaryCleared: boolean;
-  message?: string;
-  createdBy: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export interface RolloutTargetRecord {
+/** One instance of a rollout as stored; `goal` names the end (`to`, or `from` while rolling back). */
+export interface RolloutTargetRecord extends Omit<RolloutTargetView, 'goal' | 'updatedAt'> {
   rolloutId: string;
-  instanceId: string;
-  ownerRef: string;
-  name: string;
   position: number;
-  canary: boolean;
   goal: 'to' | 'from';
-  status: RolloutTargetStatus;
-  attempts: number;
-  detail?: string;
   updatedAt: Date;
 }
 

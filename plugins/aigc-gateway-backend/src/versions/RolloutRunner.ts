@@ -53,7 +53,7 @@ export class RolloutRunner {
     const targets = await rollouts.targets([rollout.id]);
     if (rollout.state === 'running' || rollout.state === 'rolling-back') {
       const eligible = await this.eligible(rollout, targets);
-      if (eligible) await this.start(rollout, eligible);
+      if (eligible) await this.start(rollout, eligible, targets);
     }
     await this.finishIfDone(rollout);
   }
@@ -103,8 +103,10 @@ export class RolloutRunner {
     return targets.filter(waiting);
   }
 
-  private async start(rollout: RolloutRecord, targets: RolloutTargetRecord[]) {
+  private async start(rollout: RolloutRecord, targets: RolloutTargetRecord[], all: RolloutTargetRecord[]) {
     const { rollouts, store } = this.deps;
+    // Free slots as this pass last read them; `claim` re-checks them under the rollout's lock.
+    let slots = rollout.concurrency - all.filter(t => t.status === 'claimed' || t.status === 'switching').length;
     for (const target of targets) {
       const instance = await store.get(target.instanceId);
       const goal = goalVersion(rollout, target);
@@ -117,7 +119,10 @@ export class RolloutRunner {
       } else if (instance.version !== source) {
         await rollouts.updateTarget(rollout.id, target.instanceId, pendingOrWaiting, { status: 'skipped', detail: `moved to version ${instance.version} meanwhile` });
       } else if (instance.state === 'released') {
-        if (await rollouts.claim(rollout, target.instanceId)) await this.switch(rollout, target, instance, goal);
+        if (slots > 0 && (await rollouts.claim(rollout, target.instanceId))) {
+          slots--;
+          await this.switch(rollout, target, instance, goal);
+        }
       } else if (rollout.force && (computeStates.includes(instance.state) || instance.state === 'queued')) {
         await this.deps
           .release(instance, `the rollout to version ${goal} switches it now`)

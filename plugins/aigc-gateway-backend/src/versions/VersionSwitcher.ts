@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
+import { EngineTemplate, EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
 import { canMigrate, EngineRuntime, RuntimeVolume, VolumeMigrator } from '@internal/plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
@@ -115,7 +115,12 @@ export class VersionSwitcher {
     const target = template?.versions.find(v => v.version === stale.toVersion);
     const source = template?.versions.find(v => v.version === stale.fromVersion);
     if (!template || !target || !source) throw new Error(`version ${stale.toVersion} or ${stale.fromVersion} is no longer defined`);
-    const begun = migrationPlan(template, target, stale.fromLayout).slice(0, stale.stepsStarted);
+    await this.reverse(template, migrationPlan(template, target, stale.fromLayout).slice(0, stale.stepsStarted), volume, source);
+  }
+
+  /** Runs the reverses of the steps begun, last first, with the version switched from. */
+  private async reverse(template: EngineTemplate, begun: Migration[], volume: RuntimeVolume, source: EngineVersion) {
+    const runtime = this.deps.runtime as EngineRuntime & VolumeMigrator;
     for (const step of undoPlan(template, begun, runtime.id)) await runtime.runMigration(volume, step, source);
   }
 
@@ -171,8 +176,7 @@ export class VersionSwitcher {
       }
       if (begun.length === 0) return 'the data was not touched';
       const template = this.deps.definitions().templates.get(instance.templateId)!;
-      const source = template.versions.find(v => v.version === instance.version)!;
-      for (const step of undoPlan(template, begun, runtime.id)) await runtime.runMigration(volume, step, source);
+      await this.reverse(template, begun, volume, template.versions.find(v => v.version === instance.version)!);
       return 'its migrations were reversed';
     } catch (error) {
       this.deps.logger.error(`Could not undo the failed switch of instance ${instance.id}: ${error}`);
