@@ -40,6 +40,11 @@
 # (tools/snapshotter) are installed, and a second kwok controller carries out
 # volume-snapshot-stage.yaml, which marks each VolumeSnapshot ready to use, as
 # kwok's pod stages mark pods Running and Job pods Succeeded.
+#
+# OpenKruiseGame: the GameServerSet and GameServer CRDs (game.kruise.io) of
+# OpenKruiseGame's module (tools/kruise-game) are installed. No kruise
+# controller runs, so the API server validates and stores GameServerSets but
+# no GameServers or pods are made from them.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -279,6 +284,12 @@ EOF
     -f "$crds/snapshot.storage.k8s.io_volumesnapshots.yaml" >/dev/null
   "${kc[@]}" wait --for=condition=Established crd/volumesnapshots.snapshot.storage.k8s.io --timeout=60s >/dev/null
   start_snapshot_stage "$kubeconfig" "$bin"
+  log "installing the OpenKruiseGame CRDs"
+  crds="$(module_dir kruise-game github.com/openkruise/kruise-game)/config/crd/bases"
+  "${kc[@]}" apply -f "$crds/game.kruise.io_gameserversets.yaml" \
+    -f "$crds/game.kruise.io_gameservers.yaml" >/dev/null
+  "${kc[@]}" wait --for=condition=Established crd/gameserversets.game.kruise.io \
+    crd/gameservers.game.kruise.io --timeout=60s >/dev/null
   # Pods can be created once the default service account exists.
   retry 120 "${kc[@]}" get serviceaccount default -n default ||
     die "the default service account did not appear"
