@@ -10,5 +10,5 @@ export type {
   KubernetesRuntimeOptions,
 } from './runtime/KubernetesRuntime';
 export { createKubernetesRuntime } from './runtime/createKubernetesRuntime';
-export { kubernetesRuntimeConfigSchema } from './config/runtimeConfig';
+export { parseRuntimeConfig } from './config/readRuntimeConfig';
 export type { KubernetesRuntimeConfig } from './config/runtimeConfig';

@@ -36,6 +36,9 @@ import { ProxyAccess } from './gateway/ProxyAccess';
 import { HttpProxy } from './gateway/HttpProxy';
 import { UserCredentialsCache } from './gateway/UserCredentialsCache';
 import { WebSocketProxy } from './gateway/WebSocketProxy';
+import { ingressRouter } from './gateway/ingress/ingressRouter';
+import { IngressTokens } from './gateway/ingress/IngressTokens';
+import { signingKey } from './gateway/ingress/signingKey';
 import { CostLedger } from './cost/CostLedger';
 import { CostCalendar } from './cost/calendar';
 import { Budgets } from './cost/Budgets';
@@ -275,6 +278,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         const access = new ProxyAccess(accessCache, deps.permissions);
         const basePath = new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname;
         const users = new UserCredentialsCache(deps.httpAuth);
+        const portalUrl = `${config.getOptionalString('app.baseUrl') ?? ''}/aigc-gateway`;
         const httpProxy = new HttpProxy({
           basePath,
           users,
@@ -282,7 +286,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           runtime,
           activity,
           logger,
-          portalUrl: `${config.getOptionalString('app.baseUrl') ?? ''}/aigc-gateway`,
+          portalUrl,
         });
         const webSockets = new WebSocketProxy({
           basePath,
@@ -297,6 +301,22 @@ export const aigcGatewayPlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(() => httpProxy.close());
         // Browsers open engines by navigation, which carries the user cookie only.
         httpRouter.addAuthPolicy({ path: '/instances/:id/proxy', allow: 'user-cookie' });
+        const ingressHosts = runtime.ingressHosts;
+        if (ingressHosts) {
+          // The ingress controller asks without credentials; the session cookie of the engine's host decides.
+          httpRouter.addAuthPolicy({ path: '/forward-auth', allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({ path: '/ingress/sign-in', allow: 'user-cookie' });
+          httpRouter.use(
+            ingressRouter({
+              hosts: ingressHosts,
+              tokens: new IngressTokens(await signingKey(knex, 'ingress-sessions')),
+              users,
+              access,
+              cache: accessCache,
+              portalUrl,
+            }),
+          );
+        }
         httpRouter.use(
           createRouter({
             proxy: proxyRouter({ httpAuth: deps.httpAuth, http: httpProxy, webSockets }),
@@ -318,6 +338,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             userInfo: deps.userInfo,
             permissions: deps.permissions,
             discovery: deps.discovery,
+            ingressHosts,
           }),
         );
       },

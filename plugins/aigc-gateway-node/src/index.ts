@@ -6,3 +6,4 @@
 export * from './runtime';
 export * from './extensions';
 export * from './migrations';
+export * from './ingressHosts';

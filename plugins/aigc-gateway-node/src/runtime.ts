@@ -2,6 +2,7 @@ import {
   EngineVersion,
   GpuPool,
 } from '@internal/plugin-aigc-gateway-common';
+import { IngressHosts } from './ingressHosts';
 
 /** The data volume an instance mounts; its identity is the uuid, never a name. */
 export interface RuntimeVolume {
@@ -63,6 +64,12 @@ export interface EngineRuntime {
    * adopt, rather than releasing them.
    */
   readonly enginesOutliveBackend?: boolean;
+  /**
+   * Set when the runtime gives each instance its own Ingress host: browsers
+   * then open engines there, and the gateway's forward-auth endpoint admits
+   * each host's owner only.
+   */
+  readonly ingressHosts?: IngressHosts;
   /** Creates the volume's storage if missing and returns where it lives. */
   ensureVolume(volumeId: string): Promise<RuntimeVolume>;
   /** Starts the engine; phases follow through `observe`. */

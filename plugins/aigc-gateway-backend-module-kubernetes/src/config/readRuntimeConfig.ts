@@ -15,9 +15,12 @@ export function hasRuntimeConfig(config: Config): boolean {
 
 /** Reads and validates the section; the error names every bad key in one line. */
 export function readRuntimeConfig(config: Config): KubernetesRuntimeConfig {
-  const parsed = kubernetesRuntimeConfigSchema.safeParse(
-    config.getOptional(RUNTIME_CONFIG_KEY) ?? {},
-  );
+  return parseRuntimeConfig(config.getOptional(RUNTIME_CONFIG_KEY) ?? {}, config.getOptionalString('backend.baseUrl'));
+}
+
+/** Validates a section; ingress URLs left out come from the backend's base URL. */
+export function parseRuntimeConfig(section: unknown, backendBaseUrl?: string): KubernetesRuntimeConfig {
+  const parsed = kubernetesRuntimeConfigSchema.safeParse(section);
   if (!parsed.success) {
     throw new Error(
       `invalid ${RUNTIME_CONFIG_KEY} configuration: ${formatZodError(
@@ -26,5 +29,22 @@ export function readRuntimeConfig(config: Config): KubernetesRuntimeConfig {
       )}`,
     );
   }
-  return parsed.data;
+  const { ingress, ...rest } = parsed.data;
+  if (!ingress) return rest;
+  const derive = (path: string) => {
+    if (!backendBaseUrl || !/^https?:\/\//.test(backendBaseUrl)) {
+      throw new Error(
+        `invalid ${RUNTIME_CONFIG_KEY} configuration: ingress needs authUrl and signInUrl, or backend.baseUrl to derive them from`,
+      );
+    }
+    return `${backendBaseUrl}/api/aigc-gateway${path}`;
+  };
+  return {
+    ...rest,
+    ingress: {
+      ...ingress,
+      authUrl: ingress.authUrl ?? derive('/forward-auth'),
+      signInUrl: ingress.signInUrl ?? derive('/ingress/sign-in'),
+    },
+  };
 }

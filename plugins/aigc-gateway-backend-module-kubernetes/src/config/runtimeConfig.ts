@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ingressHostTemplateProblem } from '@internal/plugin-aigc-gateway-node';
 
 const dnsLabel = z
   .string()
@@ -70,6 +71,32 @@ export const kubernetesRuntimeConfigSchema = z
       .object({ from: z.array(z.record(z.unknown())).min(1, 'name at least one peer, e.g. the backend\'s namespace') })
       .strict()
       .optional(),
+    /**
+     * An Ingress per instance at its own host, which the gateway's
+     * forward-auth endpoint opens to the instance's owner only.
+     */
+    ingress: z
+      .object({
+        /** Each instance's host, e.g. `${instanceId}.engines.example.com` (a wildcard DNS name). */
+        host: z.string().superRefine((template, ctx) => {
+          const problem = ingressHostTemplateProblem(template);
+          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+        }),
+        /** How browsers reach the hosts. */
+        scheme: z.enum(['https', 'http']).default('https'),
+        /** The IngressClass; the cluster's default class when left out. */
+        className: z.string().min(1).optional(),
+        /** A TLS secret for the hosts (e.g. a wildcard certificate); the controller's default when left out. */
+        tlsSecretName: z.string().min(1).optional(),
+        /** Where the ingress controller reaches `/forward-auth`; from `backend.baseUrl` when left out. */
+        authUrl: z.string().url().optional(),
+        /** Where browsers sign in to an engine's host; from `backend.baseUrl` when left out. */
+        signInUrl: z.string().url().optional(),
+        /** Annotations added to each Ingress, replacing the nginx ones of the same name. */
+        annotations: z.record(z.string()).default({}),
+      })
+      .strict()
+      .optional(),
     /** How long calls wait for the first connection to the cluster before they fail. */
     connectTimeoutSeconds: z.number().int().min(1).max(600).default(10),
     /**
@@ -99,6 +126,14 @@ export const kubernetesRuntimeConfigSchema = z
     }
   });
 
-export type KubernetesRuntimeConfig = z.infer<
-  typeof kubernetesRuntimeConfigSchema
->;
+type ParsedRuntimeConfig = z.infer<typeof kubernetesRuntimeConfigSchema>;
+
+/** The ingress settings once the URLs left out are derived from `backend.baseUrl`. */
+export type IngressSettings = NonNullable<ParsedRuntimeConfig['ingress']> & {
+  authUrl: string;
+  signInUrl: string;
+};
+
+export type KubernetesRuntimeConfig = Omit<ParsedRuntimeConfig, 'ingress'> & {
+  ingress?: IngressSettings;
+};

@@ -16,7 +16,7 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { aigcGatewayModuleKubernetes } from '../module';
 import { fakeGatewayPlugin } from '../testUtils/fakeGateway';
-import { kubernetesRuntimeConfigSchema } from '../config/runtimeConfig';
+import { parseRuntimeConfig } from '../config/readRuntimeConfig';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
 import { isNotFound } from '../cluster/kubeErrors';
 import { MANAGED_SELECTOR } from '../manifests/labels';
@@ -46,7 +46,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
   function newRuntime(config: object = {}): KubernetesRuntime {
     return new KubernetesRuntime({
       kubeConfig,
-      config: kubernetesRuntimeConfigSchema.parse({
+      config: parseRuntimeConfig({
         kubeconfig: cluster.kubeconfig,
         namespace: NAMESPACE,
         createNamespace: true,
@@ -423,6 +423,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         ...(await core.listConfigMapForAllNamespaces({ labelSelector })).items,
         ...(await core.listSecretForAllNamespaces({ labelSelector })).items,
         ...(await kubeConfig.makeApiClient(BatchV1Api).listJobForAllNamespaces({ labelSelector })).items,
+        ...(await kubeConfig.makeApiClient(NetworkingV1Api).listIngressForAllNamespaces({ labelSelector })).items,
       ].map(
         o => `${o.kind ?? ''} ${o.metadata!.namespace}/${o.metadata!.name}`,
       );
@@ -476,7 +477,16 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
               ],
             },
             aigcGateway: {
-              runtime: { kubernetes: { cluster: 'gpu-cluster' } },
+              runtime: {
+                kubernetes: {
+                  cluster: 'gpu-cluster',
+                  ingress: {
+                    host: '${instanceId}.engines.test',
+                    authUrl: 'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
+                    signInUrl: 'https://portal.test/api/aigc-gateway/ingress/sign-in',
+                  },
+                },
+              },
             },
           },
         }),
@@ -499,7 +509,15 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         'ready',
       );
       expect(await viaLocator.list()).toEqual([{ instanceId, phase: 'ready' }]);
+      const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+      expect(
+        (await networking.readNamespacedIngress({ name: `aigc-${instanceId}`, namespace: 'aigc-gateway' })).spec?.rules?.[0]
+          .host,
+      ).toBe(`${instanceId}.engines.test`);
       await viaLocator.stop(instanceId);
+      await expect(
+        networking.readNamespacedIngress({ name: `aigc-${instanceId}`, namespace: 'aigc-gateway' }),
+      ).rejects.toThrow();
       await viaLocator.deleteVolume(volume);
       expect(await viaLocator.list()).toEqual([]);
     } finally {
@@ -539,7 +557,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
     );
     const relayed = new KubernetesRuntime({
       kubeConfig: kubeConfigFromFile(file),
-      config: kubernetesRuntimeConfigSchema.parse({
+      config: parseRuntimeConfig({
         kubeconfig: file,
         namespace: NAMESPACE,
         connectTimeoutSeconds: 1,

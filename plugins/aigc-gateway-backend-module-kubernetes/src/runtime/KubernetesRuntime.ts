@@ -12,6 +12,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { EngineVersion, GpuPool, Migration } from '@internal/plugin-aigc-gateway-common';
 import {
   EngineRuntime,
+  IngressHosts,
   VolumeMigrator,
   RuntimeEndpoint,
   RuntimeEvent,
@@ -40,6 +41,7 @@ import {
 } from '../manifests/names';
 import { podManifest } from '../manifests/podManifest';
 import { serviceManifest } from '../manifests/serviceManifest';
+import { ingressManifest } from '../manifests/ingressManifest';
 import { NETWORK_POLICY_NAME, networkPolicyManifest } from '../manifests/networkPolicyManifest';
 import { PhaseAndReason, podPhase } from '../status/podPhase';
 import { poolSlots } from '../capacity/poolSlots';
@@ -82,7 +84,9 @@ function errorWith(what: string, error: unknown): Error {
 export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   readonly id = 'kubernetes';
   readonly enginesOutliveBackend = true;
+  readonly ingressHosts?: IngressHosts;
   private readonly core: CoreV1Api;
+  private readonly networking: NetworkingV1Api;
   private readonly migrations: KubernetesVolumeMigrations;
   private readonly namespace: string;
   private readonly pods: WatchedKind<V1Pod>;
@@ -100,6 +104,8 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   constructor(private readonly options: KubernetesRuntimeOptions) {
     const { kubeConfig, config, logger } = options;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    if (config.ingress) this.ingressHosts = new IngressHosts(config.ingress.host, config.ingress.scheme);
     this.migrations = new KubernetesVolumeMigrations(kubeConfig, config);
     this.namespace = config.namespace;
     const namespaced = config.capacityScope === 'namespace';
@@ -284,11 +290,29 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
       if (!isConflict(error))
         throw errorWith(`could not create service ${name}`, error);
     }
+    const { ingress } = this.options.config;
+    if (ingress && this.ingressHosts) {
+      try {
+        await this.networking.createNamespacedIngress({
+          namespace: this.namespace,
+          body: ingressManifest(pod, ingress, this.ingressHosts),
+        });
+      } catch (error) {
+        if (!isConflict(error)) throw errorWith(`could not create ingress ${name}`, error);
+      }
+    }
   }
 
   async stop(instanceId: string): Promise<void> {
     await this.whenConnected();
     const name = instanceObjectName(instanceId);
+    if (this.options.config.ingress) {
+      try {
+        await this.networking.deleteNamespacedIngress({ name, namespace: this.namespace });
+      } catch (error) {
+        if (!isNotFound(error)) throw errorWith(`could not delete ingress ${name}`, error);
+      }
+    }
     try {
       await this.core.deleteNamespacedService({
         name,
@@ -586,13 +610,12 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
 
   /** Creates the policy, or replaces it with the configured peers. */
   private async applyNetworkPolicy(from: V1NetworkPolicyPeer[]) {
-    const networking = this.options.kubeConfig.makeApiClient(NetworkingV1Api);
     const body = networkPolicyManifest(this.namespace, from);
     try {
-      await networking.createNamespacedNetworkPolicy({ namespace: this.namespace, body });
+      await this.networking.createNamespacedNetworkPolicy({ namespace: this.namespace, body });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      await networking.replaceNamespacedNetworkPolicy({ name: NETWORK_POLICY_NAME, namespace: this.namespace, body });
+      await this.networking.replaceNamespacedNetworkPolicy({ name: NETWORK_POLICY_NAME, namespace: this.namespace, body });
     }
   }
 }

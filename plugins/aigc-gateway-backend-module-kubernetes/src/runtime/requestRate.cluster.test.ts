@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { gpuPoolSchema } from '@internal/plugin-aigc-gateway-common';
-import { kubernetesRuntimeConfigSchema } from '../config/runtimeConfig';
+import { parseRuntimeConfig } from '../config/readRuntimeConfig';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
 import { startRequest } from '../testUtils/fixtures';
 import { EventLog } from '../testUtils/events';
@@ -145,7 +145,7 @@ measure('API requests of the runtime at steady state', () => {
   function newRuntime(kubeConfig: KubeConfig) {
     return new KubernetesRuntime({
       kubeConfig,
-      config: kubernetesRuntimeConfigSchema.parse({
+      config: parseRuntimeConfig({
         kubeconfig: cluster.kubeconfig,
         namespace: 'aigc-bench',
         createNamespace: true,

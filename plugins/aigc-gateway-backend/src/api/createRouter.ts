@@ -8,6 +8,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { GatewayConfig, GpuPool } from '@internal/plugin-aigc-gateway-common';
+import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
 import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { versionsRouter } from './versionsRouter';
@@ -45,6 +46,7 @@ export function createRouter(deps: {
   permissions: PermissionsService;
   discovery: DiscoveryService;
   proxy: express.Router;
+  ingressHosts?: IngressHosts;
 }): express.Router {
   const router = Router();
   // The proxy streams bodies through untouched, so it comes before body parsing.

@@ -1,10 +1,16 @@
 import { InstanceView } from '@internal/plugin-aigc-gateway-common';
+import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
 import { InstanceRecord } from '../store/InstanceStore';
 
-/** The API's view of an instance; `baseUrl` is the plugin's external URL. */
+/**
+ * The API's view of an instance; `baseUrl` is the plugin's external URL. With
+ * ingress hosts, `url` opens the engine at its own host, through the sign-in
+ * that gives the browser a session there; otherwise through the proxy.
+ */
 export function toInstanceView(
   instance: InstanceRecord,
   baseUrl: string,
+  ingressHosts: IngressHosts | undefined,
   extra: Pick<InstanceView, 'queuePosition' | 'events'> = {},
 ): InstanceView {
   return {
@@ -16,7 +22,9 @@ export function toInstanceView(
     name: instance.name,
     state: instance.state,
     volumeId: instance.volumeId,
-    url: `${baseUrl}/instances/${instance.id}/proxy/`,
+    url: ingressHosts
+      ? `${baseUrl}/ingress/sign-in?rd=${encodeURIComponent(ingressHosts.urlOf(instance.id))}`
+      : `${baseUrl}/instances/${instance.id}/proxy/`,
     failureReason: instance.failureReason,
     lastActivityAt: instance.lastActivityAt?.toISOString(),
     createdAt: instance.createdAt.toISOString(),

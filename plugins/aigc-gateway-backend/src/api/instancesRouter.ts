@@ -19,6 +19,7 @@ import {
   switchVersionRequestSchema,
 } from '@internal/plugin-aigc-gateway-common';
 import { z } from 'zod';
+import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
 import { Lifecycle } from '../lifecycle/Lifecycle';
 import { VersionSwitcher } from '../versions/VersionSwitcher';
 import { authorizeInstance, instanceFilter } from '../permissions/authorizeInstance';
@@ -43,6 +44,7 @@ export function instancesRouter(deps: {
   permissions: PermissionsService;
   discovery: DiscoveryService;
   switcher: VersionSwitcher;
+  ingressHosts?: IngressHosts;
 }): express.Router {
   const { store, lifecycle, auth, httpAuth, userInfo, permissions } = deps;
   const router = Router();
@@ -59,7 +61,7 @@ export function instancesRouter(deps: {
   }
 
   async function view(instance: InstanceRecord, withEvents = false) {
-    return toInstanceView(instance, await baseUrl(), {
+    return toInstanceView(instance, await baseUrl(), deps.ingressHosts, {
       queuePosition: await store.queuePosition(instance),
       events: withEvents
         ? (await store.events(instance.id)).map(e => ({

@@ -3,8 +3,8 @@ import { Agent, Dispatcher } from 'undici';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { ActivityRecorder } from './ActivityRecorder';
-import { errorBody, errorStatus } from './errors';
-import { errorPage, wantsPage } from './errorPage';
+import { errorStatus } from './errors';
+import { answerError } from './errorPage';
 import { forwardHeaders } from './headers';
 import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
@@ -119,13 +119,6 @@ export class HttpProxy {
       res.destroy();
       return;
     }
-    res.removeHeader('content-security-policy');
-    if (wantsPage(req)) {
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(errorPage(status, error.message, this.deps.portalUrl));
-      return;
-    }
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(errorBody(error, status));
+    answerError(req, res, error, this.deps.portalUrl);
   }
 }

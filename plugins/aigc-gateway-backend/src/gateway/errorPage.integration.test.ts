@@ -1,7 +1,7 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { asUser, launchRunning, startGateway, waitForState } from '../__testUtils__/gateway';
-import { ownersOnlyPermissions } from '../__testUtils__/permissions';
+import { ownersOnlyPolicy } from '../testUtils';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +14,7 @@ describe('what a browser sees when the gateway will not open an engine', () => {
       databases,
       databaseId: 'SQLITE_3',
       ports: { from: 18980, to: 18984 },
-      features: [ownersOnlyPermissions],
+      features: [mockServices.permissions.mock(ownersOnlyPolicy).factory],
     });
     try {
       const id = await launchRunning(server);

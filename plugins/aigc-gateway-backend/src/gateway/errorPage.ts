@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { errorBody, errorStatus } from './errors';
 
 const titles: Record<number, { title: string; advice: string }> = {
   401: {
@@ -39,4 +40,17 @@ p.detail{color:#666;font-size:.9rem}a{color:#1565c0}</style></head>
 <p class="detail">${escape(message)} (HTTP ${status})</p>
 <p><a href="${escape(portalUrl)}">Go to the AIGC Gateway in the portal</a></p></body></html>
 `;
+}
+
+/** Answers a failed gateway request: a page for a person, Backstage's JSON error body for a script. */
+export function answerError(req: http.IncomingMessage, res: http.ServerResponse, error: Error, portalUrl: string) {
+  const status = errorStatus(error);
+  res.removeHeader('content-security-policy');
+  if (wantsPage(req)) {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(errorPage(status, error.message, portalUrl));
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(errorBody(error, status));
 }

@@ -1,9 +1,9 @@
 import { AddressInfo } from 'node:net';
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
-import { ownersOnlyPermissions } from '../__testUtils__/permissions';
+import { ownersOnlyPolicy } from '../testUtils';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -25,7 +25,7 @@ describe('WebSocket proxy', () => {
       databases,
       databaseId: 'SQLITE_3',
       ports: { from: 18600, to: 18609 },
-      features: [ownersOnlyPermissions],
+      features: [mockServices.permissions.mock(ownersOnlyPolicy).factory],
     });
     const { server } = gateway;
     try {

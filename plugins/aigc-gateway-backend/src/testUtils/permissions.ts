@@ -1,13 +1,14 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import { AIGC_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-aigc-gateway-common';
 import { createInstanceConditionalDecision, instanceConditions } from '../permissions/rules';
 
 /**
- * Permissions where everyone may launch but reads of instances are
- * conditional on ownership, as in the portal's policy.
+ * A permission policy where everyone may launch but reads of instances are
+ * conditional on ownership, as in the portal's policy; for
+ * `mockServices.permissions.mock(ownersOnlyPolicy)`.
  */
-export const ownersOnlyPermissions = mockServices.permissions.mock({
+export const ownersOnlyPolicy: Pick<PermissionsService, 'authorize' | 'authorizeConditional'> = {
   authorize: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
   authorizeConditional: async (requests, { credentials }) =>
     requests.map(r =>
@@ -18,4 +19,4 @@ export const ownersOnlyPermissions = mockServices.permissions.mock({
         }),
       ),
     ),
-}).factory;
+};

@@ -1,0 +1,57 @@
+import type { V1Ingress, V1Pod } from '@kubernetes/client-node';
+import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
+import { IngressSettings } from '../config/runtimeConfig';
+import { LABELS } from './labels';
+
+/**
+ * The Ingress of an instance's own host, to its Service, owned by the pod
+ * like the Service. ingress-nginx asks the gateway's forward-auth endpoint
+ * about every request and sends a browser without a session to the
+ * gateway's sign-in; `annotations` adds to or replaces these, e.g. for
+ * another controller.
+ */
+export function ingressManifest(
+  pod: V1Pod,
+  ingress: IngressSettings,
+  hosts: IngressHosts,
+): V1Ingress {
+  const metadata = pod.metadata!;
+  const host = hosts.hostOf(metadata.labels![LABELS.instance]);
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: metadata.name,
+      namespace: metadata.namespace,
+      labels: metadata.labels,
+      annotations: {
+        'nginx.ingress.kubernetes.io/auth-url': ingress.authUrl,
+        'nginx.ingress.kubernetes.io/auth-signin': ingress.signInUrl,
+        'nginx.ingress.kubernetes.io/auth-response-headers': 'X-Auth-Request-User',
+        // Engines stream progress over WebSockets for as long as a job runs.
+        'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
+        'nginx.ingress.kubernetes.io/proxy-body-size': '0',
+        ...ingress.annotations,
+      },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: metadata.name!, uid: metadata.uid! }],
+    },
+    spec: {
+      ingressClassName: ingress.className,
+      tls: ingress.tlsSecretName ? [{ hosts: [host], secretName: ingress.tlsSecretName }] : undefined,
+      rules: [
+        {
+          host,
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: metadata.name!, port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}

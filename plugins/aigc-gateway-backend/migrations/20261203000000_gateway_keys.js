@@ -1,0 +1,20 @@
+// @ts-check
+
+/**
+ * Keys the gateway signs its own tokens with (the ingress sessions), shared
+ * by every replica through the database so none needs configuring.
+ *
+ * @param {import('knex').Knex} knex
+ */
+exports.up = async function up(knex) {
+  await knex.schema.createTable('gateway_keys', table => {
+    table.string('id').primary();
+    table.string('secret', 128).notNullable();
+    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+};
+
+/** @param {import('knex').Knex} knex */
+exports.down = async function down(knex) {
+  await knex.schema.dropTable('gateway_keys');
+};

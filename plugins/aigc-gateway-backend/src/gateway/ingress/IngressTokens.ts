@@ -1,0 +1,44 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * What an ingress token grants: `user` may open the engine at `host`, which
+ * belonged to `owner` when it was issued. A ticket lives a minute and
+ * travels once in a redirect URL; a session lives in a cookie of that host.
+ */
+export interface IngressGrant {
+  kind: 'ticket' | 'session';
+  host: string;
+  user: string;
+  owner: string;
+  /** Expiry, in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** Signs and checks ingress grants with the gateway's key (HMAC-SHA256). */
+export class IngressTokens {
+  constructor(
+    private readonly key: Buffer,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  issue(grant: Omit<IngressGrant, 'expiresAt'>, lifetimeMs: number): string {
+    const payload = Buffer.from(JSON.stringify({ ...grant, expiresAt: this.now() + lifetimeMs })).toString('base64url');
+    return `${payload}.${this.sign(payload)}`;
+  }
+
+  /** The grant, when the token is intact, of this kind, for this host and not expired. */
+  verify(token: string | undefined, kind: IngressGrant['kind'], host: string): IngressGrant | undefined {
+    const [payload, signature, ...rest] = token?.split('.') ?? [];
+    if (!payload || !signature || rest.length > 0) return undefined;
+    const expected = Buffer.from(this.sign(payload));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const grant = JSON.parse(Buffer.from(payload, 'base64url').toString()) as IngressGrant;
+    const valid = grant.kind === kind && grant.host === host && grant.expiresAt > this.now();
+    return valid ? grant : undefined;
+  }
+
+  private sign(payload: string) {
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
+}
