@@ -8,7 +8,7 @@ import { createKubernetesRuntime } from './runtime/createKubernetesRuntime';
 import { KubernetesRuntime } from './runtime/KubernetesRuntime';
 import { UnavailableRuntime } from './runtime/UnavailableRuntime';
 import { fakeGatewayPlugin } from './testUtils/fakeGateway';
-import { pools, startRequest } from './testUtils/fixtures';
+import { pools, sampleVersion, startRequest } from './testUtils/fixtures';
 
 /** A kubeconfig whose API server is a closed port on this machine. */
 function unreachableKubeconfig(): string {
@@ -85,7 +85,9 @@ describe('createKubernetesRuntime', () => {
     expect(logger.error).toHaveBeenCalledWith(
       'The Kubernetes runtime is not available: no kubeconfig file at /nonexistent/kubeconfig',
     );
-    await expect(runtime.ensureVolume('v')).rejects.toThrow(
+    await expect(
+      runtime.ensureVolume('v', { templateId: 'sample-engine', version: sampleVersion, pool: pools.a100 }),
+    ).rejects.toThrow(
       'no kubeconfig file at /nonexistent/kubeconfig',
     );
   });

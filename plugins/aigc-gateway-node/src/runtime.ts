@@ -11,6 +11,13 @@ export interface RuntimeVolume {
   runtimeRef: string;
 }
 
+/** Where a new volume's engines run: a runtime may keep the volume with that workload. */
+export interface VolumePlacement {
+  templateId: string;
+  version: EngineVersion;
+  pool: GpuPool;
+}
+
 /** Everything a runtime needs to start one engine instance. */
 export interface RuntimeStartRequest {
   instanceId: string;
@@ -70,8 +77,13 @@ export interface EngineRuntime {
    * each host's owner only.
    */
   readonly ingressHosts?: IngressHosts;
+  /**
+   * Set when a volume stays with the engine version and pool it was made for
+   * (OpenKruiseGame: a GameServer's claim), so versions cannot be switched.
+   */
+  readonly volumesBoundToVersion?: boolean;
   /** Creates the volume's storage if missing and returns where it lives. */
-  ensureVolume(volumeId: string): Promise<RuntimeVolume>;
+  ensureVolume(volumeId: string, placement: VolumePlacement): Promise<RuntimeVolume>;
   /** Starts the engine; phases follow through `observe`. */
   start(request: RuntimeStartRequest): Promise<void>;
   /** Stops the engine and frees its compute; the volume stays. */

@@ -64,9 +64,10 @@ describe('podManifest', () => {
             '0.0.0.0',
           ],
           env: [
+            // First, so that $(AIGC_INSTANCE_ID) in later values can refer to it.
+            { name: 'AIGC_INSTANCE_ID', value: INSTANCE },
             { name: 'PORT', value: '7860' },
             { name: 'DATA_DIR', value: '/data' },
-            { name: 'AIGC_INSTANCE_ID', value: INSTANCE },
           ],
           ports: [{ name: 'http', containerPort: 7860, protocol: 'TCP' }],
           readinessProbe: {
@@ -134,7 +135,7 @@ describe('podManifest', () => {
       '--data-dir',
       '/workspace',
     ]);
-    expect(engine.env![0]).toEqual({
+    expect(engine.env![1]).toEqual({
       name: 'COMMANDLINE_ARGS',
       value: `--api --instance ${INSTANCE}`,
     });

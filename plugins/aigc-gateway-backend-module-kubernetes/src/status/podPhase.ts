@@ -1,7 +1,7 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { RuntimePhase } from '@internal/plugin-aigc-gateway-node';
 import { ANNOTATIONS, LABELS } from '../manifests/labels';
-import { ENGINE_CONTAINER } from '../manifests/podManifest';
+import { ENGINE_CONTAINER } from '../manifests/enginePodSpec';
 
 export interface PhaseAndReason {
   phase: RuntimePhase;

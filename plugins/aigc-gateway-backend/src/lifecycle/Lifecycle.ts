@@ -89,7 +89,7 @@ export class Lifecycle {
 
     const ownerGroups = launcher.ownershipEntityRefs.filter(r => r.startsWith('group:'));
     await this.admit({ ownerRef: launcher.userEntityRef, ownerGroups }, pool);
-    const volume = await runtime.ensureVolume(randomUUID());
+    const volume = await runtime.ensureVolume(randomUUID(), { templateId: template.id, version, pool });
     let instance: InstanceRecord;
     try {
       instance = await store.create({

@@ -47,6 +47,9 @@ export class VersionSwitcher {
     if (instance.version === toVersion) {
       throw new InputError(`instance ${instance.id} is on version ${toVersion} already`);
     }
+    if (runtime.volumesBoundToVersion) {
+      throw new InputError(`the ${runtime.id} runtime keeps each volume with its engine version, so versions cannot be switched`);
+    }
     if (instance.state !== 'released') {
       throw new ConflictError(`instance ${instance.id} is ${instance.state}; release it before switching its version`);
     }

@@ -58,6 +58,9 @@ export async function planRollout(
       `no migration takes the data of ${unmigratable.join(', ')} to layout ${target.dataLayout} of version ${options.to}; declare one under its migrations`,
     );
   }
+  if (deps.runtime.volumesBoundToVersion) {
+    throw new InputError(`the ${deps.runtime.id} runtime keeps each volume with its engine version, so versions cannot be rolled out`);
+  }
   if (planned.some(p => p.migrations.length > 0) && !canMigrate(deps.runtime)) {
     throw new InputError(`the ${deps.runtime.id} runtime cannot migrate volumes, so instances cannot change data layout`);
   }
