@@ -10,6 +10,7 @@ describe('readRuntimeConfig', () => {
   it('fills the defaults', () => {
     expect(read({ kubeconfig: '/etc/aigc/kubeconfig' })).toEqual({
       kubeconfig: '/etc/aigc/kubeconfig',
+      mode: 'pods',
       namespace: 'aigc-gateway',
       createNamespace: false,
       volumeSize: '20Gi',

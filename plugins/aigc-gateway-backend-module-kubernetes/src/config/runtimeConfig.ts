@@ -28,6 +28,12 @@ const hostPort = z
  */
 export const kubernetesRuntimeConfigSchema = z
   .object({
+    /**
+     * `pods`: a pod per instance, with a claim per data volume.
+     * `openkruise-game`: each engine version of a pool is an OpenKruiseGame
+     * GameServerSet, and an instance one GameServer of it.
+     */
+    mode: z.enum(['pods', 'openkruise-game']).default('pods'),
     /** Where instances' pods, services and volume claims live. */
     namespace: dnsLabel.default('aigc-gateway'),
     /** Creates the namespace when it is missing (needs the right to create namespaces). */

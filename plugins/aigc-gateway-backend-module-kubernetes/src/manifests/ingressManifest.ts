@@ -2,6 +2,7 @@ import type { V1Ingress, V1Pod } from '@kubernetes/client-node';
 import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
 import { IngressSettings } from '../config/runtimeConfig';
 import { LABELS } from './labels';
+import { ownedBy } from './ownedBy';
 
 /**
  * The Ingress of an instance's own host, to its Service, owned by the pod
@@ -33,7 +34,7 @@ export function ingressManifest(
         'nginx.ingress.kubernetes.io/proxy-body-size': '0',
         ...ingress.annotations,
       },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: metadata.name!, uid: metadata.uid! }],
+      ownerReferences: ownedBy(pod),
     },
     spec: {
       ingressClassName: ingress.className,

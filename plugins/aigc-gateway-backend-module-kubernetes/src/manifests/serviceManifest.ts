@@ -1,9 +1,11 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { LABELS } from './labels';
+import { ownedBy } from './ownedBy';
 
 /**
- * The Service in front of an instance's pod, owned by the pod so that the
- * cluster removes it with a pod that was deleted without the gateway.
+ * The Service in front of an instance's pod, owned by the pod (when it
+ * exists yet) so that the cluster removes it with a pod that was deleted
+ * without the gateway.
  */
 export function serviceManifest(pod: V1Pod, port: number): V1Service {
   const metadata = pod.metadata!;
@@ -14,14 +16,7 @@ export function serviceManifest(pod: V1Pod, port: number): V1Service {
       name: metadata.name,
       namespace: metadata.namespace,
       labels: metadata.labels,
-      ownerReferences: [
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          name: metadata.name!,
-          uid: metadata.uid!,
-        },
-      ],
+      ownerReferences: ownedBy(pod),
     },
     spec: {
       type: 'ClusterIP',

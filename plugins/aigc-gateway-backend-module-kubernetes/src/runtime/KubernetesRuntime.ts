@@ -19,6 +19,7 @@ import {
   RuntimeInstanceStatus,
   RuntimeStartRequest,
   RuntimeVolume,
+  VolumePlacement,
 } from '@internal/plugin-aigc-gateway-node';
 import { KubernetesRuntimeConfig } from '../config/runtimeConfig';
 import {
@@ -85,23 +86,25 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   readonly id = 'kubernetes';
   readonly enginesOutliveBackend = true;
   readonly ingressHosts?: IngressHosts;
-  private readonly core: CoreV1Api;
+  protected readonly core: CoreV1Api;
   private readonly networking: NetworkingV1Api;
   private readonly migrations: KubernetesVolumeMigrations;
-  private readonly namespace: string;
-  private readonly pods: WatchedKind<V1Pod>;
+  protected readonly namespace: string;
+  protected readonly pods: WatchedKind<V1Pod>;
   private readonly nodes: WatchedKind<V1Node>;
   private readonly listeners = new Set<(event: RuntimeEvent) => void>();
   /** The last phase and reason told to listeners, per instance. */
   private readonly reported = new Map<string, PhaseAndReason>();
   /** Instances whose pods this runtime deleted: their end is a stop, not a crash. */
-  private readonly stopping = new Set<string>();
+  protected readonly stopping = new Set<string>();
   private readonly goneWaiters = new Map<string, Set<() => void>>();
+  /** The pod of each instance the watch has seen, by instance id. */
+  private readonly podNames = new Map<string, string>();
   private connecting?: Promise<void>;
   private namespaceError?: string;
   private shutDown = false;
 
-  constructor(private readonly options: KubernetesRuntimeOptions) {
+  constructor(protected readonly options: KubernetesRuntimeOptions) {
     const { kubeConfig, config, logger } = options;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
@@ -138,6 +141,11 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
       path: '/api/v1/nodes',
       list: () => this.core.listNode(),
     });
+  }
+
+  /** `pods` or `openkruise-game`, for messages. */
+  get mode(): string {
+    return this.options.config.mode;
   }
 
   get namespaceName(): string {
@@ -193,7 +201,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     }
   }
 
-  async ensureVolume(volumeId: string): Promise<RuntimeVolume> {
+  async ensureVolume(volumeId: string, _placement?: VolumePlacement): Promise<RuntimeVolume> {
     await this.whenConnected();
     await this.createClaim(claimManifest(volumeId, this.claimOptions()));
     return { id: volumeId, runtimeRef: claimName(volumeId) };
@@ -249,37 +257,8 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
 
   async start(request: RuntimeStartRequest): Promise<void> {
     await this.whenConnected();
-    const manifest = podManifest(request, {
-      namespace: this.namespace,
-      stopGracePeriodSeconds: this.options.config.stopGracePeriodSeconds,
-    });
-    const name = manifest.metadata!.name!;
-    let pod = this.pods.cache.get(name, this.namespace);
-    if (pod?.metadata?.deletionTimestamp) {
-      // A start right after a stop: the old pod holds the name until it is gone.
-      await this.expectGone(request.instanceId).gone;
-      pod = this.pods.cache.get(name, this.namespace);
-      if (pod) throw new Error(`the previous pod ${name} is still terminating`);
-    }
-    if (pod) this.checkSameEngine(pod, request);
-    this.stopping.delete(request.instanceId);
-    await this.labelClaim(request);
-    if (!pod) {
-      try {
-        pod = await this.core.createNamespacedPod({
-          namespace: this.namespace,
-          body: manifest,
-        });
-      } catch (error) {
-        // Another replica, or an earlier try of this start, created it.
-        if (!isConflict(error))
-          throw errorWith(`could not create pod ${name}`, error);
-        pod = await this.core.readNamespacedPod({
-          name,
-          namespace: this.namespace,
-        });
-      }
-    }
+    const pod = await this.runEngine(request);
+    const name = instanceObjectName(request.instanceId);
     const port = request.version.runtime.kubernetes!.port;
     try {
       await this.core.createNamespacedService({
@@ -300,6 +279,40 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
       } catch (error) {
         if (!isConflict(error)) throw errorWith(`could not create ingress ${name}`, error);
       }
+    }
+  }
+
+  /**
+   * Makes the engine's pod run: creates it. Returns the pod, whose name,
+   * labels and uid its Service and Ingress take.
+   */
+  protected async runEngine(request: RuntimeStartRequest): Promise<V1Pod> {
+    const manifest = podManifest(request, {
+      namespace: this.namespace,
+      stopGracePeriodSeconds: this.options.config.stopGracePeriodSeconds,
+    });
+    const name = manifest.metadata!.name!;
+    let pod = this.pods.cache.get(name, this.namespace);
+    if (pod?.metadata?.deletionTimestamp) {
+      // A start right after a stop: the old pod holds the name until it is gone.
+      await this.expectGone(request.instanceId).gone;
+      pod = this.pods.cache.get(name, this.namespace);
+      if (pod) throw new Error(`the previous pod ${name} is still terminating`);
+    }
+    if (pod) this.checkSameEngine(pod, request);
+    this.stopping.delete(request.instanceId);
+    await this.labelClaim(request);
+    if (pod) return pod;
+    try {
+      return await this.core.createNamespacedPod({
+        namespace: this.namespace,
+        body: manifest,
+      });
+    } catch (error) {
+      // Another replica, or an earlier try of this start, created it.
+      if (!isConflict(error))
+        throw errorWith(`could not create pod ${name}`, error);
+      return this.core.readNamespacedPod({ name, namespace: this.namespace });
     }
   }
 
@@ -325,23 +338,40 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     this.stopping.add(instanceId);
     // Waiting starts before the delete, so a quick deletion is not missed.
     const wait = this.expectGone(instanceId);
+    let running: boolean;
+    try {
+      running = await this.haltEngine(instanceId);
+    } catch (error) {
+      wait.cancel();
+      this.stopping.delete(instanceId);
+      throw error;
+    }
+    if (!running) {
+      wait.cancel();
+      this.stopping.delete(instanceId);
+      return;
+    }
+    // Compute is free once the pod is gone; the watch tells when.
+    if (!(await wait.gone)) {
+      this.options.logger.warn(
+        `The pod of instance ${instanceId} is still terminating; it will be reported stopped when it is gone`,
+      );
+    }
+  }
+
+  /** Makes the engine's pod go: deletes it. False when there was none. */
+  protected async haltEngine(instanceId: string): Promise<boolean> {
+    const name = instanceObjectName(instanceId);
     try {
       await this.core.deleteNamespacedPod({
         name,
         namespace: this.namespace,
         gracePeriodSeconds: this.options.config.stopGracePeriodSeconds,
       });
+      return true;
     } catch (error) {
-      wait.cancel();
-      this.stopping.delete(instanceId);
-      if (isNotFound(error)) return;
+      if (isNotFound(error)) return false;
       throw errorWith(`could not delete pod ${name}`, error);
-    }
-    // Compute is free once the pod is gone; the watch tells when.
-    if (!(await wait.gone)) {
-      this.options.logger.warn(
-        `Pod ${name} is still terminating; it will be reported stopped when it is gone`,
-      );
     }
   }
 
@@ -373,8 +403,8 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   }
 
   endpoint(instanceId: string): RuntimeEndpoint | undefined {
-    const name = `aigc-${instanceId}`;
-    const pod = this.pods.cache.get(name, this.namespace);
+    const name = instanceObjectName(instanceId);
+    const pod = this.podOf(instanceId);
     if (
       !pod ||
       pod.metadata?.deletionTimestamp ||
@@ -433,6 +463,14 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     }
   }
 
+  /** The instance's pod, as the watch last saw it. */
+  protected podOf(instanceId: string): V1Pod | undefined {
+    return this.pods.cache.get(this.podNames.get(instanceId) ?? instanceObjectName(instanceId), this.namespace);
+  }
+
+  /** A pod of the namespace that names no instance; a subclass may adopt it. */
+  protected podWithoutInstance(_pod: V1Pod): void {}
+
   private isOurs(pod: V1Pod): boolean {
     const labels = pod.metadata?.labels;
     return (
@@ -447,14 +485,21 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   }
 
   private podChanged(pod: V1Pod) {
+    if (!this.isOurs(pod)) {
+      if (pod.metadata?.namespace === this.namespace) this.podWithoutInstance(pod);
+      return;
+    }
+    const instanceId = pod.metadata!.labels![LABELS.instance];
+    this.podNames.set(instanceId, pod.metadata!.name!);
     // A terminating pod's end is told by its deletion.
-    if (!this.isOurs(pod) || pod.metadata?.deletionTimestamp) return;
-    this.report(pod.metadata!.labels![LABELS.instance], podPhase(pod));
+    if (pod.metadata?.deletionTimestamp) return;
+    this.report(instanceId, podPhase(pod));
   }
 
   private podDeleted(pod: V1Pod) {
     if (!this.isOurs(pod)) return;
     const instanceId = pod.metadata!.labels![LABELS.instance];
+    if (this.podNames.get(instanceId) === pod.metadata!.name) this.podNames.delete(instanceId);
     if (this.stopping.delete(instanceId)) {
       this.report(instanceId, { phase: 'stopped', reason: 'engine stopped' });
     } else {
@@ -497,7 +542,6 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     gone: Promise<boolean>;
     cancel: () => void;
   } {
-    const name = instanceObjectName(instanceId);
     const waiters = this.goneWaiters.get(instanceId) ?? new Set<() => void>();
     this.goneWaiters.set(instanceId, waiters);
     let finish!: () => void;
@@ -512,7 +556,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
         ) {
           this.goneWaiters.delete(instanceId);
         }
-        resolve(!this.pods.cache.get(name, this.namespace));
+        resolve(!this.podOf(instanceId));
       };
       waiters.add(finish);
     });
@@ -523,7 +567,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     return this.options.config.stopGracePeriodSeconds * 1000 + STOP_MARGIN_MS;
   }
 
-  private claimOptions() {
+  protected claimOptions() {
     return {
       namespace: this.namespace,
       volumeSize: this.options.config.volumeSize,

@@ -8,6 +8,7 @@ import {
   KubernetesRuntimeOptions,
 } from './KubernetesRuntime';
 import { UnavailableRuntime } from './UnavailableRuntime';
+import { GameServerSetRuntime } from '../gameservers/GameServerSetRuntime';
 
 /**
  * The runtime `aigcGateway.runtime.kubernetes` describes, connected. It never
@@ -24,12 +25,16 @@ export async function createKubernetesRuntime(options: {
   let runtime: KubernetesRuntime;
   try {
     const runtimeConfig = readRuntimeConfig(config);
-    runtime = new KubernetesRuntime({
+    const runtimeOptions: KubernetesRuntimeOptions = {
       kubeConfig: loadKubeConfig(runtimeConfig, config),
       config: runtimeConfig,
       logger,
       resolveEndpoint: options.resolveEndpoint,
-    });
+    };
+    runtime =
+      runtimeConfig.mode === 'openkruise-game'
+        ? new GameServerSetRuntime(runtimeOptions)
+        : new KubernetesRuntime(runtimeOptions);
   } catch (error) {
     const reason = (error as Error).message;
     logger.error(`The Kubernetes runtime is not available: ${reason}`);
@@ -38,7 +43,7 @@ export async function createKubernetesRuntime(options: {
   try {
     await runtime.whenConnected();
     logger.info(
-      `Kubernetes runtime connected to ${runtime.server}, namespace ${runtime.namespaceName}`,
+      `Kubernetes runtime (${runtime.mode}) connected to ${runtime.server}, namespace ${runtime.namespaceName}`,
     );
   } catch (error) {
     logger.error(

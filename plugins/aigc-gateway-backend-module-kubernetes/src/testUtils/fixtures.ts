@@ -64,13 +64,14 @@ export function startRequest(
   volumeId: string,
   pool: GpuPool,
   version: EngineVersion = sampleVersion,
+  runtimeRef = `aigc-vol-${volumeId}`,
 ): RuntimeStartRequest {
   return {
     instanceId,
     templateId: 'sample-engine',
     version,
     pool,
-    volume: { id: volumeId, runtimeRef: `aigc-vol-${volumeId}` },
+    volume: { id: volumeId, runtimeRef },
     ownerRef: 'user:default/alice',
   };
 }
