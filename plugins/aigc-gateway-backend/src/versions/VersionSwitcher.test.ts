@@ -106,6 +106,16 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
     expect((await store.getVolume('v1'))!.dataLayout).toBe(1);
   });
 
+  it('refuses every switch on a runtime that keeps volumes with their version, and leaves the instance as it was', async () => {
+    const runtime = { ...runtimeWithoutBackups(), volumesBoundToVersion: true };
+    await expect(switcher(runtime).switch((await store.get('i1'))!, '2.0.0', 'user:default/admin')).rejects.toThrow(
+      'the cluster runtime keeps each volume with its engine version, so versions cannot be switched',
+    );
+    expect(runtime.ran).toEqual([]);
+    const instance = (await store.get('i1'))!;
+    expect([instance.state, instance.version]).toEqual(['released', '1.0.0']);
+  });
+
   it('marks the instance failed when the reverse fails too, rather than start it on data of unknown layout', async () => {
     const runtime = runtimeWithoutBackups(() => true);
     await switcher(runtime).switch((await store.get('i1'))!, '2.0.0', 'user:default/admin');
