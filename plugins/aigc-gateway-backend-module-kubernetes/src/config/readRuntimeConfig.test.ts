@@ -19,6 +19,7 @@ describe('readRuntimeConfig', () => {
       clusterDomain: 'cluster.local',
       capacityScope: 'cluster',
       stopGracePeriodSeconds: 30,
+      startTimeoutSeconds: 900,
       connectTimeoutSeconds: 10,
       endpointOverride: {},
     });

@@ -67,6 +67,12 @@ export const kubernetesRuntimeConfigSchema = z
      * other workloads on the GPU nodes are not seen).
      */
     capacityScope: z.enum(['cluster', 'namespace']).default('cluster'),
+    /**
+     * How long an engine may take, once on a node, to pull its image and
+     * answer its readiness probe; after that it counts as crashed and its GPU
+     * is freed.
+     */
+    startTimeoutSeconds: z.number().int().min(1).default(900),
     /** The pod's grace period on stop; `stop` waits this long plus a margin for the pod to go. */
     stopGracePeriodSeconds: z.number().int().min(0).max(3600).default(30),
     /**

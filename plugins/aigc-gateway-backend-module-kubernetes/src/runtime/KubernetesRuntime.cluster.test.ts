@@ -11,6 +11,8 @@ import {
   NetworkingV1Api,
   KubernetesObjectApi,
   loadAllYaml,
+  PatchStrategy,
+  setHeaderOptions,
   V1Pod,
 } from '@kubernetes/client-node';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -369,6 +371,53 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
     expect(await runtime.list()).not.toContainEqual(
       expect.objectContaining({ instanceId }),
     );
+  });
+
+  it('counts an engine stuck pulling its image past the start deadline as crashed', async () => {
+    const { instanceId } = await launch();
+    await readyEvent(instanceId);
+    const strict = newRuntime({ startTimeoutSeconds: 2 });
+    const strictLog = new EventLog();
+    strict.observe(strictLog.listener);
+    try {
+      await strict.whenConnected();
+      const pod = (await readPod(instanceId))!;
+      // What the kubelet reports of an image it cannot pull; kwok pulls nothing, so the test writes it.
+      await core.patchNamespacedPodStatus(
+        {
+          name: pod.metadata!.name!,
+          namespace: NAMESPACE,
+          body: {
+            status: {
+              conditions: [
+                ...pod.status!.conditions!.filter(c => c.type === 'PodScheduled'),
+                { type: 'Ready', status: 'False', lastTransitionTime: new Date() },
+              ],
+              containerStatuses: [
+                {
+                  name: 'engine',
+                  image: pod.spec!.containers[0].image!,
+                  imageID: '',
+                  ready: false,
+                  restartCount: 0,
+                  state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } },
+                },
+              ],
+            },
+          },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await log.waitFor(e => e.instanceId === instanceId && e.phase === 'pulling', 'pulling on the lenient runtime');
+      const crashed = await strictLog.waitFor(e => e.instanceId === instanceId && e.phase === 'crashed', 'crashed past the deadline');
+      expect(crashed.reason).toMatch(
+        /^the engine was not ready 2 s after it was placed on aigc-rtx3090-\d: cannot pull registry.example.com\/aigc\/sample-engine:2.0.0 on aigc-rtx3090-\d yet \(ImagePullBackOff\): Back-off pulling image$/,
+      );
+      expect(await strict.list()).toContainEqual({ instanceId, phase: 'crashed' });
+    } finally {
+      await strict.shutdown();
+      await stop(instanceId);
+    }
   });
 
   it('adopts the running pods after a restart of the backend', async () => {

@@ -45,6 +45,7 @@ import { serviceManifest } from '../manifests/serviceManifest';
 import { ingressManifest } from '../manifests/ingressManifest';
 import { NETWORK_POLICY_NAME, networkPolicyManifest } from '../manifests/networkPolicyManifest';
 import { PhaseAndReason, podPhase } from '../status/podPhase';
+import { phaseWithDeadline } from '../status/startDeadline';
 import { poolSlots } from '../capacity/poolSlots';
 import { WatchedKind } from '../watch/WatchedKind';
 import { KubernetesVolumeMigrations } from './KubernetesVolumeMigrations';
@@ -101,6 +102,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   /** The pod of each instance the watch has seen, by instance id. */
   private readonly podNames = new Map<string, string>();
   private connecting?: Promise<void>;
+  private deadlineTimer?: NodeJS.Timeout;
   private namespaceError?: string;
   private shutDown = false;
 
@@ -171,6 +173,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
       this.pods.start();
       this.nodes.start();
       await Promise.all([this.pods.whenSynced(), this.nodes.whenSynced()]);
+      // A pod past its start deadline may change no more, so no watch event would tell.
+      const deadlineMs = this.options.config.startTimeoutSeconds * 1000;
+      this.deadlineTimer = setInterval(() => this.checkDeadlines(), Math.min(10_000, deadlineMs / 2));
+      this.deadlineTimer.unref();
     })();
     return this.connecting;
   }
@@ -386,7 +392,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
       const instanceId = pod.metadata!.labels![LABELS.instance];
       return {
         instanceId,
-        phase: (this.reported.get(instanceId) ?? podPhase(pod)).phase,
+        phase: (this.reported.get(instanceId) ?? this.phaseOf(pod)).phase,
       };
     });
   }
@@ -443,6 +449,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   /** Stops watching. Pods keep running: the next backend adopts them. */
   async shutdown(): Promise<void> {
     this.shutDown = true;
+    clearInterval(this.deadlineTimer);
     this.listeners.clear();
     for (const waiters of this.goneWaiters.values())
       [...waiters].forEach(w => w());
@@ -484,6 +491,19 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     return this.pods.cache.list(this.namespace).filter(pod => this.isOurs(pod));
   }
 
+  /** The pod's phase, a pod stuck past the start deadline counting as crashed. */
+  private phaseOf(pod: V1Pod): PhaseAndReason {
+    return phaseWithDeadline(pod, Date.now(), this.options.config.startTimeoutSeconds * 1000);
+  }
+
+  private checkDeadlines() {
+    for (const pod of this.ownPods()) {
+      if (pod.metadata?.deletionTimestamp) continue;
+      const phase = this.phaseOf(pod);
+      if (phase.phase === 'crashed') this.report(pod.metadata!.labels![LABELS.instance], phase);
+    }
+  }
+
   private podChanged(pod: V1Pod) {
     if (!this.isOurs(pod)) {
       if (pod.metadata?.namespace === this.namespace) this.podWithoutInstance(pod);
@@ -493,7 +513,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     this.podNames.set(instanceId, pod.metadata!.name!);
     // A terminating pod's end is told by its deletion.
     if (pod.metadata?.deletionTimestamp) return;
-    this.report(instanceId, podPhase(pod));
+    this.report(instanceId, this.phaseOf(pod));
   }
 
   private podDeleted(pod: V1Pod) {
@@ -503,7 +523,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     if (this.stopping.delete(instanceId)) {
       this.report(instanceId, { phase: 'stopped', reason: 'engine stopped' });
     } else {
-      const last = podPhase(pod);
+      const last = this.phaseOf(pod);
       this.report(instanceId, {
         phase: 'crashed',
         reason:
