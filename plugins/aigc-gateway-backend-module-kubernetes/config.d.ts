@@ -6,6 +6,8 @@ export interface Config {
        * Give exactly one of `kubeconfig` or `cluster`.
        */
       kubernetes?: {
+        /** pods (default): a pod per instance; openkruise-game: a GameServer of a GameServerSet per engine version and pool. */
+        mode?: 'pods' | 'openkruise-game';
         /** Where instances' pods, services and volume claims live. Defaults to aigc-gateway. */
         namespace?: string;
         /** Creates the namespace when it is missing. Defaults to false. */
@@ -32,6 +34,25 @@ export interface Config {
         capacityScope?: 'cluster' | 'namespace';
         /** Grace period of an engine's pod on stop. Defaults to 30. */
         stopGracePeriodSeconds?: number;
+        /** How long an engine on a node may pull its image and start before it counts as crashed. Defaults to 900. */
+        startTimeoutSeconds?: number;
+        /** An Ingress per instance at its own host, opened to its owner by the gateway's forward-auth. */
+        ingress?: {
+          /** Each instance's host; contains $${instanceId} once, e.g. $${instanceId}.engines.example.com. */
+          host: string;
+          /** https (default) or http. */
+          scheme?: 'https' | 'http';
+          /** The IngressClass; the cluster's default when left out. */
+          className?: string;
+          /** A TLS secret for the hosts. */
+          tlsSecretName?: string;
+          /** Where the ingress controller reaches /api/aigc-gateway/forward-auth; from backend.baseUrl when left out. */
+          authUrl?: string;
+          /** Where browsers sign in to an engine's host; from backend.baseUrl when left out. */
+          signInUrl?: string;
+          /** Added to each Ingress, replacing the nginx ones of the same name. */
+          annotations?: { [name: string]: string };
+        };
         /** Engine pods accept traffic only from these NetworkPolicy peers; no policy when left out. */
         networkPolicy?: { from: Array<{ [key: string]: unknown }> };
         /** How long calls wait for the cluster before failing. Defaults to 10. */
