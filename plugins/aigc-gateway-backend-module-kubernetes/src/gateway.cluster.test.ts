@@ -411,6 +411,8 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
       const ok = await forwardAuth(`https://${hostA}/queue/join?x=1`, a.session);
       expect({ status: ok.status, user: ok.headers['x-auth-request-user'] }).toEqual({ status: 200, user: 'user:default/alice' });
       const b = await signIn('bob', `https://${hostB}/`);
+      // A ticket works once: one copied from the address bar or a log opens nothing.
+      expect((await forwardAuth(a.ticketUrl)).status).toBe(401);
 
       // bob cannot sign in to alice's engine, nor use his ticket or session there.
       const bobAtA = await request(gateway.server)

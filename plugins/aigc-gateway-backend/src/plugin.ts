@@ -38,6 +38,7 @@ import { UserCredentialsCache } from './gateway/UserCredentialsCache';
 import { WebSocketProxy } from './gateway/WebSocketProxy';
 import { ingressRouter } from './gateway/ingress/ingressRouter';
 import { IngressTokens } from './gateway/ingress/IngressTokens';
+import { TicketUses } from './gateway/ingress/TicketUses';
 import { signingKey } from './gateway/ingress/signingKey';
 import { CostLedger } from './cost/CostLedger';
 import { CostCalendar } from './cost/calendar';
@@ -310,6 +311,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             ingressRouter({
               hosts: ingressHosts,
               tokens: new IngressTokens(await signingKey(knex, 'ingress-sessions')),
+              ticketUses: new TicketUses(knex),
               users,
               access,
               cache: accessCache,

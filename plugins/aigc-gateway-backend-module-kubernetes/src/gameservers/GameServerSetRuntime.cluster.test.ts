@@ -7,6 +7,7 @@ import { createKubernetesRuntime } from '../runtime/createKubernetesRuntime';
 import { pools, sampleVersion, startRequest } from '../testUtils/fixtures';
 import { EventLog, eventually } from '../testUtils/events';
 import { startGameServerStandIn } from '../testUtils/gameServerStandIn';
+import { rbacClusterLocator } from '../testUtils/rbacServiceAccount';
 import { describeWithCluster, startTestCluster, TestCluster } from '../testUtils/testCluster';
 import { GameServerSetRuntime } from './GameServerSetRuntime';
 import { gameServerSetName } from './gameServerSetManifest';
@@ -150,9 +151,14 @@ describeWithCluster('GameServerSetRuntime on a real control plane', () => {
 
     // Deleting the data of 2 frees its ordinal and claim for the next volume.
     await runtime.deleteVolume(byOrdinal[2]);
-    await expect(
-      core.readNamespacedPersistentVolumeClaim({ name: `data-${setName}-2`, namespace: NAMESPACE }),
-    ).rejects.toThrow();
+    // The claim goes once no pod uses it (the cluster's pvc-protection finalizer).
+    await eventually(
+      () =>
+        expect(
+          core.readNamespacedPersistentVolumeClaim({ name: `data-${setName}-2`, namespace: NAMESPACE }),
+        ).rejects.toThrow(),
+      15_000,
+    );
     const next = await runtime.ensureVolume(randomUUID(), placement);
     expect(next.runtimeRef).toBe(`data-${setName}-2`);
 
@@ -164,4 +170,32 @@ describeWithCluster('GameServerSetRuntime on a real control plane', () => {
     await expect(readSet()).rejects.toThrow();
     expect(await podNames()).toEqual([]);
   }, 120_000);
+
+  it('works with only the rights of deploy/rbac.yaml', async () => {
+    const kubeConfig = kubeConfigFromFile(cluster.kubeconfig);
+    const limited = (await createKubernetesRuntime({
+      config: new ConfigReader({
+        kubernetes: await rbacClusterLocator(kubeConfig),
+        aigcGateway: { runtime: { kubernetes: { mode: 'openkruise-game', cluster: 'gpu-cluster', stopGracePeriodSeconds: 0 } } },
+      }),
+      logger: mockServices.logger.mock(),
+    })) as GameServerSetRuntime;
+    const limitedLog = new EventLog();
+    limited.observe(limitedLog.listener);
+    const controllers = startGameServerStandIn(kubeConfig, 'aigc-gateway');
+    try {
+      const volume = await limited.ensureVolume(randomUUID(), placement);
+      const instanceId = randomUUID();
+      await limited.start(startRequest(instanceId, volume.id, pools.rtx3090, sampleVersion, volume.runtimeRef));
+      // Ready needs the pod labelled with its instance: the account may patch pods.
+      await limitedLog.waitFor(e => e.instanceId === instanceId && e.phase === 'ready', 'ready with limited rights');
+      await limited.stop(instanceId);
+      await limitedLog.waitFor(e => e.instanceId === instanceId && e.phase === 'stopped', 'stopped with limited rights');
+      await limited.deleteVolume(volume);
+      expect(await limited.list()).toEqual([]);
+    } finally {
+      await controllers.stop();
+      await limited.shutdown();
+    }
+  }, 60_000);
 });

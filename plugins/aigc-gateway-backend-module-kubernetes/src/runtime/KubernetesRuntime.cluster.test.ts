@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket, connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   CoreV1Api,
   BatchV1Api,
   DiscoveryV1Api,
   KubeConfig,
   NetworkingV1Api,
-  KubernetesObjectApi,
-  loadAllYaml,
   PatchStrategy,
   setHeaderOptions,
   V1Pod,
@@ -25,6 +23,7 @@ import { MANAGED_SELECTOR } from '../manifests/labels';
 import { pools, sampleVersion, startRequest } from '../testUtils/fixtures';
 import { EventLog, eventually } from '../testUtils/events';
 import { startSampleEngine } from '../testUtils/sampleEngine';
+import { rbacClusterLocator } from '../testUtils/rbacServiceAccount';
 import {
   describeWithCluster,
   startTestCluster,
@@ -482,24 +481,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
   });
 
   it('works through a cluster of kubernetes.clusterLocatorMethods with only the rights of deploy/rbac.yaml', async () => {
-    const objects = kubeConfig.makeApiClient(KubernetesObjectApi);
-    await core.createNamespace({ body: { metadata: { name: 'backstage' } } });
-    await core.createNamespace({
-      body: { metadata: { name: 'aigc-gateway' } },
-    });
-    for (const object of loadAllYaml(
-      readFileSync(resolve(__dirname, '../../deploy/rbac.yaml'), 'utf8'),
-    )) {
-      await objects.create(object);
-    }
-    const token = await eventually(() =>
-      core.createNamespacedServiceAccountToken({
-        name: 'aigc-gateway-backend',
-        namespace: 'backstage',
-        body: { spec: { audiences: [] } },
-      }),
-    );
-    const apiServer = kubeConfig.getCurrentCluster()!;
+    const kubernetes = await rbacClusterLocator(kubeConfig);
     const gateway = fakeGatewayPlugin();
     const backend = await startTestBackend({
       features: [
@@ -507,24 +489,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         aigcGatewayModuleKubernetes,
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'gpu-cluster',
-                      url: apiServer.server,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: token.status!.token,
-                      caData: readFileSync(apiServer.caFile!).toString(
-                        'base64',
-                      ),
-                    },
-                  ],
-                },
-              ],
-            },
+            kubernetes,
             aigcGateway: {
               runtime: {
                 kubernetes: {

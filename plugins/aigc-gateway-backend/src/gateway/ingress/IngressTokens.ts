@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * What an ingress token grants: `user` may open the engine at `host`, which
@@ -21,8 +21,12 @@ export class IngressTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A signed token; its signature (after the dot) is unique, a nonce making equal grants differ. */
   issue(grant: Omit<IngressGrant, 'expiresAt'>, lifetimeMs: number): string {
-    const payload = Buffer.from(JSON.stringify({ ...grant, expiresAt: this.now() + lifetimeMs })).toString('base64url');
+    const nonce = randomBytes(9).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ ...grant, expiresAt: this.now() + lifetimeMs, nonce })).toString(
+      'base64url',
+    );
     return `${payload}.${this.sign(payload)}`;
   }
 
@@ -33,7 +37,9 @@ export class IngressTokens {
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const grant = JSON.parse(Buffer.from(payload, 'base64url').toString()) as IngressGrant;
+    const { nonce: _nonce, ...grant } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as IngressGrant & {
+      nonce: string;
+    };
     const valid = grant.kind === kind && grant.host === host && grant.expiresAt > this.now();
     return valid ? grant : undefined;
   }

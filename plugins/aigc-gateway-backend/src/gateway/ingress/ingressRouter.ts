@@ -7,6 +7,7 @@ import { answerError } from '../errorPage';
 import { ProxyAccess } from '../ProxyAccess';
 import { UserCredentialsCache } from '../UserCredentialsCache';
 import { IngressTokens } from './IngressTokens';
+import { TicketUses } from './TicketUses';
 import { originalUrl } from './originalUrl';
 
 export const TICKET_PARAM = 'aigc-gateway-ticket';
@@ -35,6 +36,7 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export function ingressRouter(deps: {
   hosts: IngressHosts;
   tokens: IngressTokens;
+  ticketUses: TicketUses;
   users: UserCredentialsCache;
   access: ProxyAccess;
   cache: AccessCache;
@@ -54,10 +56,17 @@ export function ingressRouter(deps: {
     const instanceId = instanceAt(url);
     const host = url.hostname;
     const ticket = url.searchParams.get(TICKET_PARAM) ?? undefined;
+    const entry = await deps.cache.getFresh(instanceId);
     let grant = tokens.verify(cookieValue(req.headers.cookie, sessionCookie(url)), 'session', host);
-    if (ticket !== undefined) {
+    // A session from before the instance changed owner is of no use; a new ticket replaces it.
+    if (grant && grant.owner !== entry?.ownerRef) grant = undefined;
+    // A page reloaded with its ticket still in the URL keeps the session it has.
+    if (!grant && ticket !== undefined) {
       const ticketGrant = tokens.verify(ticket, 'ticket', host);
       if (!ticketGrant) throw new AuthenticationError(`the sign-in ticket is not valid for ${host}, or it expired`);
+      if (!(await deps.ticketUses.claim(ticket.split('.')[1], ticketGrant.expiresAt))) {
+        throw new AuthenticationError('the sign-in ticket was used already; open the engine from the portal again');
+      }
       grant = ticketGrant;
       const session = tokens.issue({ ...grant, kind: 'session' }, SESSION_LIFETIME_MS);
       const secure = url.protocol === 'https:' ? '; Secure' : '';
@@ -67,7 +76,6 @@ export function ingressRouter(deps: {
       );
     }
     if (!grant) throw new AuthenticationError(`no gateway session for ${host}; open the engine from the portal`);
-    const entry = await deps.cache.getFresh(instanceId);
     // nginx treats any answer but 2xx, 401 and 403 as its own failure, so every refusal is a 403.
     if (!entry || entry.ownerRef !== grant.owner) {
       throw new NotAllowedError(`instance ${instanceId} does not exist or changed owner; sign in again`);
