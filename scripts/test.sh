@@ -29,6 +29,8 @@ export BACKSTAGE_TEST_DISABLE_DOCKER=1
 # Makes the database tests fail instead of skipping PostgreSQL silently.
 export AIGC_REQUIRE_POSTGRES=1
 CI=true yarn backstage-cli repo test --ci
+# Tests that need real dynamic imports, which jest's sandbox cannot run.
+yarn workspace @internal/plugin-aigc-gateway-backend-module-kubernetes test:node
 yarn workspace @internal/dev-idp test
 yarn workspace @internal/sample-engine test
 

@@ -10,21 +10,17 @@ import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { ownersOnlyPolicy } from '@internal/plugin-aigc-gateway-backend/testUtils';
-import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import knexFactory from 'knex';
-// The module is tested inside the gateway plugin it extends, as a portal runs it.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
 import request from 'supertest';
 import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
-import aigcGatewayModuleKubernetes from './index';
-import { eventually } from './testUtils/events';
-import { startSampleEngine } from './testUtils/sampleEngine';
+import { eventually } from './__testUtils__/events';
+import { startSampleEngine } from './__testUtils__/sampleEngine';
+import { startGatewayOnCluster } from './__testUtils__/gatewayOnCluster';
 import {
   describeWithCluster,
   startTestCluster,
   TestCluster,
-} from './testUtils/testCluster';
+} from './__testUtils__/testCluster';
 
 const NAMESPACE = 'aigc-gateway-test';
 const alice = mockCredentials.user.header('user:default/alice');
@@ -42,93 +38,9 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
   const stateOf = async (id: string) =>
     (await api('get', `/instances/${id}`)).body;
 
-  /**
-   * The gateway with engines on the test cluster; with `database`, its data
-   * is kept in SQLite files there; `ingress` gives instances Ingress hosts.
-   */
-  const startGateway = (
-    database?: string,
-    options: { ingress?: object; features?: any[] } = {},
-  ) =>
-    startTestBackend({
-      features: [
-        aigcGatewayPlugin,
-        aigcGatewayModuleKubernetes,
-        ...(database ? [databaseServiceFactory] : []),
-        ...(options.features ?? []),
-        mockServices.rootConfig.factory({
-          data: {
-            ...(database
-              ? {
-                  backend: {
-                    database: {
-                      client: 'better-sqlite3',
-                      connection: { directory: database },
-                    },
-                  },
-                }
-              : {}),
-            aigcGateway: {
-              runtime: {
-                local: {
-                  dataRoot: mkdtempSync(join(tmpdir(), 'aigc-k8s-gateway-')),
-                },
-                kubernetes: {
-                  kubeconfig: cluster.kubeconfig,
-                  namespace: NAMESPACE,
-                  createNamespace: true,
-                  volumeSize: '1Gi',
-                  stopGracePeriodSeconds: 0,
-                  endpointOverride: { '*': `127.0.0.1:${engine.port}` },
-                  ...(options.ingress ? { ingress: options.ingress } : {}),
-                },
-              },
-              pools: [
-                {
-                  id: 'rtx3090',
-                  title: 'Office RTX 3090',
-                  gpuType: 'RTX-3090',
-                  pricePerHour: 0.5,
-                  kubernetes: {
-                    nodeSelector: { 'aigc-gateway.io/pool': 'rtx3090' },
-                  },
-                },
-              ],
-              templates: [
-                {
-                  id: 'sample-engine',
-                  title: 'Sample Engine',
-                  owner: 'group:default/aigc-admins',
-                  kind: 'sd-webui',
-                  versions: [
-                    {
-                      version: '2.0.0',
-                      dataLayout: 2,
-                      pools: ['rtx3090'],
-                      runtime: {
-                        kubernetes: {
-                          image:
-                            'registry.example.com/aigc/sample-engine:2.0.0',
-                          args: [
-                            '--port',
-                            '${port}',
-                            '--data',
-                            '${dataDir}',
-                            '--version',
-                            '${version}',
-                          ],
-                          readinessPath: '/internal/ping',
-                        },
-                      },
-                    },
-                  ],
-                },
-              ],
-            },
-          },
-        }),
-      ],
-    });
+  /** The gateway on the test cluster; see startGatewayOnCluster. */
+  const startGateway = (database?: string, options: { ingress?: object; features?: any[] } = {}) =>
+    startGatewayOnCluster({ kubeconfig: cluster.kubeconfig, namespace: NAMESPACE, enginePort: engine.port, database, ...options });
   /** Waits until the runtime's node watch has counted the pool's GPUs. */
   const poolCounted = (server: typeof backend.server, authorization = alice) =>
     eventually(async () => {

@@ -7,8 +7,8 @@ import { aigcGatewayModuleKubernetes } from './module';
 import { createKubernetesRuntime } from './runtime/createKubernetesRuntime';
 import { KubernetesRuntime } from './runtime/KubernetesRuntime';
 import { UnavailableRuntime } from './runtime/UnavailableRuntime';
-import { fakeGatewayPlugin } from './testUtils/fakeGateway';
-import { pools, sampleVersion, startRequest } from './testUtils/fixtures';
+import { fakeGatewayPlugin } from './__testUtils__/fakeGateway';
+import { pools, sampleVersion, startRequest } from './__testUtils__/fixtures';
 
 /** A kubeconfig whose API server is a closed port on this machine. */
 function unreachableKubeconfig(): string {

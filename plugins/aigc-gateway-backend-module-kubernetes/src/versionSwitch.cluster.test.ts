@@ -9,9 +9,9 @@ import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
 import request from 'supertest';
 import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
 import aigcGatewayModuleKubernetes from './index';
-import { eventually } from './testUtils/events';
-import { startSampleEngine } from './testUtils/sampleEngine';
-import { describeWithCluster, startTestCluster, TestCluster } from './testUtils/testCluster';
+import { eventually } from './__testUtils__/events';
+import { startSampleEngine } from './__testUtils__/sampleEngine';
+import { describeWithCluster, startTestCluster, TestCluster } from './__testUtils__/testCluster';
 
 const alice = mockCredentials.user.header('user:default/alice');
 const SNAPSHOT_CLASS = 'aigc-test-snapshots';

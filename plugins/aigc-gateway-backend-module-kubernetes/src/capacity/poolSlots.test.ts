@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { pools } from '../testUtils/fixtures';
+import { pools } from '../__testUtils__/fixtures';
 import { parseQuantity } from './quantity';
 import { podRequest, poolSlots } from './poolSlots';
 

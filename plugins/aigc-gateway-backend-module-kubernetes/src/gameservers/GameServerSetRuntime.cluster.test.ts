@@ -4,11 +4,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
 import { createKubernetesRuntime } from '../runtime/createKubernetesRuntime';
-import { pools, sampleVersion, startRequest } from '../testUtils/fixtures';
-import { EventLog, eventually } from '../testUtils/events';
-import { startGameServerStandIn } from '../testUtils/gameServerStandIn';
-import { rbacClusterLocator } from '../testUtils/rbacServiceAccount';
-import { describeWithCluster, startTestCluster, TestCluster } from '../testUtils/testCluster';
+import { pools, sampleVersion, startRequest } from '../__testUtils__/fixtures';
+import { EventLog, eventually } from '../__testUtils__/events';
+import { startGameServerStandIn } from '../__testUtils__/gameServerStandIn';
+import { rbacClusterLocator } from '../__testUtils__/rbacServiceAccount';
+import { describeWithCluster, startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import { GameServerSetRuntime } from './GameServerSetRuntime';
 import { gameServerSetName } from './gameServerSetManifest';
 

@@ -1,5 +1,5 @@
 import { engineVersionSchema } from '@internal/plugin-aigc-gateway-common';
-import { pools, startRequest } from '../testUtils/fixtures';
+import { pools, startRequest } from '../__testUtils__/fixtures';
 import { podManifest } from './podManifest';
 
 const INSTANCE = '0f6c3c52-8a4e-4d0b-9a51-3c2b1f0e7d11';

@@ -1,4 +1,4 @@
-import { pools, startRequest } from '../testUtils/fixtures';
+import { pools, startRequest } from '../__testUtils__/fixtures';
 import { claimManifest } from './claimManifest';
 import { podManifest } from './podManifest';
 import { serviceManifest } from './serviceManifest';

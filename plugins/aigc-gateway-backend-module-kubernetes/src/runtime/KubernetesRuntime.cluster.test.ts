@@ -15,20 +15,20 @@ import {
 } from '@kubernetes/client-node';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { aigcGatewayModuleKubernetes } from '../module';
-import { fakeGatewayPlugin } from '../testUtils/fakeGateway';
+import { fakeGatewayPlugin } from '../__testUtils__/fakeGateway';
 import { parseRuntimeConfig } from '../config/readRuntimeConfig';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
 import { isNotFound } from '../cluster/kubeErrors';
 import { MANAGED_SELECTOR } from '../manifests/labels';
-import { pools, sampleVersion, startRequest } from '../testUtils/fixtures';
-import { EventLog, eventually } from '../testUtils/events';
-import { startSampleEngine } from '../testUtils/sampleEngine';
-import { rbacClusterLocator } from '../testUtils/rbacServiceAccount';
+import { pools, sampleVersion, startRequest } from '../__testUtils__/fixtures';
+import { EventLog, eventually } from '../__testUtils__/events';
+import { startSampleEngine } from '../__testUtils__/sampleEngine';
+import { rbacClusterLocator } from '../__testUtils__/rbacServiceAccount';
 import {
   describeWithCluster,
   startTestCluster,
   TestCluster,
-} from '../testUtils/testCluster';
+} from '../__testUtils__/testCluster';
 import { KubernetesRuntime } from './KubernetesRuntime';
 
 const NAMESPACE = 'aigc-runtime-test';

@@ -6,9 +6,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { gpuPoolSchema } from '@internal/plugin-aigc-gateway-common';
 import { parseRuntimeConfig } from '../config/readRuntimeConfig';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
-import { startRequest } from '../testUtils/fixtures';
-import { EventLog } from '../testUtils/events';
-import { startTestCluster, TestCluster } from '../testUtils/testCluster';
+import { startRequest } from '../__testUtils__/fixtures';
+import { EventLog } from '../__testUtils__/events';
+import { startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import { KubernetesRuntime } from './KubernetesRuntime';
 
 /**

@@ -17,7 +17,7 @@ function repoRoot(): string {
 /** `AIGC_SKIP_KUBE=1` skips the tests that need the test control plane. */
 export const kubeSkipped = process.env.AIGC_SKIP_KUBE === '1';
 
-if (kubeSkipped) {
+if (kubeSkipped && typeof expect !== 'undefined') {
   // Straight to stderr: jest shows no console output of a suite whose tests are all skipped.
   process.stderr.write(
     `AIGC_SKIP_KUBE=1: skipping ${
@@ -26,8 +26,10 @@ if (kubeSkipped) {
   );
 }
 
-/** `describe` for tests on the test control plane; skipped with AIGC_SKIP_KUBE=1. */
-export const describeWithCluster = kubeSkipped ? describe.skip : describe;
+/** jest's `describe` for tests on the test control plane; skipped with AIGC_SKIP_KUBE=1. */
+export function describeWithCluster(name: string, tests: () => void) {
+  (kubeSkipped ? describe.skip : describe)(name, tests);
+}
 
 export interface TestCluster {
   name: string;
