@@ -12,6 +12,7 @@ import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUt
 import { ownersOnlyPolicy } from '@internal/plugin-aigc-gateway-backend/testUtils';
 import knexFactory from 'knex';
 import request from 'supertest';
+import fc from 'fast-check';
 import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
 import { eventually } from './__testUtils__/events';
 import { startSampleEngine } from './__testUtils__/sampleEngine';
@@ -359,6 +360,31 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
         .set('Cookie', a.session);
       expect(traefik.status).toBe(403);
       expect((await request(gateway.server).get('/api/aigc-gateway/forward-auth')).status).toBe(400);
+
+      // Fuzzed forward-auth requests: never a 5xx, and a 200 only for a host with its own session.
+      const hostPart = fc.oneof(
+        fc.constantFrom(hostA, hostB, `${hostA}.evil.test`, `evil-${hostA}`, 'evil.test', hostA.toUpperCase(), `${hostA}:8443`),
+        fc.domain(),
+        fc.string({ maxLength: 40 }),
+      );
+      const tail = fc.oneof(fc.constantFrom('/', `/?host=${hostA}`, `/${hostA}/`, '/?aigc-gateway-ticket=x.y'), fc.webPath());
+      const cookie = fc.oneof(fc.constantFrom(a.session, b.session, `${a.session}x`, ''), fc.string({ maxLength: 60 }));
+      await fc.assert(
+        fc.asyncProperty(fc.boolean(), hostPart, tail, cookie, async (nginx, host, path, sent) => {
+          const req = request(gateway.server).get('/api/aigc-gateway/forward-auth');
+          if (nginx) req.set('X-Original-URL', `https://${host}${path}`);
+          else req.set('X-Forwarded-Host', host).set('X-Forwarded-Uri', path);
+          const res = await req.set('Cookie', sent);
+          const url = `${nginx ? 'X-Original-URL' : 'X-Forwarded-Host'} ${host} ${path} cookie ${sent.slice(0, 20)}`;
+          expect({ url, status: [200, 400, 401, 403].includes(res.status) }).toEqual({ url, status: true });
+          if (res.status === 200) {
+            const hostname = new URL(`https://${host}${path}`).hostname;
+            const own = (hostname === hostA && sent === a.session) || (hostname === hostB && sent === b.session);
+            expect({ url, own }).toEqual({ url, own: true });
+          }
+        }),
+        { numRuns: 200 },
+      );
 
       // Released: the Ingress goes with the pod and the session no longer opens anything.
       await (await call('alice'))('post', `/instances/${alice1.id}/release`);
