@@ -225,6 +225,13 @@ retry() { # seconds cmd...
   done
 }
 
+# Waits until CRDs are Established. `kubectl wait` fails at once, instead of
+# waiting, while a new CRD has no status conditions yet, so it is retried.
+established() {
+  retry 60 kubectl --kubeconfig "$kubeconfig" wait --for=condition=Established "$@" --timeout=5s ||
+    die "CRDs not established within 60 s: $*"
+}
+
 start_cluster() {
   local bin
   bin="$("$here/build.sh" | tail -n1)"
@@ -282,14 +289,13 @@ EOF
   "${kc[@]}" apply -f "$crds/snapshot.storage.k8s.io_volumesnapshotclasses.yaml" \
     -f "$crds/snapshot.storage.k8s.io_volumesnapshotcontents.yaml" \
     -f "$crds/snapshot.storage.k8s.io_volumesnapshots.yaml" >/dev/null
-  "${kc[@]}" wait --for=condition=Established crd/volumesnapshots.snapshot.storage.k8s.io --timeout=60s >/dev/null
+  established crd/volumesnapshots.snapshot.storage.k8s.io
   start_snapshot_stage "$kubeconfig" "$bin"
   log "installing the OpenKruiseGame CRDs"
   crds="$(module_dir kruise-game github.com/openkruise/kruise-game)/config/crd/bases"
   "${kc[@]}" apply -f "$crds/game.kruise.io_gameserversets.yaml" \
     -f "$crds/game.kruise.io_gameservers.yaml" >/dev/null
-  "${kc[@]}" wait --for=condition=Established crd/gameserversets.game.kruise.io \
-    crd/gameservers.game.kruise.io --timeout=60s >/dev/null
+  established crd/gameserversets.game.kruise.io crd/gameservers.game.kruise.io
   # Pods can be created once the default service account exists.
   retry 120 "${kc[@]}" get serviceaccount default -n default ||
     die "the default service account did not appear"
