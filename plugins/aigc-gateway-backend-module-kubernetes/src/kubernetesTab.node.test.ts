@@ -10,7 +10,6 @@
  * sandbox cannot run (`yarn test:node` in this package).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -23,6 +22,7 @@ import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
 import { eventually } from './__testUtils__/events';
 import { startGatewayOnCluster } from './__testUtils__/gatewayOnCluster';
 import { startSampleEngine } from './__testUtils__/sampleEngine';
+import { clusterLocator } from './__testUtils__/clusterLocator';
 import { kubeSkipped, startTestCluster, TestCluster } from './__testUtils__/testCluster';
 
 const alice = mockCredentials.user.header('user:default/alice');
@@ -74,7 +74,6 @@ test("the Kubernetes tab of an instance's entity lists its pod and Service", { s
   const token = await eventually(() =>
     core.createNamespacedServiceAccountToken({ name: 'backstage-kubernetes', namespace: 'default', body: { spec: { audiences: [] } } }),
   );
-  const apiServer = kubeConfig.getCurrentCluster()!;
   const portal = await startTestBackend({
     features: [
       kubernetesPlugin,
@@ -83,22 +82,8 @@ test("the Kubernetes tab of an instance's entity lists its pod and Service", { s
         data: {
           kubernetes: {
             serviceLocatorMethod: { type: 'multiTenant' },
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'gpu-cluster',
-                    url: apiServer.server,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: token.status!.token,
-                    caData: readFileSync(apiServer.caFile!).toString('base64'),
-                    // The test cluster runs no metrics-server.
-                    skipMetricsLookup: true,
-                  },
-                ],
-              },
-            ],
+            // The test cluster runs no metrics-server.
+            ...clusterLocator(kubeConfig, token.status!.token!, { skipMetricsLookup: true }),
           },
         },
       }),

@@ -21,7 +21,7 @@ export class IngressHosts {
   private readonly suffix: string;
 
   constructor(
-    readonly template: string,
+    template: string,
     /** How browsers reach the hosts: `https` unless the ingress serves plain HTTP. */
     readonly scheme: 'https' | 'http' = 'https',
   ) {

@@ -7,6 +7,7 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
 import aigcGatewayModuleKubernetes from '../index';
+import { sampleVersion } from './fixtures';
 
 /**
  * The gateway plugin with this module, its engines on the test cluster in
@@ -23,6 +24,7 @@ export function startGatewayOnCluster(options: {
   ingress?: object;
   features?: any[];
 }) {
+  const { image, args, readinessPath } = sampleVersion.runtime.kubernetes!;
   return startTestBackend({
       features: [
         aigcGatewayPlugin,
@@ -78,21 +80,8 @@ export function startGatewayOnCluster(options: {
                       version: '2.0.0',
                       dataLayout: 2,
                       pools: ['rtx3090'],
-                      runtime: {
-                        kubernetes: {
-                          image:
-                            'registry.example.com/aigc/sample-engine:2.0.0',
-                          args: [
-                            '--port',
-                            '${port}',
-                            '--data',
-                            '${dataDir}',
-                            '--version',
-                            '${version}',
-                          ],
-                          readinessPath: '/internal/ping',
-                        },
-                      },
+                      // The fixtures' version; only its image, args and probe path, as an admin writes them.
+                      runtime: { kubernetes: { image, args, readinessPath } },
                     },
                   ],
                 },

@@ -7,7 +7,7 @@ import { createKubernetesRuntime } from '../runtime/createKubernetesRuntime';
 import { pools, sampleVersion, startRequest } from '../__testUtils__/fixtures';
 import { EventLog, eventually } from '../__testUtils__/events';
 import { startGameServerStandIn } from '../__testUtils__/gameServerStandIn';
-import { rbacClusterLocator } from '../__testUtils__/rbacServiceAccount';
+import { rbacClusterLocator } from '../__testUtils__/clusterLocator';
 import { describeWithCluster, startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import { GameServerSetRuntime } from './GameServerSetRuntime';
 import { gameServerSetName } from './gameServerSetManifest';

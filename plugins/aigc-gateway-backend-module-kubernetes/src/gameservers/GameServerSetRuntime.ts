@@ -1,6 +1,7 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, V1Pod } from '@kubernetes/client-node';
 import { RuntimeStartRequest, RuntimeVolume, VolumePlacement } from '@internal/plugin-aigc-gateway-node';
 import { describeKubeError, isConflict, isNotFound } from '../cluster/kubeErrors';
+import { deleteIfPresent, errorWith } from '../cluster/idempotent';
 import { instanceLabels } from '../manifests/instanceLabels';
 import { kubernetesId, LABELS, MANAGED_BY, MANAGED_SELECTOR } from '../manifests/labels';
 import { instanceObjectName } from '../manifests/names';
@@ -60,12 +61,10 @@ export class GameServerSetRuntime extends KubernetesRuntime {
       }
       delete state.volumes[volume.id];
     });
-    try {
-      await this.core.deleteNamespacedPersistentVolumeClaim({ name: volume.runtimeRef, namespace: this.namespace });
-    } catch (error) {
-      // A GameServer that never ran made no claim.
-      if (!isNotFound(error)) throw new Error(`could not delete claim ${volume.runtimeRef}: ${describeKubeError(error)}`);
-    }
+    // A GameServer that never ran made no claim.
+    await deleteIfPresent(`claim ${volume.runtimeRef}`, () =>
+      this.core.deleteNamespacedPersistentVolumeClaim({ name: volume.runtimeRef, namespace: this.namespace }),
+    );
   }
 
   protected async runEngine(request: RuntimeStartRequest): Promise<V1Pod> {
@@ -181,7 +180,7 @@ export class GameServerSetRuntime extends KubernetesRuntime {
             body: gameServerSetManifest(placement, { ...this.claimOptions(), stopGracePeriodSeconds: this.options.config.stopGracePeriodSeconds }),
           })) as GameServerSet;
         } catch (error) {
-          if (!isConflict(error)) throw new Error(`could not create GameServerSet ${name}: ${describeKubeError(error)}`);
+          if (!isConflict(error)) throw errorWith(`could not create GameServerSet ${name}`, error);
           continue;
         }
       }
@@ -204,7 +203,7 @@ export class GameServerSetRuntime extends KubernetesRuntime {
         return result;
       } catch (error) {
         if (!isConflict(error) || tries >= MAX_TRIES) {
-          throw new Error(`could not update GameServerSet ${name}: ${describeKubeError(error)}`);
+          throw errorWith(`could not update GameServerSet ${name}`, error);
         }
       }
     }

@@ -23,7 +23,7 @@ import { MANAGED_SELECTOR } from '../manifests/labels';
 import { pools, sampleVersion, startRequest } from '../__testUtils__/fixtures';
 import { EventLog, eventually } from '../__testUtils__/events';
 import { startSampleEngine } from '../__testUtils__/sampleEngine';
-import { rbacClusterLocator } from '../__testUtils__/rbacServiceAccount';
+import { rbacClusterLocator } from '../__testUtils__/clusterLocator';
 import {
   describeWithCluster,
   startTestCluster,

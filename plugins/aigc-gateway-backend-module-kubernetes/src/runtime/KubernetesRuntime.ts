@@ -27,6 +27,7 @@ import {
   isConflict,
   isNotFound,
 } from '../cluster/kubeErrors';
+import { createUnlessPresent, deleteIfPresent, errorWith } from '../cluster/idempotent';
 import { claimManifest } from '../manifests/claimManifest';
 import { instanceLabels } from '../manifests/instanceLabels';
 import {
@@ -70,10 +71,6 @@ export interface KubernetesRuntimeOptions {
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** How long `stop` waits beyond the grace period for the pod to go. */
 const STOP_MARGIN_MS = 15_000;
-
-function errorWith(what: string, error: unknown): Error {
-  return new Error(`${what}: ${describeKubeError(error)}`);
-}
 
 /**
  * Engines as pods of a Kubernetes cluster, one per instance, with a volume
@@ -222,18 +219,9 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     }
     await this.whenConnected();
     await this.migrations.forget(volume);
-    try {
-      await this.core.deleteNamespacedPersistentVolumeClaim({
-        name: volume.runtimeRef,
-        namespace: this.namespace,
-      });
-    } catch (error) {
-      if (!isNotFound(error))
-        throw errorWith(
-          `could not delete volume claim ${volume.runtimeRef}`,
-          error,
-        );
-    }
+    await deleteIfPresent(`volume claim ${volume.runtimeRef}`, () =>
+      this.core.deleteNamespacedPersistentVolumeClaim({ name: volume.runtimeRef, namespace: this.namespace }),
+    );
   }
 
   /** Copies come from VolumeSnapshots, so only with a snapshot class. */
@@ -266,25 +254,15 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     const pod = await this.runEngine(request);
     const name = instanceObjectName(request.instanceId);
     const port = request.version.runtime.kubernetes!.port;
-    try {
-      await this.core.createNamespacedService({
-        namespace: this.namespace,
-        body: serviceManifest(pod, port),
-      });
-    } catch (error) {
-      if (!isConflict(error))
-        throw errorWith(`could not create service ${name}`, error);
-    }
+    await createUnlessPresent(`service ${name}`, () =>
+      this.core.createNamespacedService({ namespace: this.namespace, body: serviceManifest(pod, port) }),
+    );
     const { ingress } = this.options.config;
     if (ingress && this.ingressHosts) {
-      try {
-        await this.networking.createNamespacedIngress({
-          namespace: this.namespace,
-          body: ingressManifest(pod, ingress, this.ingressHosts),
-        });
-      } catch (error) {
-        if (!isConflict(error)) throw errorWith(`could not create ingress ${name}`, error);
-      }
+      const body = ingressManifest(pod, ingress, this.ingressHosts);
+      await createUnlessPresent(`ingress ${name}`, () =>
+        this.networking.createNamespacedIngress({ namespace: this.namespace, body }),
+      );
     }
   }
 
@@ -325,22 +303,11 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   async stop(instanceId: string): Promise<void> {
     await this.whenConnected();
     const name = instanceObjectName(instanceId);
+    const namespace = this.namespace;
     if (this.options.config.ingress) {
-      try {
-        await this.networking.deleteNamespacedIngress({ name, namespace: this.namespace });
-      } catch (error) {
-        if (!isNotFound(error)) throw errorWith(`could not delete ingress ${name}`, error);
-      }
+      await deleteIfPresent(`ingress ${name}`, () => this.networking.deleteNamespacedIngress({ name, namespace }));
     }
-    try {
-      await this.core.deleteNamespacedService({
-        name,
-        namespace: this.namespace,
-      });
-    } catch (error) {
-      if (!isNotFound(error))
-        throw errorWith(`could not delete service ${name}`, error);
-    }
+    await deleteIfPresent(`service ${name}`, () => this.core.deleteNamespacedService({ name, namespace }));
     this.stopping.add(instanceId);
     // Waiting starts before the delete, so a quick deletion is not missed.
     const wait = this.expectGone(instanceId);
@@ -596,19 +563,9 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   }
 
   private async createClaim(body: ReturnType<typeof claimManifest>) {
-    try {
-      await this.core.createNamespacedPersistentVolumeClaim({
-        namespace: this.namespace,
-        body,
-      });
-    } catch (error) {
-      if (!isConflict(error)) {
-        throw errorWith(
-          `could not create volume claim ${body.metadata!.name}`,
-          error,
-        );
-      }
-    }
+    await createUnlessPresent(`volume claim ${body.metadata!.name}`, () =>
+      this.core.createNamespacedPersistentVolumeClaim({ namespace: this.namespace, body }),
+    );
   }
 
   /**

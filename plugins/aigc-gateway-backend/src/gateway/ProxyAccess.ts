@@ -19,7 +19,11 @@ export class ProxyAccess {
     private readonly permissions: PermissionsService,
   ) {}
 
-  async check(credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>, instanceId: string) {
+  /** Throws unless the caller may use the running instance; returns what the cache holds of it. */
+  async check(
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    instanceId: string,
+  ): Promise<AccessEntry> {
     const entry = await this.cache.getFresh(instanceId);
     const user = credentials.principal.userEntityRef;
     if (!entry || (entry.ownerRef !== user && !(await this.mayRead(credentials, entry)))) {
@@ -28,6 +32,7 @@ export class ProxyAccess {
     if (entry.state !== 'running') {
       throw new ConflictError(`instance ${instanceId} is ${entry.state}, not running; launch it first`);
     }
+    return entry;
   }
 
   /** Someone else's instance: only with the read permission on it (admins); remembered for a second. */

@@ -10,7 +10,7 @@ import { IngressTokens } from './IngressTokens';
 import { TicketUses } from './TicketUses';
 import { originalUrl } from './originalUrl';
 
-export const TICKET_PARAM = 'aigc-gateway-ticket';
+const TICKET_PARAM = 'aigc-gateway-ticket';
 const TICKET_LIFETIME_MS = 60_000;
 const SESSION_LIFETIME_MS = 8 * 3600_000;
 
@@ -102,8 +102,7 @@ export function ingressRouter(deps: {
       const instanceId = hosts.instanceOf(target.hostname);
       if (!instanceId) throw new NotFoundError(`${target.hostname} is not the host of an engine instance`);
       const credentials = await deps.users.credentials(req);
-      await deps.access.check(credentials, instanceId);
-      const owner = (await deps.cache.getFresh(instanceId))!.ownerRef;
+      const owner = (await deps.access.check(credentials, instanceId)).ownerRef;
       target.searchParams.set(
         TICKET_PARAM,
         tokens.issue({ kind: 'ticket', host: target.hostname, user: credentials.principal.userEntityRef, owner }, TICKET_LIFETIME_MS),

@@ -24,6 +24,14 @@ export async function rbacClusterLocator(kubeConfig: KubeConfig) {
       body: { spec: { audiences: [] } },
     }),
   );
+  return clusterLocator(kubeConfig, token.status!.token!);
+}
+
+/**
+ * Backstage's `kubernetes` config with the test cluster as `gpu-cluster`,
+ * reached with a service account token; `extra` adds cluster settings.
+ */
+export function clusterLocator(kubeConfig: KubeConfig, serviceAccountToken: string, extra: object = {}) {
   const apiServer = kubeConfig.getCurrentCluster()!;
   return {
     clusterLocatorMethods: [
@@ -34,8 +42,9 @@ export async function rbacClusterLocator(kubeConfig: KubeConfig) {
             name: 'gpu-cluster',
             url: apiServer.server,
             authProvider: 'serviceAccount',
-            serviceAccountToken: token.status!.token,
+            serviceAccountToken,
             caData: readFileSync(apiServer.caFile!).toString('base64'),
+            ...extra,
           },
         ],
       },
