@@ -13,6 +13,10 @@ import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { asUser, sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
+import { TEST_EPOCH } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+const clock = new TestClock(TEST_EPOCH);
 
 const INSTANCES = 10_000;
 const SAMPLES = 200;
@@ -47,11 +51,11 @@ async function seed(knex: Knex) {
 
 async function measure(name: string, db: string, knex: Knex) {
   const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-api-'));
-  let gateway = await startGatewayProcess({ db, config: config(dir) });
+  let gateway = await startGatewayProcess({ db, config: config(dir), clock });
   gateway.child.kill('SIGTERM'); // the first start ran the migrations
   await new Promise(r => gateway.child.once('exit', r));
   const someId = await seed(knex);
-  gateway = await startGatewayProcess({ db, config: config(dir) });
+  gateway = await startGatewayProcess({ db, config: config(dir), clock });
   const headers = { authorization: asUser('user7'), 'content-type': 'application/json' };
   const time = async (fn: () => Promise<Response>) => {
     const t = performance.now();

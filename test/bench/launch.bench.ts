@@ -15,6 +15,10 @@ import {
   sampleGatewayConfig,
 } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
+import { TEST_EPOCH } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+const clock = new TestClock(TEST_EPOCH);
 
 const RUNS = 20;
 const PROBE_MS = 50;
@@ -42,6 +46,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-launch-'));
   const gateway = await startGatewayProcess({
     db: join(dir, 'gateway.sqlite'),
+    clock,
     config: sampleGatewayConfig({ dataRoot: join(dir, 'engines'), ports: { from: 18950, to: 18969 }, probeIntervalMs: PROBE_MS }),
   });
   const headers = { authorization: asUser('bench'), 'content-type': 'application/json' };

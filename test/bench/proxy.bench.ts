@@ -19,6 +19,10 @@ import autocannon from 'autocannon';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
+import { TEST_EPOCH } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+const clock = new TestClock(TEST_EPOCH);
 
 const repo = resolve(__dirname, '../..');
 const execFileAsync = promisify(execFile);
@@ -119,6 +123,7 @@ async function main() {
   const issuer = await createUserTokenIssuer();
   const gateway = await startGatewayProcess({
     db: join(dir, 'gateway.sqlite'),
+    clock,
     config: sampleGatewayConfig({ dataRoot: join(dir, 'engines'), ports: { from: 18800, to: 18809 } }),
     userKey: issuer.privateJwk,
   });

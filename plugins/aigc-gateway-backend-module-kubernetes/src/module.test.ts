@@ -1,3 +1,4 @@
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { KubernetesRuntime } from './runtime/KubernetesRuntime';
 import { UnavailableRuntime } from './runtime/UnavailableRuntime';
 import { fakeGatewayPlugin } from './__testUtils__/fakeGateway';
 import { pools, sampleVersion, startRequest } from './__testUtils__/fixtures';
+
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 /** A kubeconfig whose API server is a closed port on this machine. */
 function unreachableKubeconfig(): string {
@@ -81,6 +84,7 @@ describe('createKubernetesRuntime', () => {
         },
       }),
       logger,
+      clock: testClock,
     });
     expect(logger.error).toHaveBeenCalledWith(
       'The Kubernetes runtime is not available: no kubeconfig file at /nonexistent/kubeconfig',
@@ -101,6 +105,7 @@ describe('createKubernetesRuntime', () => {
         },
       }),
       logger,
+      clock: testClock,
     });
     expect(logger.error).toHaveBeenCalledWith(
       'The Kubernetes runtime is not available: invalid aigcGateway.runtime.kubernetes configuration: aigcGateway.runtime.kubernetes.volumeSize: must be a quantity such as 20Gi',
@@ -121,6 +126,7 @@ describe('createKubernetesRuntime', () => {
         },
       }),
       logger,
+      clock: testClock,
     });
     expect(runtime).toBeInstanceOf(KubernetesRuntime);
     expect(logger.error).toHaveBeenCalledWith(

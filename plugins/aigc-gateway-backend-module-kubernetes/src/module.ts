@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { aigcGatewayRuntimesExtensionPoint } from '@internal/plugin-aigc-gateway-node';
+import {
+  aigcGatewayRuntimesExtensionPoint,
+  gatewayClockServiceRef,
+} from '@internal/plugin-aigc-gateway-node';
 import { hasRuntimeConfig } from './config/readRuntimeConfig';
 import { createKubernetesRuntime } from './runtime/createKubernetesRuntime';
 
@@ -21,13 +24,15 @@ export const aigcGatewayModuleKubernetes = createBackendModule({
         runtimes: aigcGatewayRuntimesExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        clock: gatewayClockServiceRef,
       },
-      async init({ runtimes, config, logger }) {
+      async init({ runtimes, config, logger, clock }) {
         if (!hasRuntimeConfig(config)) return;
         runtimes.addRuntime(
           await createKubernetesRuntime({
             config,
             logger: logger.child({ runtime: 'kubernetes' }),
+            clock,
           }),
         );
       },

@@ -12,6 +12,10 @@ import aigcGatewayModuleKubernetes from './index';
 import { eventually } from './__testUtils__/events';
 import { startSampleEngine } from './__testUtils__/sampleEngine';
 import { describeWithCluster, startTestCluster, TestCluster } from './__testUtils__/testCluster';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+/** Runs on from a fixed Monday morning, also across restarts of the backend. */
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 const alice = mockCredentials.user.header('user:default/alice');
 const SNAPSHOT_CLASS = 'aigc-test-snapshots';
@@ -75,6 +79,7 @@ describeWithCluster('version switches on the Kubernetes runtime', () => {
   async function gateway(namespace: string, kubernetes: object = {}) {
     const backend = await startTestBackend({
       features: [
+        testClock.factory(),
         aigcGatewayPlugin,
         aigcGatewayModuleKubernetes,
         mockServices.rootConfig.factory({

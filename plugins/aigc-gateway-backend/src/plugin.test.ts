@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { aigcGatewayPlugin } from './plugin';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+/** Runs on from a fixed Monday morning, also across restarts of the backend. */
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 const pools = [
   { id: 'a100', title: 'A100 80G', gpuType: 'A100-80G', pricePerHour: 3.2 },
@@ -35,6 +39,7 @@ function startWith(aigcGateway: JsonObject = {}) {
   const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-plugin-'));
   return startTestBackend({
     features: [
+      testClock.factory(),
       aigcGatewayPlugin,
       mockServices.rootConfig.factory({
         data: { aigcGateway: { runtime: { local: { dataRoot } }, ...aigcGateway } },

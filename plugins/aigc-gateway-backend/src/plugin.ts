@@ -10,6 +10,7 @@ import {
 import {
   aigcGatewayRuntimesExtensionPoint,
   EngineRuntime,
+  gatewayClockServiceRef,
 } from '@internal/plugin-aigc-gateway-node';
 import { readGatewayConfig } from './config/readGatewayConfig';
 import { createRouter } from './api/createRouter';
@@ -81,19 +82,20 @@ export const aigcGatewayPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         notifications: notificationService,
         events: eventsServiceRef,
+        clock: gatewayClockServiceRef,
       },
       async init(deps) {
-        const { config, logger, database, httpRouter, permissionsRegistry } = deps;
+        const { config, logger, database, httpRouter, permissionsRegistry, clock } = deps;
         const gatewayConfig = readGatewayConfig(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) await migrateDatabase(knex);
 
-        const definitionStore = new DefinitionStore(knex);
+        const definitionStore = new DefinitionStore(knex, clock);
         await definitionStore.syncFromConfig(gatewayConfig);
         const definitionCache = new DefinitionCache(definitionStore);
         await definitionCache.reload();
         const definitions = () => definitionCache.current();
-        const store = new InstanceStore(knex);
+        const store = new InstanceStore(knex, clock);
 
         const local = gatewayConfig.runtime.local;
         const runtime =
@@ -105,6 +107,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             probeIntervalMs: local.probeIntervalMs,
             startTimeoutMs: local.startTimeoutMs,
             logger: logger.child({ runtime: 'local' }),
+            clock,
           });
 
         const ledger = new CostLedger(knex);
@@ -118,6 +121,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           currency: gatewayConfig.currency,
           notifications: deps.notifications,
           logger,
+          clock,
         });
         const lifecycle = new Lifecycle({
           store,
@@ -133,6 +137,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
               ledger,
               calendar,
               currency: gatewayConfig.currency,
+              clock,
             }),
           ],
         });
@@ -143,14 +148,16 @@ export const aigcGatewayPlugin = createBackendPlugin({
           lifecycle,
           logger,
           pools: () => definitions().pools.keys(),
+          clock,
         });
         const switcher = new VersionSwitcher({
           store,
-          switches: new VersionSwitchStore(knex),
+          switches: new VersionSwitchStore(knex, clock),
           runtime,
           definitions,
           logger,
           staleAfterMs: gatewayConfig.versionSwitch.staleAfterSeconds * 1000,
+          clock,
         });
         try {
           await reconciler.reconcile();
@@ -169,13 +176,14 @@ export const aigcGatewayPlugin = createBackendPlugin({
             await switcher.recover();
           },
         });
-        const rolloutStore = new RolloutStore(knex);
+        const rolloutStore = new RolloutStore(knex, clock);
         const rolloutRunner = new RolloutRunner({
           rollouts: rolloutStore,
           store,
           switcher,
           release: (instance, why) => lifecycle.release(instance, why),
           logger: logger.child({ task: 'rollouts' }),
+          clock,
         });
         const rollouts = new Rollouts({ rollouts: rolloutStore, store, runtime, definitions, runner: rolloutRunner, logger });
         // Local scope: every replica advances; the runner's conditional updates keep them from acting twice,
@@ -216,6 +224,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           definitions,
           config: gatewayConfig.idle,
           logger,
+          clock,
           actions: {
             busy: async instance => {
               const template = definitions().templates.get(instance.templateId);
@@ -255,7 +264,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             .catch(error => logger.warn(`Could not publish ${INSTANCES_CHANGED_TOPIC}: ${error}`)),
         );
         await accessCache.start();
-        const activity = new ActivityRecorder(store);
+        const activity = new ActivityRecorder(store, clock);
         activity.start();
         deps.lifecycle.addShutdownHook(async () => {
           accessCache.stop();
@@ -310,8 +319,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
           httpRouter.use(
             ingressRouter({
               hosts: ingressHosts,
-              tokens: new IngressTokens(await signingKey(knex, 'ingress-sessions')),
-              ticketUses: new TicketUses(knex),
+              tokens: new IngressTokens(await signingKey(knex, 'ingress-sessions', clock), clock),
+              ticketUses: new TicketUses(knex, clock),
               users,
               access,
               cache: accessCache,
@@ -341,6 +350,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             permissions: deps.permissions,
             discovery: deps.discovery,
             ingressHosts,
+            clock,
           }),
         );
       },

@@ -7,3 +7,4 @@ export * from './runtime';
 export * from './extensions';
 export * from './migrations';
 export * from './ingressHosts';
+export * from './clock';

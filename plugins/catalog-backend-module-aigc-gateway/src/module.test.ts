@@ -8,6 +8,10 @@ import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
 import { eventually, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 import request from 'supertest';
 import catalogModuleAigcGateway from './index';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+/** Runs on from a fixed Monday morning, also across restarts of the backend. */
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 const alice = mockCredentials.user.header('user:default/alice');
 
@@ -16,6 +20,7 @@ describe('the AIGC Gateway catalog module, through the catalog backend', () => {
   it('publishes templates, versions and pools, and follows instances as they come and go', async () => {
     const backend = await startTestBackend({
       features: [
+        testClock.factory(),
         catalogPlugin,
         catalogModuleAigcGateway,
         // Backstage's in-process events bus, shared by the plugins as in a real backend.

@@ -9,6 +9,10 @@ import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
 import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
 import request from 'supertest';
 import scaffolderModuleAigcGateway from './index';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+/** Runs on from a fixed Monday morning, also across restarts of the backend. */
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 const repoRoot = resolve(__dirname, '../../..');
 const alice = mockCredentials.user.header('user:default/alice');
@@ -18,6 +22,7 @@ const carol = mockCredentials.user.header('user:default/carol');
 function startScaffolder(ports: { from: number; to: number }) {
   return startTestBackend({
     features: [
+      testClock.factory(),
       catalogPlugin,
       catalogModuleScaffolderEntityModel,
       scaffolderPlugin,

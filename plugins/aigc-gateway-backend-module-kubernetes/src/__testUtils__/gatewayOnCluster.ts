@@ -8,6 +8,10 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
 import aigcGatewayModuleKubernetes from '../index';
 import { sampleVersion } from './fixtures';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+/** Runs on from a fixed Monday morning, also across restarts of the backend. */
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 /**
  * The gateway plugin with this module, its engines on the test cluster in
@@ -27,6 +31,7 @@ export function startGatewayOnCluster(options: {
   const { image, args, readinessPath } = sampleVersion.runtime.kubernetes!;
   return startTestBackend({
       features: [
+        testClock.factory(),
         aigcGatewayPlugin,
         aigcGatewayModuleKubernetes,
         ...(options.database ? [databaseServiceFactory] : []),

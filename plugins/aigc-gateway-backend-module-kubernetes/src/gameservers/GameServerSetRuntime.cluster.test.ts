@@ -1,3 +1,4 @@
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { randomUUID } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -11,6 +12,8 @@ import { rbacClusterLocator } from '../__testUtils__/clusterLocator';
 import { describeWithCluster, startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import { GameServerSetRuntime } from './GameServerSetRuntime';
 import { gameServerSetName } from './gameServerSetManifest';
+
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 const NAMESPACE = 'aigc-okg-test';
 const placement = { templateId: 'sample-engine', version: sampleVersion, pool: pools.rtx3090 };
@@ -70,6 +73,7 @@ describeWithCluster('GameServerSetRuntime on a real control plane', () => {
         },
       }),
       logger: mockServices.logger.mock(),
+      clock: testClock,
       resolveEndpoint: () => ({ host: '127.0.0.1', port: 1 }),
     })) as GameServerSetRuntime;
     runtime.observe(log.listener);
@@ -179,6 +183,7 @@ describeWithCluster('GameServerSetRuntime on a real control plane', () => {
         aigcGateway: { runtime: { kubernetes: { mode: 'openkruise-game', cluster: 'gpu-cluster', stopGracePeriodSeconds: 0 } } },
       }),
       logger: mockServices.logger.mock(),
+      clock: testClock,
     })) as GameServerSetRuntime;
     const limitedLog = new EventLog();
     limited.observe(limitedLog.listener);

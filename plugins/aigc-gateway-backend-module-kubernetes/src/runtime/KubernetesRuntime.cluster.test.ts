@@ -1,3 +1,4 @@
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket, connect as connectTcp } from 'node:net';
@@ -31,6 +32,8 @@ import {
 } from '../__testUtils__/testCluster';
 import { KubernetesRuntime } from './KubernetesRuntime';
 
+const testClock = new TestClock('2026-11-23T09:00:00Z');
+
 const NAMESPACE = 'aigc-runtime-test';
 
 describeWithCluster('KubernetesRuntime on a real control plane', () => {
@@ -55,6 +58,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         ...config,
       }),
       logger: mockServices.logger.mock(),
+      clock: testClock,
       // kwok runs no containers: a test routes an instance to a local engine.
       resolveEndpoint: target => {
         const port = engines.get(target.instanceId);
@@ -577,6 +581,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         connectTimeoutSeconds: 1,
       }),
       logger: mockServices.logger.mock(),
+      clock: testClock,
     });
     const events = new EventLog();
     relayed.observe(events.listener);

@@ -20,6 +20,7 @@ import {
   RuntimeStartRequest,
   RuntimeVolume,
   VolumePlacement,
+  GatewayClock,
 } from '@internal/plugin-aigc-gateway-node';
 import { KubernetesRuntimeConfig } from '../config/runtimeConfig';
 import {
@@ -46,7 +47,7 @@ import { serviceManifest } from '../manifests/serviceManifest';
 import { ingressManifest } from '../manifests/ingressManifest';
 import { NETWORK_POLICY_NAME, networkPolicyManifest } from '../manifests/networkPolicyManifest';
 import { PhaseAndReason, podPhase } from '../status/podPhase';
-import { phaseWithDeadline } from '../status/startDeadline';
+import { StartDeadlines } from '../status/startDeadline';
 import { poolSlots } from '../capacity/poolSlots';
 import { WatchedKind } from '../watch/WatchedKind';
 import { KubernetesVolumeMigrations } from './KubernetesVolumeMigrations';
@@ -64,6 +65,8 @@ export interface KubernetesRuntimeOptions {
   kubeConfig: KubeConfig;
   config: KubernetesRuntimeConfig;
   logger: LoggerService;
+  /** Times the runtime's events; the gateway's clock service. */
+  clock: GatewayClock;
   /** Where to reach a ready instance instead of its Service (tests, gateways outside the cluster). */
   resolveEndpoint?: (target: EndpointTarget) => RuntimeEndpoint | undefined;
 }
@@ -100,6 +103,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   private readonly podNames = new Map<string, string>();
   private connecting?: Promise<void>;
   private deadlineTimer?: NodeJS.Timeout;
+  private readonly startDeadlines: StartDeadlines;
   private namespaceError?: string;
   private shutDown = false;
 
@@ -110,6 +114,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     if (config.ingress) this.ingressHosts = new IngressHosts(config.ingress.host, config.ingress.scheme);
     this.migrations = new KubernetesVolumeMigrations(kubeConfig, config);
     this.namespace = config.namespace;
+    this.startDeadlines = new StartDeadlines(config.startTimeoutSeconds * 1000);
     const namespaced = config.capacityScope === 'namespace';
     this.pods = new WatchedKind<V1Pod>({
       name: namespaced ? `pods in ${this.namespace}` : 'pods',
@@ -460,7 +465,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
 
   /** The pod's phase, a pod stuck past the start deadline counting as crashed. */
   private phaseOf(pod: V1Pod): PhaseAndReason {
-    return phaseWithDeadline(pod, Date.now(), this.options.config.startTimeoutSeconds * 1000);
+    return this.startDeadlines.phase(pod);
   }
 
   private checkDeadlines() {
@@ -499,6 +504,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
             : `the pod ${pod.metadata!.name} was deleted outside the gateway`,
       });
     }
+    this.startDeadlines.forget(pod);
     this.reported.delete(instanceId);
     const waiters = this.goneWaiters.get(instanceId);
     this.goneWaiters.delete(instanceId);
@@ -509,7 +515,7 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     const last = this.reported.get(instanceId);
     if (last?.phase === next.phase && last.reason === next.reason) return;
     this.reported.set(instanceId, next);
-    const event: RuntimeEvent = { instanceId, ...next, at: new Date() };
+    const event: RuntimeEvent = { instanceId, ...next, at: this.options.clock.now() };
     for (const listener of this.listeners) {
       try {
         listener(event);

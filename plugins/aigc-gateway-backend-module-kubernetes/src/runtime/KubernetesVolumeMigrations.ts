@@ -53,14 +53,14 @@ export class KubernetesVolumeMigrations {
     await this.call(`could not create VolumeSnapshot ${name}`, () =>
       this.custom.createNamespacedCustomObject({ ...SNAPSHOT_API, namespace: this.namespace, body }),
     );
-    const deadline = Date.now() + this.config.snapshotTimeoutSeconds * 1000;
+    const deadline = performance.now() + this.config.snapshotTimeoutSeconds * 1000;
     for (;;) {
       const snapshot = (await this.call(`could not read VolumeSnapshot ${name}`, () =>
         this.custom.getNamespacedCustomObject({ ...SNAPSHOT_API, namespace: this.namespace, name }),
       )) as { status?: { readyToUse?: boolean; error?: { message?: string } } };
       if (snapshot.status?.readyToUse) return `${BACKUP_PREFIX}${name}`;
       const failed = snapshot.status?.error?.message;
-      if (failed || Date.now() > deadline) {
+      if (failed || performance.now() > deadline) {
         await this.drop(`${BACKUP_PREFIX}${name}`);
         throw new Error(
           `the snapshot of volume ${volume.id} ${failed ? `failed: ${failed}` : `was not ready within ${this.config.snapshotTimeoutSeconds} s`}`,
@@ -83,9 +83,9 @@ export class KubernetesVolumeMigrations {
     ).catch(error => {
       if (!isNotFound(error.cause)) throw error;
     });
-    const deadline = Date.now() + CLAIM_GONE_MS;
+    const deadline = performance.now() + CLAIM_GONE_MS;
     while (await this.claimExists(volume.runtimeRef)) {
-      if (Date.now() > deadline) throw new Error(`volume claim ${volume.runtimeRef} did not go within ${CLAIM_GONE_MS / 1000} s`);
+      if (performance.now() > deadline) throw new Error(`volume claim ${volume.runtimeRef} did not go within ${CLAIM_GONE_MS / 1000} s`);
       await sleep(POLL_MS);
     }
     const claim = claimManifest(volume.id, { namespace: this.namespace, volumeSize: this.config.volumeSize, storageClass: this.config.storageClass });

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { EngineRuntime, GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { readRuntimeConfig } from '../config/readRuntimeConfig';
 import { loadKubeConfig } from '../cluster/loadKubeConfig';
 import {
@@ -19,6 +19,7 @@ import { GameServerSetRuntime } from '../gameservers/GameServerSetRuntime';
 export async function createKubernetesRuntime(options: {
   config: Config;
   logger: LoggerService;
+  clock: GatewayClock;
   resolveEndpoint?: KubernetesRuntimeOptions['resolveEndpoint'];
 }): Promise<EngineRuntime> {
   const { config, logger } = options;
@@ -29,6 +30,7 @@ export async function createKubernetesRuntime(options: {
       kubeConfig: loadKubeConfig(runtimeConfig, config),
       config: runtimeConfig,
       logger,
+      clock: options.clock,
       resolveEndpoint: options.resolveEndpoint,
     };
     runtime =

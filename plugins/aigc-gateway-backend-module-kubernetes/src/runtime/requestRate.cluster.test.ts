@@ -1,3 +1,4 @@
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { startRequest } from '../__testUtils__/fixtures';
 import { EventLog } from '../__testUtils__/events';
 import { startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import { KubernetesRuntime } from './KubernetesRuntime';
+
+const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 /**
  * A measurement, not a check that runs by default: the API requests the
@@ -151,6 +154,7 @@ measure('API requests of the runtime at steady state', () => {
         createNamespace: true,
       }),
       logger: mockServices.logger.mock(),
+      clock: testClock,
     });
   }
 

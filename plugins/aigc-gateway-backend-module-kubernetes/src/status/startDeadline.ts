@@ -1,21 +1,43 @@
 import type { V1Pod } from '@kubernetes/client-node';
+import { performance } from 'node:perf_hooks';
 import { PhaseAndReason, podPhase } from './podPhase';
 
 /**
- * The phase of a pod, where a pod placed on a node more than `deadlineMs`
- * ago that is still pulling its image or starting counts as crashed: an
- * image that cannot be pulled or an engine that never answers its probe
- * would otherwise hold its GPU for ever.
+ * Pods placed on a node that are still pulling their image or starting
+ * count as crashed once the deadline has passed: an image that cannot be
+ * pulled or an engine that never answers its probe would otherwise hold its
+ * GPU for ever. The time is measured from when this backend first saw the
+ * pod placed, on its own monotonic timer, never by comparing the cluster's
+ * timestamps with this machine's clock (the two may disagree); a restarted
+ * backend starts measuring again.
  */
-export function phaseWithDeadline(pod: V1Pod, now: number, deadlineMs: number): PhaseAndReason {
-  const current = podPhase(pod);
-  if (current.phase !== 'pulling' && current.phase !== 'starting') return current;
-  const placed =
-    pod.status?.conditions?.find(c => c.type === 'PodScheduled' && c.status === 'True')?.lastTransitionTime ??
-    pod.metadata?.creationTimestamp;
-  if (!placed || now - new Date(placed).getTime() < deadlineMs) return current;
-  return {
-    phase: 'crashed',
-    reason: `the engine was not ready ${Math.round(deadlineMs / 1000)} s after it was placed on ${pod.spec?.nodeName}: ${current.reason}`,
-  };
+export class StartDeadlines {
+  private readonly placedSince = new Map<string, number>();
+
+  constructor(
+    private readonly deadlineMs: number,
+    private readonly elapsed: () => number = () => performance.now(),
+  ) {}
+
+  phase(pod: V1Pod): PhaseAndReason {
+    const current = podPhase(pod);
+    const key = pod.metadata?.uid ?? pod.metadata?.name ?? '';
+    if (current.phase !== 'pulling' && current.phase !== 'starting') {
+      this.placedSince.delete(key);
+      return current;
+    }
+    const now = this.elapsed();
+    const since = this.placedSince.get(key) ?? now;
+    this.placedSince.set(key, since);
+    if (now - since < this.deadlineMs) return current;
+    return {
+      phase: 'crashed',
+      reason: `the engine was not ready ${Math.round(this.deadlineMs / 1000)} s after it was placed on ${pod.spec?.nodeName}: ${current.reason}`,
+    };
+  }
+
+  /** Forgets a pod that is gone. */
+  forget(pod: V1Pod) {
+    this.placedSince.delete(pod.metadata?.uid ?? pod.metadata?.name ?? '');
+  }
 }

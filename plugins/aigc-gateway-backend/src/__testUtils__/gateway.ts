@@ -13,9 +13,12 @@ import request from 'supertest';
 import { Knex } from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
 import { gatewayDatabase } from './databases';
-import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { sampleGatewayConfig, TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 
 export { engineServer, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+
+/** Where test gateways' clocks start unless a test says otherwise: a Monday, 10:00 in Berlin. */
+export const TEST_EPOCH = '2026-11-23T09:00:00Z';
 
 export const asUser = (name: string) => mockCredentials.user.header(`user:default/${name}`);
 
@@ -34,7 +37,10 @@ export async function startGateway(options: {
   features?: any[];
   /** The database of an earlier gateway, to start again on its data. */
   knex?: Knex;
+  /** The gateway's clock; by default one running from a fixed Monday morning. */
+  clock?: TestClock;
 }) {
+  const clock = options.clock ?? new TestClock(TEST_EPOCH);
   const knex = options.knex ?? (await options.databases.init(options.databaseId));
   const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));
   const backend = await startTestBackend({
@@ -42,6 +48,7 @@ export async function startGateway(options: {
       aigcGatewayPlugin,
       ...(options.features ?? []),
       gatewayDatabase(knex),
+      clock.factory(),
       mockServices.rootConfig.factory({
         data: sampleGatewayConfig({
           dataRoot,
@@ -56,7 +63,7 @@ export async function startGateway(options: {
       }),
     ],
   });
-  return { backend, server: backend.server, knex, dataRoot };
+  return { backend, server: backend.server, knex, dataRoot, clock };
 }
 
 /** Polls the API until the instance reaches `state`; `authorization` is alice's by default. */

@@ -10,7 +10,7 @@ import { AddressInfo } from 'node:net';
 import knexFactory from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
 import { gatewayDatabase } from './databases';
-import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { createUserTokenIssuer, TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 
 async function main() {
   const config = JSON.parse(process.env.AIGC_TEST_GATEWAY_CONFIG!);
@@ -29,6 +29,7 @@ async function main() {
       // With AIGC_TEST_REAL_SCHEDULER, scheduled tasks run on their schedule, not only once at start.
       ...(process.env.AIGC_TEST_REAL_SCHEDULER ? [schedulerServiceFactory] : []),
       gatewayDatabase(knex),
+      new TestClock(process.env.AIGC_TEST_CLOCK_AT!).factory(),
       mockServices.rootConfig.factory({ data: config }),
     ],
   });

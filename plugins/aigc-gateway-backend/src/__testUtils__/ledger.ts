@@ -28,9 +28,12 @@ export async function addInterval(
   for (const group_ref of groups) await knex('usage_interval_groups').insert({ interval_id: id, group_ref });
 }
 
-/** Spend of an owner earlier this month: `hours` from the start of the month (UTC) at `price` per GPU-hour. */
-export async function addSpendThisMonth(knex: Knex, owner: string, hours: number, price: number) {
-  const monthStart = new Date();
+/**
+ * Spend of an owner earlier in the month of `now` (in UTC, the test gateways' cost time zone):
+ * `hours` from the start of that month at `price` per GPU-hour.
+ */
+export async function addSpendThisMonth(knex: Knex, now: Date, owner: string, hours: number, price: number) {
+  const monthStart = new Date(now);
   monthStart.setUTCDate(1);
   monthStart.setUTCHours(0, 0, 0, 0);
   await addInterval(knex, {

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -9,8 +10,16 @@ export interface GatewayProcess {
 /**
  * Starts gatewayProcess.ts as a child and waits until it listens. With
  * `userKey` (see `createUserTokenIssuer`), it verifies real user tokens signed with that key.
+ * The child's clock starts at `clock`'s current time and runs on, so a
+ * gateway started again after a crash goes on later than the one before.
  */
-export function startGatewayProcess(options: { db: string; config: object; userKey?: object; realScheduler?: boolean }): Promise<GatewayProcess> {
+export function startGatewayProcess(options: {
+  db: string;
+  config: object;
+  clock: TestClock;
+  userKey?: object;
+  realScheduler?: boolean;
+}): Promise<GatewayProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -23,6 +32,7 @@ export function startGatewayProcess(options: { db: string; config: object; userK
         ...process.env,
         AIGC_TEST_GATEWAY_DB: options.db,
         AIGC_TEST_GATEWAY_CONFIG: JSON.stringify(options.config),
+        AIGC_TEST_CLOCK_AT: options.clock.now().toISOString(),
         ...(options.userKey ? { AIGC_TEST_USER_KEY: JSON.stringify(options.userKey) } : {}),
         ...(options.realScheduler ? { AIGC_TEST_REAL_SCHEDULER: '1' } : {}),
       },

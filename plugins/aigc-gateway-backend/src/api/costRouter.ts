@@ -24,6 +24,7 @@ import { toCsvLine } from '../cost/csv';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { parse } from './parse';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 /** `GET /cost/summary`, `/cost/daily` and `/cost/export.csv` (DESIGN §9, §13). */
 export function costRouter(deps: {
@@ -36,10 +37,9 @@ export function costRouter(deps: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  now?: () => Date;
+  clock: GatewayClock;
 }): express.Router {
   const router = Router();
-  const now = deps.now ?? (() => new Date());
 
   /**
    * What the caller asked for and may see: with `aigc-gateway.cost.read`
@@ -48,7 +48,7 @@ export function costRouter(deps: {
   async function resolve(req: express.Request) {
     const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
     const query = parse(costQuerySchema, req.query, 'query');
-    const at = now();
+    const at = deps.clock.now();
     const range = costRange(query, deps.calendar, at);
     const entity = query.entityRef
       ? await entityScope(query.entityRef, deps.definitions(), async id => (await deps.store.get(id)) !== undefined)

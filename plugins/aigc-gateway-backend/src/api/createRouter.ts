@@ -8,7 +8,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { GatewayConfig, GpuPool } from '@internal/plugin-aigc-gateway-common';
-import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
+import { IngressHosts, GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { versionsRouter } from './versionsRouter';
@@ -47,6 +47,7 @@ export function createRouter(deps: {
   discovery: DiscoveryService;
   proxy: express.Router;
   ingressHosts?: IngressHosts;
+  clock: GatewayClock;
 }): express.Router {
   const router = Router();
   // The proxy streams bodies through untouched, so it comes before body parsing.

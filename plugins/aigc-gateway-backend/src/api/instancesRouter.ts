@@ -19,7 +19,7 @@ import {
   switchVersionRequestSchema,
 } from '@internal/plugin-aigc-gateway-common';
 import { z } from 'zod';
-import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
+import { IngressHosts, GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { Lifecycle } from '../lifecycle/Lifecycle';
 import { VersionSwitcher } from '../versions/VersionSwitcher';
 import { authorizeInstance, instanceFilter } from '../permissions/authorizeInstance';
@@ -45,6 +45,7 @@ export function instancesRouter(deps: {
   discovery: DiscoveryService;
   switcher: VersionSwitcher;
   ingressHosts?: IngressHosts;
+  clock: GatewayClock;
 }): express.Router {
   const { store, lifecycle, auth, httpAuth, userInfo, permissions } = deps;
   const router = Router();
@@ -182,7 +183,7 @@ export function instancesRouter(deps: {
 
   router.post('/instances/:id/keepalive', async (req, res) => {
     const { instance } = await load(req, instanceReleasePermission);
-    const at = new Date();
+    const at = deps.clock.now();
     await store.touch(instance.id, at);
     res.json({ lastActivityAt: at.toISOString() });
   });

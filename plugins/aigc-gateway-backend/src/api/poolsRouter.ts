@@ -9,11 +9,13 @@ import {
 import { instancePricePerHour, priceAt } from '../cost/priceBook';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 export function poolsRouter(deps: {
   store: InstanceStore;
   definitions: () => Definitions;
   currency: string;
+  clock: GatewayClock;
   httpAuth: HttpAuthService;
   /** Live room per pool, when the runtime sees it (Kubernetes nodes). */
   poolSlots: (pool: GpuPool) => number | undefined;
@@ -25,7 +27,7 @@ export function poolsRouter(deps: {
       deps.store.countByPool(computeStates),
       deps.store.countByPool(['queued']),
     ]);
-    const now = new Date();
+    const now = deps.clock.now();
     const body: PoolListResponse = {
       items: [...deps.definitions().pools.values()].map(pool => {
         const inUse = used.get(pool.id) ?? 0;

@@ -1,6 +1,7 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { addInterval } from '../__testUtils__/ledger';
 import { migrateDatabase } from '../store/migrate';
 import { Budgets } from './Budgets';
@@ -12,7 +13,7 @@ jest.setTimeout(60_000);
 
 describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
   let knex: Knex;
-  let clock: Date;
+  const clock = new TestClock('2026-12-10T12:00:00Z', { frozen: true });
   let sent: NotificationSendOptions[];
   let failSends: boolean;
 
@@ -34,7 +35,7 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
         },
       },
       logger: mockServices.logger.mock(),
-      now: () => clock,
+      clock,
     });
 
   beforeEach(async () => {
@@ -47,7 +48,7 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
   it('alerts once per threshold and month, from one replica of two, and retries a failed send', async () => {
     // 8 EUR by 2026-12-10: 4 h at 2 EUR per GPU-hour, by a member of creators-a.
     await addInterval(knex, { from: '2026-12-02T08:00:00Z', to: '2026-12-02T12:00:00Z', price: 2 });
-    clock = new Date('2026-12-10T12:00:00Z');
+    clock.set('2026-12-10T12:00:00Z');
     const [a, b] = [budgetsOn(knex), budgetsOn(knex)];
 
     failSends = true;
@@ -69,7 +70,7 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
 
     // An open interval: 1 more hour by 13:00 makes 10 EUR, the whole budget.
     await addInterval(knex, { from: '2026-12-10T12:00:00Z', price: 2, instance: 'i-2' });
-    clock = new Date('2026-12-10T13:00:00Z');
+    clock.set('2026-12-10T13:00:00Z');
     expect(await b.alert()).toBe(1);
     expect(sent[1].payload).toEqual(
       expect.objectContaining({ title: 'AIGC budget 100% used: group:default/creators-a', severity: 'high' }),
@@ -77,7 +78,7 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
     expect(sent[1].payload.description).toContain('New engine launches are refused until next month.');
 
     // A new month (in Berlin: 2026-12-31T23:00Z) starts from zero.
-    clock = new Date('2026-12-31T23:30:00Z');
+    clock.set('2026-12-31T23:30:00Z');
     expect((await a.statusOfAll())[0]).toEqual(expect.objectContaining({ month: '2027-01', spent: 1, percent: 10 }));
     expect(await a.alert()).toBe(0);
   });
@@ -85,7 +86,7 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
   it('refuses launches once an enforced budget is used up, naming it with its limit and use', async () => {
     await addInterval(knex, { from: '2026-12-02T08:00:00Z', to: '2026-12-02T13:30:00Z', price: 2 });
     await addInterval(knex, { owner: 'user:default/bob', groups: [], from: '2026-12-02T08:00:00Z', to: '2026-12-02T20:00:00Z', price: 2, instance: 'i-b' });
-    clock = new Date('2026-12-10T12:00:00Z');
+    clock.set('2026-12-10T12:00:00Z');
     const budgets = budgetsOn(knex);
     await expect(budgets.check({ ownerRef: 'user:default/carol', ownerGroups: ['group:default/creators-a'] })).rejects.toThrow(
       'launch refused: the monthly budget of group:default/creators-a is used up (11.00 of 10.00 EUR spent in 2026-12)',

@@ -6,6 +6,7 @@ import { Budget, BudgetStatus } from '@internal/plugin-aigc-gateway-common';
 import { LaunchGate, LaunchOwner } from '../lifecycle/LaunchGate';
 import { CostCalendar } from './calendar';
 import { CostLedger } from './CostLedger';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 /**
  * Monthly budgets of users and groups (DESIGN §9): month-to-date spend from
@@ -24,12 +25,12 @@ export class Budgets implements LaunchGate {
       currency: string;
       notifications?: NotificationService;
       logger: LoggerService;
-      now?: () => Date;
+      clock: GatewayClock;
     },
   ) {}
 
   private now() {
-    return this.deps.now?.() ?? new Date();
+    return this.deps.clock.now();
   }
 
   /** The budgets that apply to someone (their own and their groups'), with this month's spend. */

@@ -22,12 +22,12 @@ describe('an enforced budget', () => {
       await request(server).post(`/api/aigc-gateway/instances/${first.body.id}/release`).set('Authorization', asUser('alice')).expect(200);
 
       // Earlier this month alice used 2 h at 3.6 per GPU-hour: 7.20 of 5.
-      await addSpendThisMonth(knex, 'user:default/alice', 2, 3.6);
+      await addSpendThisMonth(knex, gateway.clock.now(), 'user:default/alice', 2, 3.6);
 
       const refused = await launch('alice', 'second');
       expect(refused.status).toBe(403);
       expect(refused.body.error.message).toMatch(
-        /^launch refused: the monthly budget of user:default\/alice is used up \(7\.2\d of 5\.00 USD spent in \d{4}-\d{2}\)$/,
+        /^launch refused: the monthly budget of user:default\/alice is used up \(7\.2\d of 5\.00 USD spent in 2026-11\)$/,
       );
       const relaunch = await request(server)
         .post(`/api/aigc-gateway/instances/${first.body.id}/launch`)

@@ -56,12 +56,12 @@ export class AccessCache {
   async getFresh(instanceId: string): Promise<AccessEntry | undefined> {
     const entry = this.entries.get(instanceId);
     if (entry?.state === 'running') return entry;
-    if (this.dirty || Date.now() - this.lastRefresh >= 200) await this.refresh();
+    if (this.dirty || performance.now() - this.lastRefresh >= 200) await this.refresh();
     return this.entries.get(instanceId);
   }
 
   async refresh() {
-    this.lastRefresh = Date.now();
+    this.lastRefresh = performance.now();
     this.dirty = false;
     // Rows updated in the same millisecond as `since` are read again: harmless.
     const rows = await this.db('instances')

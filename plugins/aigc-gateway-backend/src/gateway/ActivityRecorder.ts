@@ -1,4 +1,5 @@
 import { InstanceStore } from '../store/InstanceStore';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 /**
  * Remembers the last proxied activity per instance in memory and writes it
@@ -10,6 +11,7 @@ export class ActivityRecorder {
 
   constructor(
     private readonly store: InstanceStore,
+    private readonly clock: GatewayClock,
     private readonly flushMs = 5000,
   ) {}
 
@@ -18,7 +20,7 @@ export class ActivityRecorder {
     this.timer.unref();
   }
 
-  mark(instanceId: string, at = new Date()) {
+  mark(instanceId: string, at = this.clock.now()) {
     this.pending.set(instanceId, at);
   }
 

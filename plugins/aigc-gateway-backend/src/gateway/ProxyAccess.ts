@@ -42,10 +42,10 @@ export class ProxyAccess {
   ) {
     const key = `${credentials.principal.userEntityRef} ${entry.ownerRef}`;
     const cached = this.others.get(key);
-    if (cached && cached.until > Date.now()) return cached.allowed;
+    if (cached && cached.until > performance.now()) return cached.allowed;
     const mayRead = await instanceFilter(this.permissions, credentials, instanceReadPermission);
     const allowed = mayRead(entry);
-    this.others.set(key, { allowed, until: Date.now() + 1000 });
+    this.others.set(key, { allowed, until: performance.now() + 1000 });
     return allowed;
   }
 }

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { EngineRuntime, GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { InstanceStore } from '../store/InstanceStore';
 import { Lifecycle } from './Lifecycle';
 
@@ -15,6 +15,7 @@ export class Reconciler {
       lifecycle: Lifecycle;
       logger: LoggerService;
       pools: () => Iterable<string>;
+      clock: GatewayClock;
     },
   ) {}
 
@@ -30,7 +31,7 @@ export class Reconciler {
         wanted.add(instance.id);
         if (!status) await lifecycle.startOnRuntime(instance);
         else if (status.phase === 'ready') {
-          await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'found ready', at: new Date() });
+          await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'found ready', at: this.deps.clock.now() });
         }
       } else if (instance.state === 'running') {
         wanted.add(instance.id);
@@ -39,7 +40,7 @@ export class Reconciler {
             instanceId: instance.id,
             phase: 'crashed',
             reason: 'the engine was no longer running',
-            at: new Date(),
+            at: this.deps.clock.now(),
           });
         }
       } else if (instance.state === 'releasing') {

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { sampleGatewayConfig } from '../__testUtils__/gateway';
+import { sampleGatewayConfig, TEST_EPOCH } from '../__testUtils__/gateway';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
 
@@ -21,6 +22,7 @@ function enginePids(instanceId: string): number[] {
 }
 
 describe('kill -9 of the backend', () => {
+  const clock = new TestClock(TEST_EPOCH);
   const dir = mkdtempSync(join(tmpdir(), 'aigc-crash-'));
   const db = join(dir, 'gateway.sqlite');
   // The engine is slow to start, so the backend can die while it starts.
@@ -44,7 +46,7 @@ describe('kill -9 of the backend', () => {
   const intervals = (id: string) => knex('usage_intervals').where({ instance_id: id }).orderBy('id');
 
   it('converges after dying while an instance starts and while it runs, with no orphan and one interval', async () => {
-    gateway = await startGatewayProcess({ db, config });
+    gateway = await startGatewayProcess({ db, config, clock });
     const launched = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0' });
     expect(launched.status).toBe(201);
     const id = launched.body.id;
@@ -53,7 +55,7 @@ describe('kill -9 of the backend', () => {
     // Dies while the instance is starting.
     await killHard(gateway);
     expect((await knex('instances').where({ id }).first()).state).toBe('starting');
-    gateway = await startGatewayProcess({ db, config });
+    gateway = await startGatewayProcess({ db, config, clock });
     await until('running', async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running' ? true : undefined));
     expect(enginePids(id)).toHaveLength(1);
     expect(await intervals(id)).toHaveLength(1);
@@ -61,7 +63,7 @@ describe('kill -9 of the backend', () => {
     // Dies while it runs: the engine is adopted, not restarted or doubled.
     const [pid] = enginePids(id);
     await killHard(gateway);
-    gateway = await startGatewayProcess({ db, config });
+    gateway = await startGatewayProcess({ db, config, clock });
     await until('running again', async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running' ? true : undefined));
     expect(enginePids(id)).toEqual([pid]);
     const afterRestart = await intervals(id);
@@ -71,7 +73,7 @@ describe('kill -9 of the backend', () => {
     // The engine dies while no backend runs: the next one fails the instance with a reason.
     await killHard(gateway);
     process.kill(pid, 'SIGKILL');
-    gateway = await startGatewayProcess({ db, config });
+    gateway = await startGatewayProcess({ db, config, clock });
     const failed = await until('failed', async () => {
       const { body } = await api(gateway!, 'GET', `/instances/${id}`);
       return body.state === 'failed' ? body : undefined;

@@ -1,21 +1,22 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { gatewayConfigSchema } from '@internal/plugin-aigc-gateway-common';
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
-import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { sampleGatewayConfig, TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { DefinitionStore } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { migrateDatabase } from '../store/migrate';
 import { Lifecycle } from './Lifecycle';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const clock = new TestClock('2028-02-29T23:59:30Z');
 
 /** The gateway's tables with the sample engine's definitions, on a fresh database. */
 async function gatewayDatabase() {
   const knex = await databases.init('SQLITE_3');
   await migrateDatabase(knex);
-  const definitionStore = new DefinitionStore(knex);
+  const definitionStore = new DefinitionStore(knex, clock);
   await definitionStore.syncFromConfig(gatewayConfigSchema.parse((sampleGatewayConfig({ dataRoot: '/unused' }) as any).aigcGateway));
-  return { knex, store: new InstanceStore(knex), definitions: await definitionStore.load() };
+  return { knex, store: new InstanceStore(knex, clock), definitions: await definitionStore.load() };
 }
 
 describe('releases racing other changes of the instance', () => {
@@ -41,7 +42,7 @@ describe('releases racing other changes of the instance', () => {
       { userEntityRef: 'user:default/alice', ownershipEntityRefs: ['user:default/alice'] },
       { templateId: 'sample-engine' },
     );
-    await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'ready', at: new Date() });
+    await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'ready', at: clock.now() });
     const released = await lifecycle.release((await store.get(instance.id))!);
     expect(released.state).toBe('released');
     expect(await knex('usage_intervals').where({ instance_id: instance.id }).whereNull('ended_at')).toEqual([]);
@@ -63,7 +64,7 @@ describe('releases racing other changes of the instance', () => {
     );
     // The release request read the instance while it was starting; then the engine came up.
     const seen = (await store.get(instance.id))!;
-    await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'ready', at: new Date() });
+    await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'ready', at: clock.now() });
     expect((await lifecycle.release(seen)).state).toBe('released');
   });
 });

@@ -3,6 +3,7 @@ import { EngineTemplate, GpuPool, IdleConfig, ReleaseWindow } from '@internal/pl
 import { activeWindow, describeWindow } from './releaseWindows';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 const MINUTE = 60_000;
 
@@ -30,7 +31,7 @@ export class IdleReleaser {
       config: IdleConfig;
       actions: IdleActions;
       logger: LoggerService;
-      now?: () => Date;
+      clock: GatewayClock;
     },
   ) {}
 
@@ -67,7 +68,7 @@ export class IdleReleaser {
 
   private async checkOne(instance: InstanceRecord, since: Date | undefined) {
     const { store, actions, config } = this.deps;
-    const now = this.deps.now?.() ?? new Date();
+    const now = this.deps.clock.now();
     const { ms: timeout, window } = this.timeout(instance, now);
     const idleSince = latest(instance.lastActivityAt, since) ?? now;
     const idleFor = now.getTime() - idleSince.getTime();

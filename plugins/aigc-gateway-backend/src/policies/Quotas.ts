@@ -5,6 +5,7 @@ import { CostLedger } from '../cost/CostLedger';
 import { LaunchGate, LaunchOwner } from '../lifecycle/LaunchGate';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 /**
  * Per-user and per-group quotas (DESIGN §7): instances holding compute, GPUs
@@ -20,7 +21,7 @@ export class Quotas implements LaunchGate {
       ledger: CostLedger;
       calendar: CostCalendar;
       currency: string;
-      now?: () => Date;
+      clock: GatewayClock;
     },
   ) {}
 
@@ -51,7 +52,7 @@ export class Quotas implements LaunchGate {
       }
     }
     if (quota.monthlySpend !== undefined) {
-      const now = this.deps.now?.() ?? new Date();
+      const now = this.deps.clock.now();
       const { total } = await this.deps.ledger.summary(
         { from: this.deps.calendar.startOfMonth(now), to: now },
         scope,

@@ -23,7 +23,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
   let ports = 19140;
 
   it('refuse launches past a user, group or monthly-spend limit, naming the quota, its limit and the use', async () => {
-    const { backend, server, knex } = await startGateway({
+    const { backend, server, knex, clock } = await startGateway({
       databases,
       databaseId,
       ports: { from: ports, to: (ports += 5) - 1 },
@@ -58,7 +58,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       });
 
       // dave spent 7.20 this month already, over his 5.00.
-      await addSpendThisMonth(knex, 'user:default/dave', 2, 3.6);
+      await addSpendThisMonth(knex, clock.now(), 'user:default/dave', 2, 3.6);
       const dave = await launch('dave');
       expect(dave.status).toBe(403);
       expect(dave.body.error.message).toMatch(

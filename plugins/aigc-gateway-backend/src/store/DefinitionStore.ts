@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import {
   EngineTemplate,
   EngineVersion,
@@ -19,10 +20,13 @@ export interface Definitions {
  * kept across restarts.
  */
 export class DefinitionStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: GatewayClock,
+  ) {}
 
   async syncFromConfig(config: GatewayConfig): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     await this.db.transaction(async tx => {
       for (const pool of config.pools) {
         await tx('pools')
@@ -69,7 +73,7 @@ export class DefinitionStore {
       data_layout: version.dataLayout,
       source: 'api',
       spec: JSON.stringify(version),
-      updated_at: new Date(),
+      updated_at: this.clock.now(),
     };
     const inserted = await this.db('versions')
       .insert(row)
@@ -94,7 +98,7 @@ export class DefinitionStore {
     if (row.source === 'config') return 'from-config';
     await this.db('versions')
       .where({ template_id: templateId, version })
-      .update({ status, updated_at: new Date() });
+      .update({ status, updated_at: this.clock.now() });
     return 'updated';
   }
 

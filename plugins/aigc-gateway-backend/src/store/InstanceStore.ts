@@ -3,6 +3,7 @@ import {
   computeStates,
   InstanceState,
 } from '@internal/plugin-aigc-gateway-common';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { toDate, toOptionalDate } from './time';
 
 export interface InstanceRecord {
@@ -156,8 +157,12 @@ export class InstanceStore {
 
   constructor(
     private readonly db: Knex,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: GatewayClock,
   ) {}
+
+  private now(): Date {
+    return this.clock.now();
+  }
 
   /** Called after every committed create or transition made through this store. */
   onChange(listener: () => void) {

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import {
   RolloutState,
   RolloutTargetStatus,
@@ -36,10 +37,13 @@ type TargetPatch = Partial<Pick<RolloutTargetRecord, 'status' | 'goal' | 'attemp
  * start from, so replicas that advance the same rollout never both act.
  */
 export class RolloutStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: GatewayClock,
+  ) {}
 
   async create(rollout: Omit<RolloutRecord, 'createdAt' | 'updatedAt'>, targets: Array<Pick<RolloutTargetRecord, 'instanceId' | 'ownerRef' | 'name' | 'canary'>>) {
-    const now = new Date();
+    const now = this.clock.now();
     await this.db.transaction(async tx => {
       await tx('rollouts').insert({
         id: rollout.id,
@@ -101,7 +105,7 @@ export class RolloutStore {
 
   /** Moves the rollout to `state` if it is in one of `from`; false when it was not. */
   async setState(id: string, from: readonly RolloutState[], state: RolloutState, message: string | null = null): Promise<boolean> {
-    const n = await this.db('rollouts').where({ id }).whereIn('state', from).update({ state, message, updated_at: new Date() });
+    const n = await this.db('rollouts').where({ id }).whereIn('state', from).update({ state, message, updated_at: this.clock.now() });
     return n === 1;
   }
 
@@ -114,7 +118,7 @@ export class RolloutStore {
     const n = await this.db('rollout_targets')
       .where({ rollout_id: rolloutId, instance_id: instanceId })
       .whereIn('status', from)
-      .update({ ...toTargetRow(patch), updated_at: new Date() });
+      .update({ ...toTargetRow(patch), updated_at: this.clock.now() });
     return n === 1;
   }
 
@@ -123,7 +127,7 @@ export class RolloutStore {
     await this.db('rollout_targets')
       .where({ rollout_id: rolloutId, goal: where.goal })
       .whereIn('status', where.from)
-      .update({ ...toTargetRow(patch), updated_at: new Date() });
+      .update({ ...toTargetRow(patch), updated_at: this.clock.now() });
   }
 
   /**
@@ -145,7 +149,7 @@ export class RolloutStore {
       const taken = await tx('rollout_targets')
         .where({ rollout_id: rollout.id, instance_id: instanceId })
         .whereIn('status', ['pending', 'waiting'])
-        .update({ status: 'claimed', attempts: tx.raw('attempts + 1'), updated_at: new Date() });
+        .update({ status: 'claimed', attempts: tx.raw('attempts + 1'), updated_at: this.clock.now() });
       return taken === 1;
     });
   }

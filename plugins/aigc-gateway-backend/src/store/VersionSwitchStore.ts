@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { toDate } from './time';
 
 export interface VersionSwitchRecord {
@@ -16,10 +17,13 @@ export interface VersionSwitchRecord {
 
 /** Version switches in progress, with the backup that undoes each. */
 export class VersionSwitchStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: GatewayClock,
+  ) {}
 
   async begin(record: Omit<VersionSwitchRecord, 'startedAt' | 'heartbeatAt' | 'backupRef' | 'stepsStarted'>): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     await this.db('version_switches').insert({
       instance_id: record.instanceId,
       from_version: record.fromVersion,
@@ -32,15 +36,15 @@ export class VersionSwitchStore {
   }
 
   async backedUp(instanceId: string, backupRef: string): Promise<void> {
-    await this.db('version_switches').where({ instance_id: instanceId }).update({ backup_ref: backupRef, heartbeat_at: new Date() });
+    await this.db('version_switches').where({ instance_id: instanceId }).update({ backup_ref: backupRef, heartbeat_at: this.clock.now() });
   }
 
   async stepStarted(instanceId: string, steps: number): Promise<void> {
-    await this.db('version_switches').where({ instance_id: instanceId }).update({ steps_started: steps, heartbeat_at: new Date() });
+    await this.db('version_switches').where({ instance_id: instanceId }).update({ steps_started: steps, heartbeat_at: this.clock.now() });
   }
 
   async heartbeat(instanceId: string): Promise<void> {
-    await this.db('version_switches').where({ instance_id: instanceId }).update({ heartbeat_at: new Date() });
+    await this.db('version_switches').where({ instance_id: instanceId }).update({ heartbeat_at: this.clock.now() });
   }
 
   async end(instanceId: string): Promise<void> {

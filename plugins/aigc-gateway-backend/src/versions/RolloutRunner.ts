@@ -4,6 +4,7 @@ import { computeStates } from '@internal/plugin-aigc-gateway-common';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { openTargetStatuses, RolloutRecord, RolloutStore, RolloutTargetRecord } from '../store/RolloutStore';
 import { VersionSwitcher } from './VersionSwitcher';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 /** A switch that did not reach its version is tried once more (it may have been cut short by a dying backend). */
 const MAX_ATTEMPTS = 2;
@@ -26,6 +27,7 @@ export class RolloutRunner {
       switcher: Pick<VersionSwitcher, 'switch'>;
       release: (instance: InstanceRecord, why: string) => Promise<unknown>;
       logger: LoggerService;
+      clock: GatewayClock;
     },
   ) {}
 
@@ -62,7 +64,7 @@ export class RolloutRunner {
   private async settle(rollout: RolloutRecord, targets: RolloutTargetRecord[]) {
     const { rollouts, store } = this.deps;
     for (const target of targets) {
-      if (target.status === 'claimed' && Date.now() - target.updatedAt.getTime() > CLAIM_STALE_MS) {
+      if (target.status === 'claimed' && this.deps.clock.now().getTime() - target.updatedAt.getTime() > CLAIM_STALE_MS) {
         await rollouts.updateTarget(rollout.id, target.instanceId, ['claimed'], { status: 'pending', detail: 'the backend that took it stopped; trying again' });
       }
       if (target.status !== 'switching') continue;

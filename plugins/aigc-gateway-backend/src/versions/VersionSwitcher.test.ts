@@ -1,3 +1,4 @@
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { mockServices } from '@backstage/backend-test-utils';
 import { engineTemplateSchema, Migration } from '@internal/plugin-aigc-gateway-common';
 import { EngineRuntime, RuntimeVolume, VolumeMigrator } from '@internal/plugin-aigc-gateway-node';
@@ -51,13 +52,14 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
   let db: Knex;
   let store: InstanceStore;
   let switches: VersionSwitchStore;
+  const clock = new TestClock('2027-03-28T00:59:30Z');
 
   beforeEach(async () => {
     db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
     await migrateDatabase(db);
-    store = new InstanceStore(db);
-    switches = new VersionSwitchStore(db);
-    const now = new Date();
+    store = new InstanceStore(db, clock);
+    switches = new VersionSwitchStore(db, clock);
+    const now = clock.now();
     await db('volumes').insert({ id: 'v1', owner_ref: 'user:default/a', template_id: 'engine', runtime_id: 'cluster', runtime_ref: 'claim-v1', data_layout: 1, created_at: now });
     await db('instances').insert({
       id: 'i1',
@@ -83,6 +85,7 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
       definitions: () => ({ templates: new Map([['engine', template]]), pools: new Map() }),
       logger: mockServices.logger.mock(),
       staleAfterMs,
+      clock,
     });
   const settled = async () => {
     for (let i = 0; i < 100; i++) {
@@ -132,7 +135,7 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
     const migrating = (await store.transition(instance, { state: 'migrating', message: 'switching' }))!;
     await switches.begin({ instanceId: 'i1', fromVersion: '1.0.0', toVersion: '3.0.0', fromLayout: 1, toLayout: 3 });
     await switches.stepStarted('i1', 2);
-    await db('version_switches').update({ heartbeat_at: new Date(Date.now() - 120_000) });
+    await db('version_switches').update({ heartbeat_at: new Date(clock.now().getTime() - 120_000) });
     expect(migrating.state).toBe('migrating');
 
     const runtime = runtimeWithoutBackups();

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { EngineTemplate, EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
-import { canMigrate, EngineRuntime, RuntimeVolume, VolumeMigrator } from '@internal/plugin-aigc-gateway-node';
+import { canMigrate, EngineRuntime, RuntimeVolume, VolumeMigrator, GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { VersionSwitchRecord, VersionSwitchStore } from '../store/VersionSwitchStore';
@@ -30,6 +30,7 @@ export class VersionSwitcher {
       logger: LoggerService;
       /** A switch not heard of for this long is taken to be dead. */
       staleAfterMs: number;
+      clock: GatewayClock;
     },
   ) {}
 
@@ -82,7 +83,7 @@ export class VersionSwitcher {
   /** Undoes switches whose backend died: the backup goes back (or the steps are reversed), the instance stays on its version. */
   async recover(): Promise<void> {
     const { store, switches, logger } = this.deps;
-    for (const stale of await switches.stale(new Date(Date.now() - this.deps.staleAfterMs))) {
+    for (const stale of await switches.stale(new Date(this.deps.clock.now().getTime() - this.deps.staleAfterMs))) {
       const instance = await store.get(stale.instanceId);
       if (instance?.state === 'migrating') {
         const volume = await store.getVolume(instance.volumeId);

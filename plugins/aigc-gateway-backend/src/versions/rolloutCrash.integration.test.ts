@@ -1,11 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TEST_EPOCH } from '../__testUtils__/gateway';
 import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
 
 describe('kill -9 of the backend in the middle of a rollout', () => {
+  const clock = new TestClock(TEST_EPOCH);
   // 3.0.0's migration marks the data half done, takes 1.5 s, then completes it.
   const { db, dataRoot, config } = switchCrashSetup({
     prefix: 'aigc-rollout-crash-',
@@ -14,7 +17,7 @@ describe('kill -9 of the backend in the middle of a rollout', () => {
       "const fs = require('fs'); const d = process.env.DATA_DIR; fs.writeFileSync(d + '/half-done', 'x'); setTimeout(() => { fs.rmSync(d + '/half-done'); fs.writeFileSync(d + '/layout-3', '3'); }, 1500)",
   });
   config.aigcGateway.rollouts = { checkIntervalSeconds: 1 };
-  const start = () => startGatewayProcess({ db, config, realScheduler: true });
+  const start = () => startGatewayProcess({ db, config, clock, realScheduler: true });
   let gateway: GatewayProcess | undefined;
   let knex: Knex;
 

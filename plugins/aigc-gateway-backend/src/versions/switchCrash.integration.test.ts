@@ -1,12 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TEST_EPOCH } from '../__testUtils__/gateway';
 import { processesMarked } from '../runtime/local/processes';
 import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
 
 describe('kill -9 of the backend in the middle of a version switch', () => {
+  const clock = new TestClock(TEST_EPOCH);
   // 3.0.0's migration starts changing the data, then takes its time.
   const { db, dataRoot, config } = switchCrashSetup({
     prefix: 'aigc-switch-crash-',
@@ -25,7 +28,7 @@ describe('kill -9 of the backend in the middle of a version switch', () => {
   });
 
   it('comes back with the data restored and the instance on its old version', async () => {
-    gateway = await startGatewayProcess({ db, config });
+    gateway = await startGatewayProcess({ db, config, clock });
     const launched = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0' });
     const id = launched.body.id;
     const state = (wanted: string) => async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === wanted ? true : undefined);
@@ -41,7 +44,7 @@ describe('kill -9 of the backend in the middle of a version switch', () => {
     await killHard(gateway);
     expect((await knex('instances').where({ id }).first()).state).toBe('migrating');
 
-    gateway = await startGatewayProcess({ db, config });
+    gateway = await startGatewayProcess({ db, config, clock });
     const recovered = await until('recovery', async () => {
       const { body } = await api(gateway!, 'GET', `/instances/${id}`);
       return body.state === 'released' ? body : undefined;

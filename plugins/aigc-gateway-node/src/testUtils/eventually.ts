@@ -1,11 +1,11 @@
 /** Polls until `check` passes (returns without throwing), for at most `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     try {
       return await check();
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (performance.now() > deadline) throw error;
       await new Promise(r => setTimeout(r, intervalMs));
     }
   }

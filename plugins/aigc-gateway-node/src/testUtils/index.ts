@@ -6,3 +6,4 @@
 export { createUserTokenIssuer } from './userTokenIssuer';
 export { engineServer, sampleGatewayConfig, sampleVersion } from './sampleGatewayConfig';
 export { eventually } from './eventually';
+export { TestClock } from './TestClock';

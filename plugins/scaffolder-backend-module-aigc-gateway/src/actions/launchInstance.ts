@@ -81,7 +81,7 @@ async function waitForRunning(
   logger: { info(message: string): void },
   pollIntervalMs = 1000,
 ): Promise<InstanceView> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
+  const deadline = performance.now() + timeoutSeconds * 1000;
   let instance = start;
   // The launch already said the first state.
   let said: string = start.state;
@@ -96,7 +96,7 @@ async function waitForRunning(
     const now = `${instance.state}${instance.queuePosition ? ` (position ${instance.queuePosition} in the queue)` : ''}`;
     if (now !== said) logger.info(`Instance ${instance.id} is ${now}`);
     said = now;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new Error(`instance ${instance.id} was not ready within ${timeoutSeconds} s; it is ${now}`);
     }
     await new Promise(r => setTimeout(r, pollIntervalMs));

@@ -1,29 +1,30 @@
 import { randomBytes } from 'node:crypto';
+import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { IngressTokens } from './IngressTokens';
 import { originalUrl } from './originalUrl';
 
 const grant = { kind: 'ticket' as const, host: 'a.engines.test', user: 'user:default/alice', owner: 'user:default/alice' };
 
 describe('IngressTokens', () => {
-  let now = 1_000_000;
-  const tokens = new IngressTokens(randomBytes(32), () => now);
+  const clock = new TestClock(new Date(1_000_000), { frozen: true });
+  const tokens = new IngressTokens(randomBytes(32), clock);
 
   it('verifies its own token for the same kind and host until it expires', () => {
     const token = tokens.issue(grant, 60_000);
     expect(tokens.verify(token, 'ticket', 'a.engines.test')).toEqual({ ...grant, expiresAt: 1_060_000 });
     expect(tokens.verify(token, 'session', 'a.engines.test')).toBeUndefined();
     expect(tokens.verify(token, 'ticket', 'b.engines.test')).toBeUndefined();
-    now += 60_000;
+    clock.advance(60_000);
     expect(tokens.verify(token, 'ticket', 'a.engines.test')).toBeUndefined();
   });
 
   it('refuses tampered, foreign and malformed tokens', () => {
     const token = tokens.issue(grant, 60_000);
     const [payload, signature] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...grant, host: 'b.engines.test', expiresAt: now + 1e9 })).toString(
+    const forgedPayload = Buffer.from(JSON.stringify({ ...grant, host: 'b.engines.test', expiresAt: clock.now().getTime() + 1e9 })).toString(
       'base64url',
     );
-    const foreign = new IngressTokens(randomBytes(32), () => now).issue(grant, 60_000);
+    const foreign = new IngressTokens(randomBytes(32), clock).issue(grant, 60_000);
     for (const bad of [`${forgedPayload}.${signature}`, foreign, payload, `${token}.x`, '', undefined, `${payload}.`]) {
       expect(tokens.verify(bad, 'ticket', 'a.engines.test')).toBeUndefined();
     }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 /**
  * What an ingress token grants: `user` may open the engine at `host`, which
@@ -18,13 +19,13 @@ export interface IngressGrant {
 export class IngressTokens {
   constructor(
     private readonly key: Buffer,
-    private readonly now: () => number = Date.now,
+    private readonly clock: GatewayClock,
   ) {}
 
   /** A signed token; its signature (after the dot) is unique, a nonce making equal grants differ. */
   issue(grant: Omit<IngressGrant, 'expiresAt'>, lifetimeMs: number): string {
     const nonce = randomBytes(9).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ ...grant, expiresAt: this.now() + lifetimeMs, nonce })).toString(
+    const payload = Buffer.from(JSON.stringify({ ...grant, expiresAt: this.clock.now().getTime() + lifetimeMs, nonce })).toString(
       'base64url',
     );
     return `${payload}.${this.sign(payload)}`;
@@ -40,7 +41,7 @@ export class IngressTokens {
     const { nonce: _nonce, ...grant } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as IngressGrant & {
       nonce: string;
     };
-    const valid = grant.kind === kind && grant.host === host && grant.expiresAt > this.now();
+    const valid = grant.kind === kind && grant.host === host && grant.expiresAt > this.clock.now().getTime();
     return valid ? grant : undefined;
   }
 

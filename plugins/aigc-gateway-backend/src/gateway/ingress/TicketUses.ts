@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
 
 /**
  * Which sign-in tickets were used, so a ticket that leaks from a URL (a log,
@@ -8,12 +9,12 @@ import { Knex } from 'knex';
 export class TicketUses {
   constructor(
     private readonly db: Knex,
-    private readonly now: () => number = Date.now,
+    private readonly clock: GatewayClock,
   ) {}
 
   /** True the first time a ticket is used, false ever after. */
   async claim(ticketId: string, expiresAt: number): Promise<boolean> {
-    await this.db('ingress_ticket_uses').where('expires_at', '<', new Date(this.now())).delete();
+    await this.db('ingress_ticket_uses').where('expires_at', '<', new Date(this.clock.now().getTime())).delete();
     const inserted = await this.db('ingress_ticket_uses')
       .insert({ id: ticketId, expires_at: new Date(expiresAt) })
       .onConflict('id')

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import {
   closeSync,
@@ -10,16 +11,7 @@ import {
 } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  EngineRuntime,
-  RuntimeEndpoint,
-  RuntimeEvent,
-  RuntimeInstanceStatus,
-  RuntimePhase,
-  RuntimeStartRequest,
-  RuntimeVolume,
-  VolumeMigrator,
-} from '@internal/plugin-aigc-gateway-node';
+import { EngineRuntime, RuntimeEndpoint, RuntimeEvent, RuntimeInstanceStatus, RuntimePhase, RuntimeStartRequest, RuntimeVolume, VolumeMigrator, GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
 import { PortAllocator } from './ports';
 import { LocalVolumeMigrations } from './volumeMigrations';
@@ -37,6 +29,7 @@ export interface LocalRuntimeOptions {
   /** A start that is not ready by then is reported as crashed. */
   startTimeoutMs?: number;
   logger: LoggerService;
+  clock: GatewayClock;
 }
 
 /** What the runtime keeps on disk per engine, so a restarted backend can adopt it. */
@@ -167,7 +160,7 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
       pid: child.pid,
       port,
       readinessPath: spec.readinessPath,
-      startedAt: new Date().toISOString(),
+      startedAt: this.options.clock.now().toISOString(),
       phase: 'starting',
       stopping: false,
     };
@@ -220,13 +213,13 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
 
   private emit(engine: Engine, phase: RuntimePhase, reason: string) {
     engine.phase = phase;
-    const event = { instanceId: engine.instanceId, phase, reason, at: new Date() };
+    const event = { instanceId: engine.instanceId, phase, reason, at: this.options.clock.now() };
     for (const listener of this.listeners) listener(event);
   }
 
   /** Probes readiness while starting, then liveness (adopted engines have no exit event). */
   private watch(engine: Engine) {
-    const deadline = Date.now() + this.startTimeoutMs;
+    const deadline = performance.now() + this.startTimeoutMs;
     engine.timer = setInterval(async () => {
       if (engine.stopping) return;
       if (!isAlive(engine.pid)) {
@@ -239,7 +232,7 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
         if (!engine.stopping && (engine.phase as string) !== 'ready') {
           this.emit(engine, 'ready', `answering on port ${engine.port}`);
         }
-      } else if (Date.now() > deadline) {
+      } else if (performance.now() > deadline) {
         signalGroup(engine.pid, 'SIGKILL');
         this.exited(engine, `not ready after ${this.startTimeoutMs / 1000} s`);
       }
