@@ -34,6 +34,9 @@ yarn workspace @internal/plugin-aigc-gateway-backend-module-kubernetes test:node
 yarn workspace @internal/dev-idp test
 yarn workspace @internal/sample-engine test
 
+step "date sweep: the time-sensitive suites under shifted clocks (libfaketime)"
+"$here/date-sweep.sh"
+
 step "browser tests (Playwright, Debian's Chromium)"
 aigc_ensure_chromium
 yarn playwright test
