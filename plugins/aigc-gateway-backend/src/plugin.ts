@@ -287,6 +287,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         );
         const access = new ProxyAccess(accessCache, deps.permissions);
         const basePath = new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname;
+        const ownOrigins = new Set([new URL(await deps.discovery.getExternalBaseUrl('aigc-gateway')).origin]);
         const users = new UserCredentialsCache(deps.httpAuth);
         const portalUrl = `${config.getOptionalString('app.baseUrl') ?? ''}/aigc-gateway`;
         const httpProxy = new HttpProxy({
@@ -297,6 +298,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           activity,
           logger,
           portalUrl,
+          ownOrigins,
         });
         const webSockets = new WebSocketProxy({
           basePath,
@@ -306,6 +308,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           runtime,
           activity,
           logger,
+          ownOrigins,
         });
         deps.lifecycle.addShutdownHook(() => webSockets.stop());
         deps.lifecycle.addShutdownHook(() => httpProxy.close());

@@ -32,7 +32,9 @@ export class StartDeadlines {
     if (now - since < this.deadlineMs) return current;
     return {
       phase: 'crashed',
-      reason: `the engine was not ready ${Math.round(this.deadlineMs / 1000)} s after it was placed on ${pod.spec?.nodeName}: ${current.reason}`,
+      reason: `the engine was not ready ${Math.round(
+        this.deadlineMs / 1000,
+      )} s after it was placed on ${pod.spec?.nodeName}: ${current.reason}`,
     };
   }
 

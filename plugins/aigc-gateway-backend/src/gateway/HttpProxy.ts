@@ -32,6 +32,8 @@ export class HttpProxy {
       access: ProxyAccess;
       runtime: EngineRuntime;
       activity: ActivityRecorder;
+      /** The origin engine pages are served from: cookie requests must come from there. */
+      ownOrigins: ReadonlySet<string>;
       logger: LoggerService;
       /** The gateway page in the portal, linked from error pages. */
       portalUrl: string;

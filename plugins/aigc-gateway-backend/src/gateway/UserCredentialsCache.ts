@@ -1,12 +1,13 @@
 import { IncomingMessage } from 'node:http';
+import { parse as parseCookies } from 'cookie';
 import { BackstageCredentials, BackstageUserPrincipal, HttpAuthService } from '@backstage/backend-plugin-api';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
 // The same rules as Backstage's HttpAuthService: a well-formed bearer token
-// wins, otherwise the cookie `issueUserCookie` sets.
+// wins, otherwise the cookie `issueUserCookie` sets, read with the same parser.
 const BEARER = /^Bearer[ ]+(\S+)$/i;
-const AUTH_COOKIE = /(?:^|;\s*)backstage-auth=([^;]+)/;
+const AUTH_COOKIE = 'backstage-auth';
 
 /**
  * Remembers who a user token belongs to once Backstage has verified it.
@@ -46,11 +47,23 @@ export class UserCredentialsCache {
   }
 }
 
-/** The token Backstage would authenticate: the bearer token first, else the auth cookie. */
+/** Whether the request carries a token in its `Authorization` header, which browsers never add on their own. */
+export function hasBearerToken(req: IncomingMessage): boolean {
+  const { authorization } = req.headers;
+  return typeof authorization === 'string' && BEARER.test(authorization);
+}
+
+/**
+ * The exact token Backstage authenticates: the bearer token first, else the
+ * auth cookie as the `cookie` package parses it. A header that names the
+ * cookie more than once is not cached at all, so no parser difference can
+ * make a string of an attacker's choosing the key of someone else's token.
+ */
 function tokenOf(req: IncomingMessage): string | undefined {
   const { authorization, cookie } = req.headers;
   const bearer = typeof authorization === 'string' ? BEARER.exec(authorization) : null;
   if (bearer) return `bearer ${bearer[1]}`;
-  const cookieToken = cookie ? AUTH_COOKIE.exec(cookie) : null;
-  return cookieToken ? `cookie ${cookieToken[1]}` : undefined;
+  if (!cookie || cookie.split(AUTH_COOKIE).length !== 2) return undefined;
+  const token = parseCookies(cookie)[AUTH_COOKIE];
+  return token ? `cookie ${token}` : undefined;
 }

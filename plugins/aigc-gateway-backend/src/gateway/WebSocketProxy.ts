@@ -41,6 +41,8 @@ export class WebSocketProxy {
       cache: AccessCache;
       runtime: EngineRuntime;
       activity: ActivityRecorder;
+      /** The origin engine pages are served from: cookie requests must come from there. */
+      ownOrigins: ReadonlySet<string>;
       logger: LoggerService;
     },
   ) {}

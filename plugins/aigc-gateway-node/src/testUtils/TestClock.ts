@@ -12,9 +12,13 @@ export class TestClock implements GatewayClock {
   private base: number;
   private since = performance.now();
 
-  constructor(start: Date | string, private readonly options: { frozen?: boolean } = {}) {
+  constructor(
+    start: Date | string,
+    private readonly options: { frozen?: boolean } = {},
+  ) {
     this.base = new Date(start).getTime();
-    if (Number.isNaN(this.base)) throw new Error(`TestClock: not a time: ${start}`);
+    if (Number.isNaN(this.base))
+      throw new Error(`TestClock: not a time: ${start}`);
   }
 
   now(): Date {

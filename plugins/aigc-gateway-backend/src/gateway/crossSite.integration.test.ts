@@ -1,0 +1,181 @@
+import { AddressInfo } from 'node:net';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import WebSocket from 'ws';
+import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { startGateway, waitForState } from '../__testUtils__/gateway';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** Opens a WebSocket through the gateway; the first reply, or the refusal status. */
+function talk(url: string, headers: Record<string, string>) {
+  return new Promise<{ reply?: unknown; status?: number }>(resolve => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('open', () => ws.send('hello'));
+    ws.on('message', data => {
+      resolve({ reply: JSON.parse(String(data)) });
+      ws.close();
+    });
+    ws.on('unexpected-response', (_req, res) =>
+      resolve({ status: res.statusCode }),
+    );
+    ws.on('error', () => resolve({ status: -1 }));
+    setTimeout(() => resolve({ status: -2 }), 5000);
+  });
+}
+
+const evil = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };
+
+/**
+ * The portal's cookie is SameSite=None, so a browser attaches it to requests
+ * that any other site makes. Such requests must not drive the user's engine.
+ */
+describe('requests another site makes with the user cookie', () => {
+  it('are refused for state changes, WebSockets and embedded reads; own pages, navigations and tokens still work', async () => {
+    const issuer = await createUserTokenIssuer();
+    const gateway = await startGateway({
+      databases,
+      databaseId: 'SQLITE_3',
+      ports: { from: 18420, to: 18429 },
+      features: issuer.features,
+    });
+    const { server } = gateway;
+    try {
+      const alice = `Bearer ${await issuer.sign('alice')}`;
+      const launched = await request(server)
+        .post('/api/aigc-gateway/instances')
+        .set('Authorization', alice)
+        .send({ templateId: 'sample-engine' });
+      await waitForState(server, launched.body.id, 'running', alice);
+      const proxy = `/api/aigc-gateway/instances/${launched.body.id}/proxy`;
+      const cookieRes = await request(server)
+        .get('/api/aigc-gateway/cookie')
+        .set('Authorization', alice);
+      const cookie = String(cookieRes.headers['set-cookie']).split(';')[0];
+      const ownOrigin = new URL(
+        (
+          await request(server)
+            .get(`/api/aigc-gateway/instances/${launched.body.id}`)
+            .set('Authorization', alice)
+        ).body.url,
+      ).origin;
+      const job = JSON.stringify({
+        prompt: 'forged by another site',
+        steps: 1,
+      });
+      const post = () =>
+        request(server)
+          .post(`${proxy}/sdapi/v1/txt2img`)
+          .set('Cookie', cookie)
+          .set('Content-Type', 'text/plain');
+
+      // A form post from another site, with and without Fetch Metadata, or with neither header.
+      const forged = await post().set(evil).send(job);
+      expect(forged.status).toBe(403);
+      expect(forged.body.error.message).toContain(
+        'cross-site POST request refused',
+      );
+      expect(
+        (await post().set('Origin', 'http://evil.example').send(job)).status,
+      ).toBe(403);
+      expect((await post().send(job)).status).toBe(403);
+      expect(
+        (
+          await post()
+            .set({
+              Origin: 'http://localhost:3000',
+              'Sec-Fetch-Site': 'same-site',
+            })
+            .send(job)
+        ).status,
+      ).toBe(403);
+      // Images, iframes and no-cors fetches of another site.
+      const embedded = {
+        ...evil,
+        'Sec-Fetch-Mode': 'no-cors',
+        'Sec-Fetch-Dest': 'image',
+      };
+      expect(
+        (
+          await request(server)
+            .get(`${proxy}/outputs`)
+            .set('Cookie', cookie)
+            .set(embedded)
+        ).status,
+      ).toBe(403);
+
+      // The engine's own pages, old browsers on the same origin, links and bookmarks.
+      expect(
+        (
+          await post()
+            .set({ Origin: ownOrigin, 'Sec-Fetch-Site': 'same-origin' })
+            .send(job)
+        ).status,
+      ).toBe(200);
+      expect((await post().set('Origin', ownOrigin).send(job)).status).toBe(
+        200,
+      );
+      const navigation = {
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'navigate',
+        'Sec-Fetch-Dest': 'document',
+      };
+      expect(
+        (
+          await request(server)
+            .get(`${proxy}/`)
+            .set('Cookie', cookie)
+            .set(navigation)
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await request(server)
+            .get(`${proxy}/`)
+            .set('Cookie', cookie)
+            .set('Sec-Fetch-Site', 'none')
+        ).status,
+      ).toBe(200);
+      // API clients send a token, which no browser adds by itself.
+      expect(
+        (
+          await request(server)
+            .post(`${proxy}/sdapi/v1/txt2img`)
+            .set('Authorization', alice)
+            .set(evil)
+            .send({ prompt: 'api', steps: 1 })
+        ).status,
+      ).toBe(200);
+
+      // Only the three accepted jobs made images.
+      const outputs = await request(server)
+        .get(`${proxy}/outputs`)
+        .set('Authorization', alice);
+      expect(outputs.body).toHaveLength(3);
+
+      // WebSockets: another site's page cannot open the engine's live channel with the cookie.
+      await request(server)
+        .get('/api/aigc-gateway/templates')
+        .set('Authorization', alice);
+      const { port } = server.address() as AddressInfo;
+      const ws = `ws://127.0.0.1:${port}${proxy}/queue/join`;
+      expect(await talk(ws, { cookie, origin: 'http://evil.example' })).toEqual(
+        { status: 403 },
+      );
+      expect(await talk(ws, { cookie })).toEqual({ status: 403 });
+      expect((await talk(ws, { cookie, origin: ownOrigin })).reply).toEqual(
+        expect.objectContaining({ echo: 'hello' }),
+      );
+      expect(
+        (
+          await talk(ws, {
+            authorization: alice,
+            origin: 'http://evil.example',
+          })
+        ).reply,
+      ).toEqual(expect.objectContaining({ echo: 'hello' }));
+    } finally {
+      await gateway.backend.stop();
+    }
+  }, 60_000);
+});
