@@ -187,7 +187,11 @@ export interface Config {
           fromLayout: number;
           toLayout: number;
           /** A command run on the volume's folder; `$${dataDir}` and `$${node}` are filled in. */
-          local?: { command: string; args?: string[]; env?: { [name: string]: string } };
+          local?: {
+            command: string;
+            args?: string[];
+            env?: { [name: string]: string };
+          };
           /** A Job that mounts the volume. */
           kubernetes?: {
             image: string;

@@ -24,7 +24,9 @@ const RUNS = 20;
 const PROBE_MS = 50;
 
 const percentile = (values: number[], p: number) =>
-  [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+  [...values].sort((x, y) => x - y)[
+    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
+  ];
 
 async function until(probe: () => Promise<boolean>) {
   while (!(await probe())) await new Promise(r => setTimeout(r, PROBE_MS));
@@ -33,10 +35,25 @@ async function until(probe: () => Promise<boolean>) {
 /** The anchor: the engine alone, from spawn to its first ready answer. */
 async function engineStart(dir: string, port: number) {
   const started = performance.now();
-  const child = spawn(process.execPath, [engineServer, '--port', String(port), '--data', join(dir, `direct-${port}`)], {
-    stdio: 'ignore',
-  });
-  await until(() => fetch(`http://127.0.0.1:${port}/internal/ping`).then(r => r.ok, () => false));
+  const child = spawn(
+    process.execPath,
+    [
+      engineServer,
+      '--port',
+      String(port),
+      '--data',
+      join(dir, `direct-${port}`),
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  await until(() =>
+    fetch(`http://127.0.0.1:${port}/internal/ping`).then(
+      r => r.ok,
+      () => false,
+    ),
+  );
   const ms = performance.now() - started;
   child.kill('SIGTERM');
   return ms;
@@ -47,9 +64,16 @@ async function main() {
   const gateway = await startGatewayProcess({
     db: join(dir, 'gateway.sqlite'),
     clock,
-    config: sampleGatewayConfig({ dataRoot: join(dir, 'engines'), ports: { from: 18950, to: 18969 }, probeIntervalMs: PROBE_MS }),
+    config: sampleGatewayConfig({
+      dataRoot: join(dir, 'engines'),
+      ports: { from: 18950, to: 18969 },
+      probeIntervalMs: PROBE_MS,
+    }),
   });
-  const headers = { authorization: asUser('bench'), 'content-type': 'application/json' };
+  const headers = {
+    authorization: asUser('bench'),
+    'content-type': 'application/json',
+  };
   const direct: number[] = [];
   const viaGateway: number[] = [];
   try {
@@ -59,23 +83,40 @@ async function main() {
       const res = await fetch(`${gateway.baseUrl}/api/aigc-gateway/instances`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ templateId: 'sample-engine', version: '2.0.0', name: `run-${n}` }),
+        body: JSON.stringify({
+          templateId: 'sample-engine',
+          version: '2.0.0',
+          name: `run-${n}`,
+        }),
       });
       const { id } = await res.json();
       await until(async () => {
-        const body = await (await fetch(`${gateway.baseUrl}/api/aigc-gateway/instances/${id}`, { headers })).json();
+        const body = await (
+          await fetch(`${gateway.baseUrl}/api/aigc-gateway/instances/${id}`, {
+            headers,
+          })
+        ).json();
         return body.state === 'running';
       });
       viaGateway.push(performance.now() - started);
-      await fetch(`${gateway.baseUrl}/api/aigc-gateway/instances/${id}/release`, { method: 'POST', headers });
+      await fetch(
+        `${gateway.baseUrl}/api/aigc-gateway/instances/${id}/release`,
+        { method: 'POST', headers },
+      );
     }
   } finally {
     gateway.child.kill('SIGTERM');
   }
   const overhead = viaGateway.map((v, n) => v - direct[n]);
   const row = (name: string, v: number[]) =>
-    console.log(`${name.padEnd(28)} p50 ${percentile(v, 50).toFixed(0)} ms   p95 ${percentile(v, 95).toFixed(0)} ms`);
-  console.log(`${RUNS} launches, readiness probed every ${PROBE_MS} ms on both sides`);
+    console.log(
+      `${name.padEnd(28)} p50 ${percentile(v, 50).toFixed(
+        0,
+      )} ms   p95 ${percentile(v, 95).toFixed(0)} ms`,
+    );
+  console.log(
+    `${RUNS} launches, readiness probed every ${PROBE_MS} ms on both sides`,
+  );
   row('engine alone (anchor)', direct);
   row('launch → running (gateway)', viaGateway);
   row('gateway overhead', overhead);

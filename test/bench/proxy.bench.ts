@@ -57,14 +57,20 @@ const children: ChildProcess[] = [];
  */
 const pinned = (() => {
   try {
-    return cpus().length >= 2 && execFileSync('taskset', ['-p', String(process.pid)]).length > 0;
+    return (
+      cpus().length >= 2 &&
+      execFileSync('taskset', ['-p', String(process.pid)]).length > 0
+    );
   } catch {
     return false;
   }
 })();
 
 function pin(pid: number | undefined, core: number) {
-  if (pinned && pid) execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+  if (pinned && pid)
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], {
+      stdio: 'ignore',
+    });
 }
 
 async function waitFor(url: string) {
@@ -87,11 +93,27 @@ interface Figures {
 }
 
 /** wrk (native, light on CPU) when installed; autocannon otherwise. */
-async function run(url: string, connections: number, headers: Record<string, string> = {}): Promise<Figures> {
+async function run(
+  url: string,
+  connections: number,
+  headers: Record<string, string> = {},
+): Promise<Figures> {
   if (hasWrk) {
-    const args = ['-t', '1', '-c', String(connections), '-d', '8s', '--latency'];
+    const args = [
+      '-t',
+      '1',
+      '-c',
+      String(connections),
+      '-d',
+      '8s',
+      '--latency',
+    ];
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-    const { stdout } = await execFileAsync(pinned ? 'taskset' : 'wrk', [...(pinned ? ['-c', '1', 'wrk'] : []), ...args, url]);
+    const { stdout } = await execFileAsync(pinned ? 'taskset' : 'wrk', [
+      ...(pinned ? ['-c', '1', 'wrk'] : []),
+      ...args,
+      url,
+    ]);
     const ms = (label: string) => {
       const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(stdout)!;
       return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
@@ -103,12 +125,24 @@ async function run(url: string, connections: number, headers: Record<string, str
       errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
     };
   }
-  const r = await autocannon({ url, connections, duration: 8, headers, pipelining: 1 });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const r = await autocannon({
+    url,
+    connections,
+    duration: 8,
+    headers,
+    pipelining: 1,
+  });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
 }
 
 function median(figures: Figures[]): Figures {
-  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const mid = (values: number[]) =>
+    values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return {
     rps: mid(figures.map(f => f.rps)),
     p50: mid(figures.map(f => f.p50)),
@@ -124,7 +158,10 @@ async function main() {
   const gateway = await startGatewayProcess({
     db: join(dir, 'gateway.sqlite'),
     clock,
-    config: sampleGatewayConfig({ dataRoot: join(dir, 'engines'), ports: { from: 18800, to: 18809 } }),
+    config: sampleGatewayConfig({
+      dataRoot: join(dir, 'engines'),
+      ports: { from: 18800, to: 18809 },
+    }),
     userKey: issuer.privateJwk,
   });
   children.push(gateway.child);
@@ -146,9 +183,20 @@ async function main() {
 
   // The anchor: the engine gateway launched, behind configurable-http-proxy.
   const direct = `http://127.0.0.1:18800/bench/2k`;
-  const chp = spawn(join(repo, 'node_modules/.bin/configurable-http-proxy'), [
-    '--port', '18890', '--api-port', '18891', '--default-target', 'http://127.0.0.1:18800', '--log-level', 'error',
-  ], { stdio: 'ignore' });
+  const chp = spawn(
+    join(repo, 'node_modules/.bin/configurable-http-proxy'),
+    [
+      '--port',
+      '18890',
+      '--api-port',
+      '18891',
+      '--default-target',
+      'http://127.0.0.1:18800',
+      '--log-level',
+      'error',
+    ],
+    { stdio: 'ignore' },
+  );
   children.push(chp);
   const viaChp = 'http://127.0.0.1:18890/bench/2k';
   await waitFor(viaChp);
@@ -163,10 +211,22 @@ async function main() {
     pin(gateway.child.pid, 0);
     pin(chp.pid, 0);
     pin(bare.pid, 0);
-    const engine = execFileSync('pgrep', ['-f', 'sample-engine/src/server.ts --port 18800']).toString().trim().split('\n');
+    const engine = execFileSync('pgrep', [
+      '-f',
+      'sample-engine/src/server.ts --port 18800',
+    ])
+      .toString()
+      .trim()
+      .split('\n');
     for (const pid of engine) pin(Number(pid), 1);
   }
-  console.log(`load generator: ${hasWrk ? 'wrk' : 'autocannon'}; ${pinned ? 'proxies on core 0, engine and load generator on core 1' : 'not pinned to cores'}`);
+  console.log(
+    `load generator: ${hasWrk ? 'wrk' : 'autocannon'}; ${
+      pinned
+        ? 'proxies on core 0, engine and load generator on core 1'
+        : 'not pinned to cores'
+    }`,
+  );
   // Rounds interleave the targets so a slow spell on the machine hits them
   // alike; each figure is the median over the rounds.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -182,7 +242,10 @@ async function main() {
     for (let round = 0; round < rounds; round++) {
       for (const [name, url, headers] of targets) {
         const key = `${name}, ${connections} conn`;
-        samples.set(key, [...(samples.get(key) ?? []), await run(url, connections, headers)]);
+        samples.set(key, [
+          ...(samples.get(key) ?? []),
+          await run(url, connections, headers),
+        ]);
       }
     }
     for (const [key, figures] of samples) rows.push([key, median(figures)]);
@@ -198,16 +261,27 @@ async function main() {
   console.table(table);
   const at = (name: string) => table.find(t => t.name === name)!;
   console.log(
-    `gateway / configurable-http-proxy throughput at 50 conn: ${(at('gateway, 50 conn')['req/s'] / at('configurable-http-proxy, 50 conn')['req/s']).toFixed(2)}× (target ≥ 2×)`,
+    `gateway / configurable-http-proxy throughput at 50 conn: ${(
+      at('gateway, 50 conn')['req/s'] /
+      at('configurable-http-proxy, 50 conn')['req/s']
+    ).toFixed(2)}× (target ≥ 2×)`,
   );
   console.log(
-    `bare Node proxy / configurable-http-proxy throughput at 50 conn: ${(at('bare Node proxy, 50 conn')['req/s'] / at('configurable-http-proxy, 50 conn')['req/s']).toFixed(2)}× (a node:http pass-through without checks)`,
+    `bare Node proxy / configurable-http-proxy throughput at 50 conn: ${(
+      at('bare Node proxy, 50 conn')['req/s'] /
+      at('configurable-http-proxy, 50 conn')['req/s']
+    ).toFixed(2)}× (a node:http pass-through without checks)`,
   );
   console.log(
-    `gateway / configurable-http-proxy p99 at 50 conn: ${(at('gateway, 50 conn')['p99 ms'] / at('configurable-http-proxy, 50 conn')['p99 ms']).toFixed(2)}× (target ≤ 1×)`,
+    `gateway / configurable-http-proxy p99 at 50 conn: ${(
+      at('gateway, 50 conn')['p99 ms'] /
+      at('configurable-http-proxy, 50 conn')['p99 ms']
+    ).toFixed(2)}× (target ≤ 1×)`,
   );
   console.log(
-    `gateway p50 added over direct at 1 conn: ${(at('gateway, 1 conn')['p50 ms'] - at('direct, 1 conn')['p50 ms']).toFixed(2)} ms (target < 1 ms)`,
+    `gateway p50 added over direct at 1 conn: ${(
+      at('gateway, 1 conn')['p50 ms'] - at('direct, 1 conn')['p50 ms']
+    ).toFixed(2)} ms (target < 1 ms)`,
   );
 }
 

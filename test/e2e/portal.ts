@@ -25,7 +25,11 @@ async function waitForPortal(page: Page) {
  * Signs in through the portal's sign-in page: the OIDC popup shows the local
  * OpenID provider's form, which we fill in like a person would.
  */
-export async function signIn(page: Page, user: string, password = DEMO_PASSWORD) {
+export async function signIn(
+  page: Page,
+  user: string,
+  password = DEMO_PASSWORD,
+) {
   await page.goto('/aigc-gateway');
   const popupPromise = page.waitForEvent('popup');
   await page.getByRole('button', { name: 'Sign In' }).click();
@@ -41,7 +45,11 @@ export const GATEWAY_API = 'http://localhost:7007/api/aigc-gateway';
 
 /** Authorization headers of a user, from the real sign-in (`scripts/token.sh`). */
 export async function authAs(user: string) {
-  return { authorization: `Bearer ${(await run('scripts/token.sh', [user])).stdout.trim()}` };
+  return {
+    authorization: `Bearer ${(
+      await run('scripts/token.sh', [user])
+    ).stdout.trim()}`,
+  };
 }
 
 /** Navigates inside the app: a reload would ask to sign in again. */
@@ -53,9 +61,23 @@ export async function goInApp(page: Page, path: string) {
 }
 
 /** Releases an instance and deletes it with its data, so later tests start from a clean list. */
-export async function removeInstance(request: APIRequestContext, headers: Record<string, string>, id: string) {
-  expect((await request.post(`${GATEWAY_API}/instances/${id}/release`, { headers })).status()).toBe(200);
-  expect((await request.delete(`${GATEWAY_API}/instances/${id}?deleteData=true`, { headers })).status()).toBeLessThan(300);
+export async function removeInstance(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  id: string,
+) {
+  expect(
+    (
+      await request.post(`${GATEWAY_API}/instances/${id}/release`, { headers })
+    ).status(),
+  ).toBe(200);
+  expect(
+    (
+      await request.delete(`${GATEWAY_API}/instances/${id}?deleteData=true`, {
+        headers,
+      })
+    ).status(),
+  ).toBeLessThan(300);
 }
 
 /** For `test.beforeAll`: waits until the portal serves pages and signs users in. */

@@ -1,5 +1,11 @@
 import { APIRequestContext, expect, Locator, test } from '@playwright/test';
-import { SCREENSHOTS, authAs, GATEWAY_API, portalReady, signIn } from './portal';
+import {
+  SCREENSHOTS,
+  authAs,
+  GATEWAY_API,
+  portalReady,
+  signIn,
+} from './portal';
 
 test.beforeAll(portalReady);
 
@@ -10,15 +16,24 @@ async function shot(part: Locator, name: string) {
 }
 
 /** Polls alice's instance until it is in `state`. */
-async function waitFor(request: APIRequestContext, headers: Record<string, string>, id: string, state: string) {
+async function waitFor(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  id: string,
+  state: string,
+) {
   await expect(async () => {
-    const body = await (await request.get(`${GATEWAY_API}/instances/${id}`, { headers })).json();
+    const body = await (
+      await request.get(`${GATEWAY_API}/instances/${id}`, { headers })
+    ).json();
     expect(body.state).toBe(state);
   }).toPass({ timeout: 60_000, intervals: [500] });
-  return (await request.get(`${GATEWAY_API}/instances/${id}`, { headers })).json();
+  return (
+    await request.get(`${GATEWAY_API}/instances/${id}`, { headers })
+  ).json();
 }
 
-test('carol rolls alice\'s engine from 1.0.0 to 2.0.0 in the Versions view, her image comes along, and rolls it back', async ({
+test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her image comes along, and rolls it back", async ({
   page,
   request,
 }) => {
@@ -28,17 +43,30 @@ test('carol rolls alice\'s engine from 1.0.0 to 2.0.0 in the Versions view, her 
   // alice makes an image on 1.0.0 and releases the engine.
   const launched = await request.post(`${GATEWAY_API}/instances`, {
     headers: alice,
-    data: { templateId: 'sample-engine', version: '1.0.0', name: 'rollout-e2e' },
+    data: {
+      templateId: 'sample-engine',
+      version: '1.0.0',
+      name: 'rollout-e2e',
+    },
   });
   expect(launched.status()).toBe(201);
   const id = (await launched.json()).id;
   await waitFor(request, alice, id, 'running');
-  const made = await request.post(`${GATEWAY_API}/instances/${id}/proxy/sdapi/v1/txt2img`, {
-    headers: alice,
-    data: { prompt: 'a paper boat', seed: 11, steps: 2 },
-  });
+  const made = await request.post(
+    `${GATEWAY_API}/instances/${id}/proxy/sdapi/v1/txt2img`,
+    {
+      headers: alice,
+      data: { prompt: 'a paper boat', seed: 11, steps: 2 },
+    },
+  );
   expect(made.status()).toBe(200);
-  expect((await request.post(`${GATEWAY_API}/instances/${id}/release`, { headers: alice })).status()).toBe(200);
+  expect(
+    (
+      await request.post(`${GATEWAY_API}/instances/${id}/release`, {
+        headers: alice,
+      })
+    ).status(),
+  ).toBe(200);
   await waitFor(request, alice, id, 'released');
 
   try {
@@ -59,29 +87,66 @@ test('carol rolls alice\'s engine from 1.0.0 to 2.0.0 in the Versions view, her 
 
     // She starts it and watches it finish.
     await page.getByRole('button', { name: 'Start rollout' }).click();
-    const rollout = page.getByTestId(/^rollout-[0-9a-f]{8}-/).filter({ hasText: 'sample-engine 1.0.0 → 2.0.0' }).first();
-    await expect(rollout.getByTestId('rollout-state')).toHaveText('completed', { timeout: 60_000 });
-    await expect(rollout.getByRole('row', { name: /rollout-e2e/ })).toContainText('done');
+    const rollout = page
+      .getByTestId(/^rollout-[0-9a-f]{8}-/)
+      .filter({ hasText: 'sample-engine 1.0.0 → 2.0.0' })
+      .first();
+    await expect(rollout.getByTestId('rollout-state')).toHaveText('completed', {
+      timeout: 60_000,
+    });
+    await expect(
+      rollout.getByRole('row', { name: /rollout-e2e/ }),
+    ).toContainText('done');
     await expect(rollout).toContainText('1 switched, 0 failed, 0 skipped');
     await shot(rollout, 'rollout-02-completed');
 
     // alice's engine runs 2.0.0 with her image filed by day.
-    expect((await waitFor(request, alice, id, 'released')).version).toBe('2.0.0');
-    expect((await request.post(`${GATEWAY_API}/instances/${id}/launch`, { headers: alice })).status()).toBe(200);
+    expect((await waitFor(request, alice, id, 'released')).version).toBe(
+      '2.0.0',
+    );
+    expect(
+      (
+        await request.post(`${GATEWAY_API}/instances/${id}/launch`, {
+          headers: alice,
+        })
+      ).status(),
+    ).toBe(200);
     await waitFor(request, alice, id, 'running');
-    const outputs = await (await request.get(`${GATEWAY_API}/instances/${id}/proxy/outputs`, { headers: alice })).json();
-    expect(outputs).toEqual([expect.stringMatching(/^outputs\/\d{4}-\d\d-\d\d\/.+\.png$/)]);
-    expect((await request.post(`${GATEWAY_API}/instances/${id}/release`, { headers: alice })).status()).toBe(200);
+    const outputs = await (
+      await request.get(`${GATEWAY_API}/instances/${id}/proxy/outputs`, {
+        headers: alice,
+      })
+    ).json();
+    expect(outputs).toEqual([
+      expect.stringMatching(/^outputs\/\d{4}-\d\d-\d\d\/.+\.png$/),
+    ]);
+    expect(
+      (
+        await request.post(`${GATEWAY_API}/instances/${id}/release`, {
+          headers: alice,
+        })
+      ).status(),
+    ).toBe(200);
     await waitFor(request, alice, id, 'released');
 
     // carol rolls it back.
     await rollout.getByRole('button', { name: 'Roll back' }).click();
-    await expect(rollout.getByTestId('rollout-state')).toHaveText('rolled-back', { timeout: 60_000 });
-    await expect(rollout.getByRole('row', { name: /rollout-e2e/ })).toContainText('1.0.0');
+    await expect(rollout.getByTestId('rollout-state')).toHaveText(
+      'rolled-back',
+      { timeout: 60_000 },
+    );
+    await expect(
+      rollout.getByRole('row', { name: /rollout-e2e/ }),
+    ).toContainText('1.0.0');
     await shot(rollout, 'rollout-03-rolled-back');
-    expect((await waitFor(request, alice, id, 'released')).version).toBe('1.0.0');
+    expect((await waitFor(request, alice, id, 'released')).version).toBe(
+      '1.0.0',
+    );
   } finally {
-    const removed = await request.delete(`${GATEWAY_API}/instances/${id}?deleteData=true`, { headers: alice });
+    const removed = await request.delete(
+      `${GATEWAY_API}/instances/${id}?deleteData=true`,
+      { headers: alice },
+    );
     expect(removed.status()).toBeLessThan(300);
   }
 });

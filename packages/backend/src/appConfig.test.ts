@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { loadConfig } from '@backstage/config-loader';
-import { formatZodError, gatewayConfigSchema } from '@internal/plugin-aigc-gateway-common';
+import {
+  formatZodError,
+  gatewayConfigSchema,
+} from '@internal/plugin-aigc-gateway-common';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -18,9 +21,13 @@ describe("the portal's app-config", () => {
   it('parses, and its aigcGateway section (with the included sample engine) is valid', async () => {
     const config = await load(['app-config.yaml']);
     const parsed = gatewayConfigSchema.safeParse(config.get('aigcGateway'));
-    expect(parsed.success ? 'valid' : formatZodError(parsed.error, 'aigcGateway')).toBe('valid');
+    expect(
+      parsed.success ? 'valid' : formatZodError(parsed.error, 'aigcGateway'),
+    ).toBe('valid');
     const sample = parsed.data!.templates.find(t => t.id === 'sample-engine')!;
-    expect(sample.versions.map(v => [v.version, v.dataLayout, v.migrations.length])).toEqual([
+    expect(
+      sample.versions.map(v => [v.version, v.dataLayout, v.migrations.length]),
+    ).toEqual([
       ['1.0.0', 1, 0],
       ['2.0.0', 2, 2],
     ]);

@@ -19,7 +19,9 @@ describe('the portal backend', () => {
     // The test command starts PostgreSQL 15 and sets this, so a missing
     // server fails here instead of quietly testing SQLite only.
     const required = Boolean(process.env.AIGC_REQUIRE_POSTGRES);
-    expect({ postgres: databases.supports('POSTGRES_15') || !required }).toEqual({
+    expect({
+      postgres: databases.supports('POSTGRES_15') || !required,
+    }).toEqual({
       postgres: true,
     });
     expect(databases.supports('SQLITE_3')).toBe(true);
@@ -46,8 +48,19 @@ describe('the portal backend', () => {
                 ],
               },
               aigcGateway: {
-                runtime: { local: { dataRoot: mkdtempSync(join(tmpdir(), 'aigc-portal-')) } },
-                pools: [{ id: 'local', title: 'Local', gpuType: 'none', pricePerHour: 0 }],
+                runtime: {
+                  local: {
+                    dataRoot: mkdtempSync(join(tmpdir(), 'aigc-portal-')),
+                  },
+                },
+                pools: [
+                  {
+                    id: 'local',
+                    title: 'Local',
+                    gpuType: 'none',
+                    pricePerHour: 0,
+                  },
+                ],
                 templates: [
                   {
                     id: 'sample-engine',
@@ -80,7 +93,10 @@ describe('the portal backend', () => {
         .get('/api/catalog/entities/by-name/user/default/alice')
         .set('Authorization', asAlice);
       expect(alice.body.relations).toContainEqual(
-        expect.objectContaining({ type: 'memberOf', targetRef: 'group:default/creators-a' }),
+        expect.objectContaining({
+          type: 'memberOf',
+          targetRef: 'group:default/creators-a',
+        }),
       );
 
       const templates = await request(server)

@@ -7,7 +7,10 @@ import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import request from 'supertest';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
-import { createUserTokenIssuer, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+import {
+  createUserTokenIssuer,
+  sampleGatewayConfig,
+} from '@internal/plugin-aigc-gateway-node/testUtils';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const groups: Record<string, string[]> = {
@@ -32,8 +35,14 @@ describe('tenant isolation with the portal permission policy', () => {
     for (const [user, userGroups] of Object.entries(groups)) {
       tokens[user] = await issuer.sign(user, { groups: userGroups });
     }
-    tokens.forged = await issuer.sign('alice', { key: await issuer.foreignKey(), groups: groups.alice });
-    tokens.expired = await issuer.sign('alice', { expiresIn: -60, groups: groups.alice });
+    tokens.forged = await issuer.sign('alice', {
+      key: await issuer.foreignKey(),
+      groups: groups.alice,
+    });
+    tokens.expired = await issuer.sign('alice', {
+      expiresIn: -60,
+      groups: groups.alice,
+    });
     backend = await startTestBackend({
       features: [
         aigcGatewayPlugin,
@@ -45,7 +54,10 @@ describe('tenant isolation with the portal permission policy', () => {
         mockServices.rootConfig.factory({
           data: {
             permission: { enabled: true },
-            ...sampleGatewayConfig({ dataRoot: mkdtempSync(join(tmpdir(), 'aigc-tenants-')), ports: { from: 18200, to: 18209 } }),
+            ...sampleGatewayConfig({
+              dataRoot: mkdtempSync(join(tmpdir(), 'aigc-tenants-')),
+              ports: { from: 18200, to: 18209 },
+            }),
           },
         }),
       ],
@@ -57,7 +69,9 @@ describe('tenant isolation with the portal permission policy', () => {
       .expect(201);
     id = launched.body.id;
     for (let i = 0; i < 100; i++) {
-      const res = await request(backend.server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', as('alice'));
+      const res = await request(backend.server)
+        .get(`/api/aigc-gateway/instances/${id}`)
+        .set('Authorization', as('alice'));
       if (res.body.state === 'running') break;
       await new Promise(r => setTimeout(r, 100));
     }
@@ -73,9 +87,13 @@ describe('tenant isolation with the portal permission policy', () => {
   });
 
   it('bob cannot list, read, open, release, relaunch or delete it', async () => {
-    const mine = await request(backend.server).get('/api/aigc-gateway/instances').set('Authorization', as('bob'));
+    const mine = await request(backend.server)
+      .get('/api/aigc-gateway/instances')
+      .set('Authorization', as('bob'));
     expect(mine.body.items).toEqual([]);
-    const all = await request(backend.server).get('/api/aigc-gateway/instances?scope=all').set('Authorization', as('bob'));
+    const all = await request(backend.server)
+      .get('/api/aigc-gateway/instances?scope=all')
+      .set('Authorization', as('bob'));
     expect(all.status).toBe(200);
     expect(all.body.items).toEqual([]);
 
@@ -89,8 +107,14 @@ describe('tenant isolation with the portal permission policy', () => {
       ['post', `/instances/${id}/keepalive`],
       ['delete', `/instances/${id}?deleteData=true`],
     ] as const) {
-      const res = await request(backend.server)[method](`/api/aigc-gateway${path}`).set('Authorization', as('bob'));
-      expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+      const res = await request(backend.server)
+        [method](`/api/aigc-gateway${path}`)
+        .set('Authorization', as('bob'));
+      expect({ method, path, status: res.status }).toEqual({
+        method,
+        path,
+        status: 404,
+      });
       expect(res.body.error.message).toContain(`instance ${id}`);
     }
   });
@@ -98,48 +122,105 @@ describe('tenant isolation with the portal permission policy', () => {
   it('refuses forged, expired or missing credentials on the proxy; cookies carry the user', async () => {
     const ping = `/api/aigc-gateway/instances/${id}/proxy/internal/ping`;
     for (const header of [as('forged'), as('expired'), 'Bearer not-a-token']) {
-      expect((await request(backend.server).get(ping).set('Authorization', header)).status).toBe(401);
+      expect(
+        (await request(backend.server).get(ping).set('Authorization', header))
+          .status,
+      ).toBe(401);
     }
     expect((await request(backend.server).get(ping)).status).toBe(401);
     const cookieOf = async (user: string) => {
-      const res = await request(backend.server).get('/api/aigc-gateway/cookie').set('Authorization', as(user));
+      const res = await request(backend.server)
+        .get('/api/aigc-gateway/cookie')
+        .set('Authorization', as(user));
       return String(res.headers['set-cookie']).split(';')[0];
     };
-    expect((await request(backend.server).get(ping).set('Cookie', await cookieOf('alice'))).status).toBe(200);
-    expect((await request(backend.server).get(ping).set('Cookie', await cookieOf('bob'))).status).toBe(404);
-    expect((await request(backend.server).get(ping).set('Cookie', 'backstage-auth=forged.cookie.value')).status).toBe(401);
+    expect(
+      (
+        await request(backend.server)
+          .get(ping)
+          .set('Cookie', await cookieOf('alice'))
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await request(backend.server)
+          .get(ping)
+          .set('Cookie', await cookieOf('bob'))
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(backend.server)
+          .get(ping)
+          .set('Cookie', 'backstage-auth=forged.cookie.value')
+      ).status,
+    ).toBe(401);
   });
 
-  it('bob cannot read alice\'s costs through any cost endpoint or the export; carol can', async () => {
-    const get = (user: string, path: string) => request(backend.server).get(`/api/aigc-gateway${path}`).set('Authorization', as(user));
-    const ofAlice = await get('bob', '/cost/summary?entityRef=user:default/alice');
+  it("bob cannot read alice's costs through any cost endpoint or the export; carol can", async () => {
+    const get = (user: string, path: string) =>
+      request(backend.server)
+        .get(`/api/aigc-gateway${path}`)
+        .set('Authorization', as(user));
+    const ofAlice = await get(
+      'bob',
+      '/cost/summary?entityRef=user:default/alice',
+    );
     expect(ofAlice.status).toBe(403);
     expect(ofAlice.body.error.message).toContain('aigc-gateway.cost.read');
-    expect((await get('bob', '/cost/daily?entityRef=user:default/alice')).status).toBe(403);
-    expect((await get('bob', '/cost/export.csv?entityRef=user:default/alice')).status).toBe(403);
+    expect(
+      (await get('bob', '/cost/daily?entityRef=user:default/alice')).status,
+    ).toBe(403);
+    expect(
+      (await get('bob', '/cost/export.csv?entityRef=user:default/alice'))
+        .status,
+    ).toBe(403);
 
     // Without an entity, or for a group, an engine or alice's instance, bob gets his own usage only: none.
-    for (const query of ['groupBy=user', 'entityRef=group:default/creators-a&groupBy=user', `entityRef=resource:default/aigc-instance-${id}`, 'entityRef=component:default/sample-engine']) {
+    for (const query of [
+      'groupBy=user',
+      'entityRef=group:default/creators-a&groupBy=user',
+      `entityRef=resource:default/aigc-instance-${id}`,
+      'entityRef=component:default/sample-engine',
+    ]) {
       const res = await get('bob', `/cost/summary?${query}`);
-      expect({ query, status: res.status, scope: res.body.scope, items: res.body.items }).toEqual({ query, status: 200, scope: 'own', items: [] });
+      expect({
+        query,
+        status: res.status,
+        scope: res.body.scope,
+        items: res.body.items,
+      }).toEqual({ query, status: 200, scope: 'own', items: [] });
     }
     const bobCsv = await get('bob', '/cost/export.csv');
     expect(bobCsv.text.trim().split('\r\n')).toHaveLength(1);
 
     const carol = await get('carol', '/cost/summary?groupBy=user');
     expect(carol.body.scope).toBe('all');
-    expect(carol.body.items.map((i: { key: string }) => i.key)).toContain('user:default/alice');
-    const carolCsv = await get('carol', '/cost/export.csv?entityRef=user:default/alice');
+    expect(carol.body.items.map((i: { key: string }) => i.key)).toContain(
+      'user:default/alice',
+    );
+    const carolCsv = await get(
+      'carol',
+      '/cost/export.csv?entityRef=user:default/alice',
+    );
     expect(carolCsv.headers['content-type']).toContain('text/csv');
     expect(carolCsv.text).toContain(id);
-    const aliceOwn = await get('alice', '/cost/summary?entityRef=user:default/alice');
+    const aliceOwn = await get(
+      'alice',
+      '/cost/summary?entityRef=user:default/alice',
+    );
     expect(aliceOwn.body.total.hours).toBeGreaterThan(0);
   });
 
   it('carol, an admin, sees and opens it, and may release it', async () => {
-    const all = await request(backend.server).get('/api/aigc-gateway/instances?scope=all').set('Authorization', as('carol'));
+    const all = await request(backend.server)
+      .get('/api/aigc-gateway/instances?scope=all')
+      .set('Authorization', as('carol'));
     expect(all.body.items.map((i: { id: string }) => i.id)).toContain(id);
-    await request(backend.server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', as('carol')).expect(200);
+    await request(backend.server)
+      .get(`/api/aigc-gateway/instances/${id}`)
+      .set('Authorization', as('carol'))
+      .expect(200);
     await request(backend.server)
       .get(`/api/aigc-gateway/instances/${id}/proxy/internal/ping`)
       .set('Authorization', as('carol'))

@@ -7,10 +7,18 @@ test('cookies are kept per host name, not port, and sent under their path', () =
   jar.store(new URL('http://localhost:7007/api/auth/oidc/start'), [
     'oidc-nonce=abc; Path=/api/auth/oidc/handler; HttpOnly',
   ]);
-  jar.store(new URL('http://localhost:7009/auth'), ['_interaction=xyz; path=/interaction/1']);
-  assert.equal(jar.header(new URL('http://localhost:7007/api/auth/oidc/handler/frame')), 'oidc-nonce=abc');
+  jar.store(new URL('http://localhost:7009/auth'), [
+    '_interaction=xyz; path=/interaction/1',
+  ]);
+  assert.equal(
+    jar.header(new URL('http://localhost:7007/api/auth/oidc/handler/frame')),
+    'oidc-nonce=abc',
+  );
   assert.equal(jar.header(new URL('http://localhost:7007/api/catalog')), '');
-  assert.equal(jar.header(new URL('http://localhost:7009/interaction/1/login')), '_interaction=xyz');
+  assert.equal(
+    jar.header(new URL('http://localhost:7009/interaction/1/login')),
+    '_interaction=xyz',
+  );
   assert.equal(jar.header(new URL('http://127.0.0.1:7009/interaction/1')), '');
 });
 

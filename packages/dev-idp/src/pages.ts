@@ -4,9 +4,9 @@ function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
     c =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[
+      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[
         c
-      ]!,
+      ]!),
   );
 }
 

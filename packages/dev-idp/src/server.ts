@@ -59,7 +59,9 @@ const provider = new Provider(settings.issuer, {
   scopes: ['openid', 'email', 'profile', 'offline_access'],
   cookies: { keys: [randomBytes(32).toString('hex')] },
   features: { devInteractions: { enabled: false } },
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: {
+    url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+  },
   renderError(ctx, out) {
     ctx.type = 'html';
     ctx.body = errorPage(
@@ -90,15 +92,21 @@ async function grantConsent(req: IncomingMessage, res: ServerResponse) {
   const accountId = details.session!.accountId;
   const grant = details.grantId
     ? (await provider.Grant.find(details.grantId))!
-    : new provider.Grant({ accountId, clientId: details.params.client_id as string });
+    : new provider.Grant({
+        accountId,
+        clientId: details.params.client_id as string,
+      });
   const missing = details.prompt.details as {
     missingOIDCScope?: string[];
     missingOIDCClaims?: string[];
     missingResourceScopes?: Record<string, string[]>;
   };
-  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCScope)
+    grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+  for (const [indicator, scopes] of Object.entries(
+    missing.missingResourceScopes ?? {},
+  )) {
     grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();

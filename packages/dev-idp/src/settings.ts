@@ -28,6 +28,8 @@ export function devIdpSettings(env: NodeJS.ProcessEnv): DevIdpSettings {
     password: env.AIGC_DEV_IDP_PASSWORD ?? 'aigc-demo',
     backendUrl: env.AIGC_BACKEND_URL ?? 'http://localhost:7007',
     orgFile: env.AIGC_ORG_FILE ?? `${repoRoot}examples/org.yaml`,
-    keyFile: `${env.AIGC_DATA_DIR ?? `${repoRoot}.data`}/dev-idp/signing-key.json`,
+    keyFile: `${
+      env.AIGC_DATA_DIR ?? `${repoRoot}.data`
+    }/dev-idp/signing-key.json`,
   };
 }

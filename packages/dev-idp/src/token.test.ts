@@ -19,7 +19,10 @@ test('reads the Backstage token from the sign-in handler page', () => {
 test('reports the error the handler page carries', () => {
   const page = handlerPage({
     type: 'authorization_response',
-    error: { name: 'Error', message: 'Failed to sign-in, unable to resolve user identity' },
+    error: {
+      name: 'Error',
+      message: 'Failed to sign-in, unable to resolve user identity',
+    },
   });
   assert.throws(
     () => backstageTokenFromHandlerPage(page, 200),
@@ -28,5 +31,8 @@ test('reports the error the handler page carries', () => {
 });
 
 test('a page without a result is an error, not an empty token', () => {
-  assert.throws(() => backstageTokenFromHandlerPage('<html></html>', 500), /HTTP 500/);
+  assert.throws(
+    () => backstageTokenFromHandlerPage('<html></html>', 500),
+    /HTTP 500/,
+  );
 });

@@ -65,7 +65,10 @@ export async function signIn(options: {
 }
 
 /** The handler page hands its result to the opener as URI-encoded JSON. */
-export function backstageTokenFromHandlerPage(page: string, status: number): string {
+export function backstageTokenFromHandlerPage(
+  page: string,
+  status: number,
+): string {
   const encoded = /decodeURIComponent\('([^']+)'\)/.exec(page)?.[1];
   const message = encoded
     ? (JSON.parse(decodeURIComponent(encoded)) as {

@@ -1,4 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -30,7 +36,9 @@ export function writeLayout(dataDir: string, layout: DataLayout) {
 
 /** The folder a new output goes to, relative to the data folder. */
 export function outputFolder(layout: DataLayout, now: Date): string {
-  return layout === 1 ? 'outputs' : join('outputs', now.toISOString().slice(0, 10));
+  return layout === 1
+    ? 'outputs'
+    : join('outputs', now.toISOString().slice(0, 10));
 }
 
 /** Every output, as paths relative to the data folder, oldest name first. */

@@ -4,19 +4,37 @@
  * 1 → 2 files flat outputs by their modification day; 2 → 1 flattens them
  * back, so the migration is reversible. Running it twice is harmless.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type DataLayout, LAYOUT_FILE, readLayout, writeLayout } from './layout.ts';
+import {
+  type DataLayout,
+  LAYOUT_FILE,
+  readLayout,
+  writeLayout,
+} from './layout.ts';
 
-export function migrate(dataDir: string, to: DataLayout): { from: DataLayout | undefined; moved: number } {
+export function migrate(
+  dataDir: string,
+  to: DataLayout,
+): { from: DataLayout | undefined; moved: number } {
   const from = readLayout(dataDir);
   const outputs = join(dataDir, 'outputs');
   let moved = 0;
   if (from === 1 && to === 2) {
     for (const file of readdirSync(outputs).filter(f => f.endsWith('.png'))) {
-      const day = statSync(join(outputs, file)).mtime.toISOString().slice(0, 10);
+      const day = statSync(join(outputs, file))
+        .mtime.toISOString()
+        .slice(0, 10);
       mkdirSync(join(outputs, day), { recursive: true });
       renameSync(join(outputs, file), join(outputs, day, file));
       moved++;
@@ -32,17 +50,24 @@ export function migrate(dataDir: string, to: DataLayout): { from: DataLayout | u
     }
     rmSync(join(dataDir, LAYOUT_FILE), { force: true });
   }
-  if (to === 2 || !existsSync(join(dataDir, LAYOUT_FILE))) writeLayout(dataDir, to);
+  if (to === 2 || !existsSync(join(dataDir, LAYOUT_FILE)))
+    writeLayout(dataDir, to);
   return { from, moved };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, to: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, to: { type: 'string' } },
+  });
   const to = Number(values.to);
   if (!values.data || (to !== 1 && to !== 2)) {
     process.stderr.write('usage: migrate.ts --data <folder> --to <1|2>\n');
     process.exit(2);
   }
   const { from, moved } = migrate(values.data, to);
-  process.stdout.write(`migrated ${values.data} from layout ${from ?? 'none'} to ${to}: ${moved} output(s) moved\n`);
+  process.stdout.write(
+    `migrated ${values.data} from layout ${
+      from ?? 'none'
+    } to ${to}: ${moved} output(s) moved\n`,
+  );
 }

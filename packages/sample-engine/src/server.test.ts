@@ -26,12 +26,39 @@ test('generates the same image for the same prompt and seed, and keeps it in its
   const engine = await start(data, '2.0.0');
   try {
     assert.equal((await fetch(`${engine.base}/internal/ping`)).status, 200);
-    const a = await (await txt2img(engine.base, { prompt: 'a cat', seed: 7, steps: 3, width: 32, height: 32 })).json();
-    const b = await (await txt2img(engine.base, { prompt: 'a cat', seed: 7, steps: 3, width: 32, height: 32 })).json();
-    const c = await (await txt2img(engine.base, { prompt: 'a dog', seed: 7, steps: 3, width: 32, height: 32 })).json();
+    const a = await (
+      await txt2img(engine.base, {
+        prompt: 'a cat',
+        seed: 7,
+        steps: 3,
+        width: 32,
+        height: 32,
+      })
+    ).json();
+    const b = await (
+      await txt2img(engine.base, {
+        prompt: 'a cat',
+        seed: 7,
+        steps: 3,
+        width: 32,
+        height: 32,
+      })
+    ).json();
+    const c = await (
+      await txt2img(engine.base, {
+        prompt: 'a dog',
+        seed: 7,
+        steps: 3,
+        width: 32,
+        height: 32,
+      })
+    ).json();
     assert.equal(a.images[0], b.images[0]);
     assert.notEqual(a.images[0], c.images[0]);
-    assert.equal(Buffer.from(a.images[0], 'base64').subarray(1, 4).toString(), 'PNG');
+    assert.equal(
+      Buffer.from(a.images[0], 'base64').subarray(1, 4).toString(),
+      'PNG',
+    );
     const outputs = await (await fetch(`${engine.base}/outputs`)).json();
     assert.equal(outputs.length, 3);
     assert.match(outputs[0], /^outputs\/\d{4}-\d{2}-\d{2}\/.+\.png$/);
@@ -46,7 +73,13 @@ test('reports progress while it works', async () => {
   const data = mkdtempSync(join(tmpdir(), 'engine-'));
   const engine = await start(data, '2.0.0');
   try {
-    const pending = txt2img(engine.base, { prompt: 'slow', seed: 1, steps: 40, width: 16, height: 16 });
+    const pending = txt2img(engine.base, {
+      prompt: 'slow',
+      seed: 1,
+      steps: 40,
+      width: 16,
+      height: 16,
+    });
     await new Promise(r => setTimeout(r, 60));
     const busy = await (await fetch(`${engine.base}/sdapi/v1/progress`)).json();
     assert.equal(busy.state.job_count, 1);
@@ -65,13 +98,18 @@ test('bad input is a 422 naming the problem', async () => {
     for (const [body, detail] of [
       [{}, 'prompt must be a non-empty string of at most 2000 characters'],
       [{ prompt: 'x', steps: 0 }, 'steps must be an integer from 1 to 150'],
-      [{ prompt: 'x', width: 'wide' }, 'width must be an integer from 16 to 1024'],
+      [
+        { prompt: 'x', width: 'wide' },
+        'width must be an integer from 16 to 1024',
+      ],
     ] as const) {
       const res = await txt2img(engine.base, body);
       assert.equal(res.status, 422);
       assert.deepEqual(await res.json(), { detail });
     }
-    const traversal = await fetch(`${engine.base}/outputs/..%2F..%2Fetc%2Fpasswd`);
+    const traversal = await fetch(
+      `${engine.base}/outputs/..%2F..%2Fetc%2Fpasswd`,
+    );
     assert.equal(traversal.status, 404);
   } finally {
     await engine.close();
@@ -81,14 +119,33 @@ test('bad input is a 422 naming the problem', async () => {
 test('version 2 refuses layout-1 data until it is migrated, and the migration keeps every output', async () => {
   const data = mkdtempSync(join(tmpdir(), 'engine-'));
   const v1 = await start(data, '1.0.0');
-  await txt2img(v1.base, { prompt: 'old', seed: 3, steps: 1, width: 16, height: 16 });
-  await txt2img(v1.base, { prompt: 'older', seed: 4, steps: 1, width: 16, height: 16 });
+  await txt2img(v1.base, {
+    prompt: 'old',
+    seed: 3,
+    steps: 1,
+    width: 16,
+    height: 16,
+  });
+  await txt2img(v1.base, {
+    prompt: 'older',
+    seed: 4,
+    steps: 1,
+    width: 16,
+    height: 16,
+  });
   await v1.close();
   const flat = readdirSync(join(data, 'outputs'));
   assert.equal(flat.length, 2);
-  utimesSync(join(data, 'outputs', flat[0]), new Date('2026-01-02T10:00:00Z'), new Date('2026-01-02T10:00:00Z'));
+  utimesSync(
+    join(data, 'outputs', flat[0]),
+    new Date('2026-01-02T10:00:00Z'),
+    new Date('2026-01-02T10:00:00Z'),
+  );
 
-  assert.throws(() => createEngine({ dataDir: data, version: '2.0.0', stepMs: 1 }), /layout 1; engine 2.0.0 needs layout 2/);
+  assert.throws(
+    () => createEngine({ dataDir: data, version: '2.0.0', stepMs: 1 }),
+    /layout 1; engine 2.0.0 needs layout 2/,
+  );
   assert.deepEqual(migrate(data, 2), { from: 1, moved: 2 });
   assert.deepEqual(migrate(data, 2), { from: 2, moved: 0 });
 
@@ -121,7 +178,12 @@ test('answers on its WebSocket live channel', async () => {
       ws.onmessage = e => resolve(String(e.data));
       ws.onerror = () => reject(new Error('websocket failed'));
     });
-    assert.deepEqual(JSON.parse(reply), { echo: 'hello', jobCount: 0, step: 0, steps: 0 });
+    assert.deepEqual(JSON.parse(reply), {
+      echo: 'hello',
+      jobCount: 0,
+      step: 0,
+      steps: 0,
+    });
     ws.close();
   } finally {
     await engine.close();

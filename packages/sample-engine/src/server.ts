@@ -7,13 +7,23 @@
  *
  *   node src/server.ts --port 7860 --data ./data --version 2.0.0 [--step-ms 50] [--startup-ms 0]
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { JobQueue } from './jobs.ts';
-import { type DataLayout, listOutputs, outputFolder, readLayout, writeLayout } from './layout.ts';
+import {
+  type DataLayout,
+  listOutputs,
+  outputFolder,
+  readLayout,
+  writeLayout,
+} from './layout.ts';
 import { render } from './render.ts';
 import { uiPage } from './ui.ts';
 import { acceptWebSocket } from './websocket.ts';
@@ -33,15 +43,28 @@ class BadRequest extends Error {}
 
 const BENCH_BODY = 'x'.repeat(2048);
 
-function int(value: unknown, name: string, min: number, max: number, fallback: number): number {
+function int(
+  value: unknown,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
     throw new BadRequest(`${name} must be an integer from ${min} to ${max}`);
   }
   return value;
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(
+  req: IncomingMessage,
+): Promise<Record<string, unknown>> {
   let body = '';
   for await (const chunk of req) {
     body += chunk;
@@ -49,16 +72,28 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
   try {
     const parsed = JSON.parse(body || '{}');
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error();
     return parsed;
   } catch {
     throw new BadRequest('request body must be a JSON object');
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
-  const data = type === 'application/json' ? JSON.stringify(body) : (body as string | Buffer);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(data) });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  type = 'application/json',
+) {
+  const data =
+    type === 'application/json'
+      ? JSON.stringify(body)
+      : (body as string | Buffer);
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(data),
+  });
   res.end(data);
 }
 
@@ -76,15 +111,24 @@ export function createEngine(options: EngineOptions) {
 
   async function txt2img(req: IncomingMessage, res: ServerResponse) {
     const body = await readJson(req);
-    if (typeof body.prompt !== 'string' || body.prompt.length === 0 || body.prompt.length > 2000) {
-      throw new BadRequest('prompt must be a non-empty string of at most 2000 characters');
+    if (
+      typeof body.prompt !== 'string' ||
+      body.prompt.length === 0 ||
+      body.prompt.length > 2000
+    ) {
+      throw new BadRequest(
+        'prompt must be a non-empty string of at most 2000 characters',
+      );
     }
     const prompt = body.prompt;
     const steps = int(body.steps, 'steps', 1, 150, 20);
     const width = int(body.width, 'width', 16, 1024, 256);
     const height = int(body.height, 'height', 16, 1024, 256);
     const requestedSeed = int(body.seed, 'seed', -1, 2 ** 32 - 1, -1);
-    const seed = requestedSeed === -1 ? Math.floor(Math.random() * 2 ** 32) : requestedSeed;
+    const seed =
+      requestedSeed === -1
+        ? Math.floor(Math.random() * 2 ** 32)
+        : requestedSeed;
     const result = await jobs.submit(steps, () => {
       const png = render({ prompt, seed, width, height });
       const folder = outputFolder(layout, new Date());
@@ -97,7 +141,11 @@ export function createEngine(options: EngineOptions) {
     send(res, 200, {
       images: [result.png.toString('base64')],
       parameters: { prompt, seed, steps, width, height },
-      info: JSON.stringify({ seed, file: result.file, version: options.version }),
+      info: JSON.stringify({
+        seed,
+        file: result.file,
+        version: options.version,
+      }),
     });
   }
 
@@ -109,12 +157,21 @@ export function createEngine(options: EngineOptions) {
       send(res, 404, { detail: 'Not Found' });
       return;
     }
-    if (!relative.startsWith('outputs/') || relative.includes('..') || !relative.endsWith('.png')) {
+    if (
+      !relative.startsWith('outputs/') ||
+      relative.includes('..') ||
+      !relative.endsWith('.png')
+    ) {
       send(res, 404, { detail: 'Not Found' });
       return;
     }
     try {
-      send(res, 200, readFileSync(join(options.dataDir, relative)), 'image/png');
+      send(
+        res,
+        200,
+        readFileSync(join(options.dataDir, relative)),
+        'image/png',
+      );
     } catch {
       send(res, 404, { detail: 'Not Found' });
     }
@@ -125,25 +182,36 @@ export function createEngine(options: EngineOptions) {
     const path = (req.url ?? '/').split('?', 1)[0];
     const route = `${req.method} ${path}`;
     (async () => {
-      if (route === 'GET /') send(res, 200, uiPage(options.version), 'text/html; charset=utf-8');
+      if (route === 'GET /')
+        send(res, 200, uiPage(options.version), 'text/html; charset=utf-8');
       else if (route === 'GET /internal/ping') send(res, 200, {});
       // A fixed 2 KiB answer for proxy benchmarks.
-      else if (route === 'GET /bench/2k') send(res, 200, BENCH_BODY, 'text/plain');
+      else if (route === 'GET /bench/2k')
+        send(res, 200, BENCH_BODY, 'text/plain');
       else if (route === 'POST /sdapi/v1/txt2img') await txt2img(req, res);
       else if (route === 'GET /sdapi/v1/progress') {
         const p = jobs.progress();
         send(res, 200, {
           progress: p.steps ? p.step / p.steps : 0,
-          eta_relative: p.steps ? ((p.steps - p.step) * options.stepMs) / 1000 : 0,
-          state: { job_count: p.jobCount, sampling_step: p.step, sampling_steps: p.steps },
+          eta_relative: p.steps
+            ? ((p.steps - p.step) * options.stepMs) / 1000
+            : 0,
+          state: {
+            job_count: p.jobCount,
+            sampling_step: p.step,
+            sampling_steps: p.steps,
+          },
           current_image: null,
         });
-      } else if (route === 'GET /outputs') send(res, 200, listOutputs(options.dataDir, layout));
-      else if (req.method === 'GET' && path.startsWith('/outputs/')) output(res, path.slice(1));
+      } else if (route === 'GET /outputs')
+        send(res, 200, listOutputs(options.dataDir, layout));
+      else if (req.method === 'GET' && path.startsWith('/outputs/'))
+        output(res, path.slice(1));
       else send(res, 404, { detail: 'Not Found' });
     })().catch(error => {
       if (res.headersSent) return;
-      if (error instanceof BadRequest) send(res, 422, { detail: error.message });
+      if (error instanceof BadRequest)
+        send(res, 422, { detail: error.message });
       else send(res, 500, { detail: String(error) });
     });
   });
@@ -153,7 +221,9 @@ export function createEngine(options: EngineOptions) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    acceptWebSocket(req, socket, message => JSON.stringify({ echo: message, ...jobs.progress() }));
+    acceptWebSocket(req, socket, message =>
+      JSON.stringify({ echo: message, ...jobs.progress() }),
+    );
   });
   return { server, jobs };
 }
@@ -178,7 +248,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     });
     setTimeout(() => {
       server.listen(Number(values.port), values.host, () => {
-        process.stdout.write(`Sample engine ${values.version} on http://${values.host}:${values.port}, data in ${values.data}\n`);
+        process.stdout.write(
+          `Sample engine ${values.version} on http://${values.host}:${values.port}, data in ${values.data}\n`,
+        );
       });
     }, Number(values['startup-ms']));
     const stop = () => server.close(() => process.exit(0));

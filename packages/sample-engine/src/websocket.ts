@@ -45,7 +45,8 @@ export function acceptWebSocket(
       if (buffer.length < offset + length) return;
       const payload = Buffer.from(buffer.subarray(offset, offset + length));
       if (masked) {
-        for (let i = 0; i < payload.length; i++) payload[i] ^= buffer[maskOffset + (i % 4)];
+        for (let i = 0; i < payload.length; i++)
+          payload[i] ^= buffer[maskOffset + (i % 4)];
       }
       buffer = buffer.subarray(offset + length);
       if (opcode === 0x8) {
@@ -53,7 +54,8 @@ export function acceptWebSocket(
         return;
       }
       if (opcode === 0x9) socket.write(frame(payload, 0xa));
-      if (opcode === 0x1) socket.write(frame(Buffer.from(reply(payload.toString('utf8'))), 0x1));
+      if (opcode === 0x1)
+        socket.write(frame(Buffer.from(reply(payload.toString('utf8'))), 0x1));
     }
   });
   socket.on('error', () => socket.destroy());
@@ -63,6 +65,11 @@ function frame(payload: Buffer, opcode: number): Buffer {
   const header =
     payload.length < 126
       ? Buffer.from([0x80 | opcode, payload.length])
-      : Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff]);
+      : Buffer.from([
+          0x80 | opcode,
+          126,
+          payload.length >> 8,
+          payload.length & 0xff,
+        ]);
   return Buffer.concat([header, payload]);
 }

@@ -40,8 +40,17 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
     (await api('get', `/instances/${id}`)).body;
 
   /** The gateway on the test cluster; see startGatewayOnCluster. */
-  const startGateway = (database?: string, options: { ingress?: object; features?: any[] } = {}) =>
-    startGatewayOnCluster({ kubeconfig: cluster.kubeconfig, namespace: NAMESPACE, enginePort: engine.port, database, ...options });
+  const startGateway = (
+    database?: string,
+    options: { ingress?: object; features?: any[] } = {},
+  ) =>
+    startGatewayOnCluster({
+      kubeconfig: cluster.kubeconfig,
+      namespace: NAMESPACE,
+      enginePort: engine.port,
+      database,
+      ...options,
+    });
   /** Waits until the runtime's node watch has counted the pool's GPUs. */
   const poolCounted = (server: typeof backend.server, authorization = alice) =>
     eventually(async () => {
@@ -247,28 +256,41 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
   it('opens an engine at its own Ingress host to its owner only, matching the host exactly', async () => {
     const issuer = await createUserTokenIssuer();
     const gateway = await startGateway(undefined, {
-      features: [...issuer.features, mockServices.permissions.mock(ownersOnlyPolicy).factory],
+      features: [
+        ...issuer.features,
+        mockServices.permissions.mock(ownersOnlyPolicy).factory,
+      ],
       ingress: {
         host: '${instanceId}.engines.test',
         className: 'nginx',
         tlsSecretName: 'engines-wildcard-tls',
-        authUrl: 'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
+        authUrl:
+          'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
         signInUrl: 'https://portal.test/api/aigc-gateway/ingress/sign-in',
       },
     });
-    const networking = kubeConfigFromFile(cluster.kubeconfig).makeApiClient(NetworkingV1Api);
+    const networking = kubeConfigFromFile(cluster.kubeconfig).makeApiClient(
+      NetworkingV1Api,
+    );
     const tokens = new Map<string, string>();
     const call = async (user: string) => {
-      if (!tokens.has(user)) tokens.set(user, `Bearer ${await issuer.sign(user)}`);
+      if (!tokens.has(user))
+        tokens.set(user, `Bearer ${await issuer.sign(user)}`);
       return (method: 'get' | 'post', path: string) =>
-        request(gateway.server)[method](`/api/aigc-gateway${path}`).set('Authorization', tokens.get(user)!);
+        request(gateway.server)
+          [method](`/api/aigc-gateway${path}`)
+          .set('Authorization', tokens.get(user)!);
     };
     /** The portal's user cookie, as the Open button sets it before it navigates. */
     const portalCookie = async (user: string) =>
-      String((await (await call(user))('get', '/cookie')).headers['set-cookie']).split(';')[0];
+      String(
+        (await (await call(user))('get', '/cookie')).headers['set-cookie'],
+      ).split(';')[0];
     /** What ingress-nginx asks /forward-auth for a request to `url`. */
     const forwardAuth = (url: string, cookie?: string) => {
-      const req = request(gateway.server).get('/api/aigc-gateway/forward-auth').set('X-Original-URL', url);
+      const req = request(gateway.server)
+        .get('/api/aigc-gateway/forward-auth')
+        .set('X-Original-URL', url);
       return cookie ? req.set('Cookie', cookie) : req;
     };
     /** Signs in as `user` to the engine at `url` and returns the session cookie of its host. */
@@ -279,13 +301,29 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
       expect(res.status).toBe(302);
       const back = await forwardAuth(res.headers.location);
       expect(back.status).toBe(200);
-      return { ticketUrl: res.headers.location as string, session: String(back.headers['set-cookie']).split(';')[0] };
+      return {
+        ticketUrl: res.headers.location as string,
+        session: String(back.headers['set-cookie']).split(';')[0],
+      };
     };
     const launch = async (user: string, name: string) => {
-      const res = await (await call(user))('post', '/instances').send({ templateId: 'sample-engine', name });
+      const res = await (
+        await call(user)
+      )('post', '/instances').send({ templateId: 'sample-engine', name });
       expect(res.status).toBe(201);
-      await eventually(async () => expect((await (await call(user))('get', `/instances/${res.body.id}`)).body.state).toBe('running'), 60_000);
-      return (await (await call(user))('get', `/instances/${res.body.id}`)).body as { id: string; url: string };
+      await eventually(
+        async () =>
+          expect(
+            (
+              await (
+                await call(user)
+              )('get', `/instances/${res.body.id}`)
+            ).body.state,
+          ).toBe('running'),
+        60_000,
+      );
+      return (await (await call(user))('get', `/instances/${res.body.id}`))
+        .body as { id: string; url: string };
     };
     try {
       await poolCounted(gateway.server, `Bearer ${await issuer.sign('alice')}`);
@@ -295,46 +333,96 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
       const hostB = `${bob1.id}.engines.test`;
 
       // The Ingress, as the API server stored it.
-      const ingress = await networking.readNamespacedIngress({ name: `aigc-${alice1.id}`, namespace: NAMESPACE });
-      expect(ingress.metadata?.labels?.['backstage.io/kubernetes-id']).toBe(`aigc-instance-${alice1.id}`);
-      expect(ingress.metadata?.annotations).toMatchObject({
-        'nginx.ingress.kubernetes.io/auth-url': 'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
-        'nginx.ingress.kubernetes.io/auth-signin': 'https://portal.test/api/aigc-gateway/ingress/sign-in',
-        'nginx.ingress.kubernetes.io/auth-response-headers': 'X-Auth-Request-User',
+      const ingress = await networking.readNamespacedIngress({
+        name: `aigc-${alice1.id}`,
+        namespace: NAMESPACE,
       });
-      expect(ingress.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Pod', name: `aigc-${alice1.id}` });
+      expect(ingress.metadata?.labels?.['backstage.io/kubernetes-id']).toBe(
+        `aigc-instance-${alice1.id}`,
+      );
+      expect(ingress.metadata?.annotations).toMatchObject({
+        'nginx.ingress.kubernetes.io/auth-url':
+          'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
+        'nginx.ingress.kubernetes.io/auth-signin':
+          'https://portal.test/api/aigc-gateway/ingress/sign-in',
+        'nginx.ingress.kubernetes.io/auth-response-headers':
+          'X-Auth-Request-User',
+      });
+      expect(ingress.metadata?.ownerReferences?.[0]).toMatchObject({
+        kind: 'Pod',
+        name: `aigc-${alice1.id}`,
+      });
       expect(ingress.spec).toMatchObject({
         ingressClassName: 'nginx',
         tls: [{ hosts: [hostA], secretName: 'engines-wildcard-tls' }],
         rules: [
           {
             host: hostA,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `aigc-${alice1.id}`, port: { name: 'http' } } } }] },
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: {
+                    service: {
+                      name: `aigc-${alice1.id}`,
+                      port: { name: 'http' },
+                    },
+                  },
+                },
+              ],
+            },
           },
         ],
       });
       // The portal opens the engine through the sign-in, at its host.
-      expect(alice1.url).toMatch(new RegExp(`/api/aigc-gateway/ingress/sign-in\\?rd=${encodeURIComponent(`https://${hostA}/`).replace(/[.%]/g, '\\$&')}$`));
+      expect(alice1.url).toMatch(
+        new RegExp(
+          `/api/aigc-gateway/ingress/sign-in\\?rd=${encodeURIComponent(
+            `https://${hostA}/`,
+          ).replace(/[.%]/g, '\\$&')}$`,
+        ),
+      );
 
       // Without a session: 401, which nginx turns into a redirect to the sign-in.
       expect((await forwardAuth(`https://${hostA}/`)).status).toBe(401);
       const a = await signIn('alice', `https://${hostA}/sdapi/v1/options`);
       expect(new URL(a.ticketUrl).pathname).toBe('/sdapi/v1/options');
       expect(a.session).toMatch(/^__Host-aigc-gateway=/);
-      const ok = await forwardAuth(`https://${hostA}/queue/join?x=1`, a.session);
-      expect({ status: ok.status, user: ok.headers['x-auth-request-user'] }).toEqual({ status: 200, user: 'user:default/alice' });
+      const ok = await forwardAuth(
+        `https://${hostA}/queue/join?x=1`,
+        a.session,
+      );
+      expect({
+        status: ok.status,
+        user: ok.headers['x-auth-request-user'],
+      }).toEqual({ status: 200, user: 'user:default/alice' });
       const b = await signIn('bob', `https://${hostB}/`);
       // A ticket works once: one copied from the address bar or a log opens nothing.
       expect((await forwardAuth(a.ticketUrl)).status).toBe(401);
 
       // bob cannot sign in to alice's engine, nor use his ticket or session there.
       const bobAtA = await request(gateway.server)
-        .get(`/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(`https://${hostA}/`)}`)
+        .get(
+          `/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(
+            `https://${hostA}/`,
+          )}`,
+        )
         .set('Cookie', await portalCookie('bob'));
       expect(bobAtA.status).toBe(404);
-      const bobTicket = new URL(b.ticketUrl).searchParams.get('aigc-gateway-ticket');
-      expect((await forwardAuth(`https://${hostA}/?aigc-gateway-ticket=${bobTicket}`)).status).toBe(401);
-      expect((await forwardAuth(`https://${hostA}/`, b.session)).status).toBe(401);
+      const bobTicket = new URL(b.ticketUrl).searchParams.get(
+        'aigc-gateway-ticket',
+      );
+      expect(
+        (
+          await forwardAuth(
+            `https://${hostA}/?aigc-gateway-ticket=${bobTicket}`,
+          )
+        ).status,
+      ).toBe(401);
+      expect((await forwardAuth(`https://${hostA}/`, b.session)).status).toBe(
+        401,
+      );
       // Another tenant's host anywhere but in the host itself names no engine.
       for (const url of [
         `https://evil.test/?host=${hostA}`,
@@ -343,11 +431,20 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
         `https://evil-${hostA}/`,
         `https://evil.test/?next=https://${hostA}/`,
       ]) {
-        expect({ url, status: (await forwardAuth(url, a.session)).status }).toEqual({ url, status: 403 });
+        expect({
+          url,
+          status: (await forwardAuth(url, a.session)).status,
+        }).toEqual({ url, status: 403 });
       }
       // bob's own host with alice's host in its path or query is still bob's engine only.
-      const bobWithA = await forwardAuth(`https://${hostB}/${hostA}/?host=${hostA}`, b.session);
-      expect({ status: bobWithA.status, user: bobWithA.headers['x-auth-request-user'] }).toEqual({
+      const bobWithA = await forwardAuth(
+        `https://${hostB}/${hostA}/?host=${hostA}`,
+        b.session,
+      );
+      expect({
+        status: bobWithA.status,
+        user: bobWithA.headers['x-auth-request-user'],
+      }).toEqual({
         status: 200,
         user: 'user:default/bob',
       });
@@ -359,39 +456,119 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
         .set('X-Forwarded-Uri', `/?host=${hostA}`)
         .set('Cookie', a.session);
       expect(traefik.status).toBe(403);
-      expect((await request(gateway.server).get('/api/aigc-gateway/forward-auth')).status).toBe(400);
+      expect(
+        (await request(gateway.server).get('/api/aigc-gateway/forward-auth'))
+          .status,
+      ).toBe(400);
 
       // Fuzzed forward-auth requests: never a 5xx, and a 200 only for a host with its own session.
       const hostPart = fc.oneof(
-        fc.constantFrom(hostA, hostB, `${hostA}.evil.test`, `evil-${hostA}`, 'evil.test', hostA.toUpperCase(), `${hostA}:8443`),
+        fc.constantFrom(
+          hostA,
+          hostB,
+          `${hostA}.evil.test`,
+          `evil-${hostA}`,
+          'evil.test',
+          hostA.toUpperCase(),
+          `${hostA}:8443`,
+        ),
         fc.domain(),
         fc.string({ maxLength: 40 }),
       );
-      const tail = fc.oneof(fc.constantFrom('/', `/?host=${hostA}`, `/${hostA}/`, '/?aigc-gateway-ticket=x.y'), fc.webPath());
-      const cookie = fc.oneof(fc.constantFrom(a.session, b.session, `${a.session}x`, ''), fc.string({ maxLength: 60 }));
+      const tail = fc.oneof(
+        fc.constantFrom(
+          '/',
+          `/?host=${hostA}`,
+          `/${hostA}/`,
+          '/?aigc-gateway-ticket=x.y',
+        ),
+        fc.webPath(),
+      );
+      const cookie = fc.oneof(
+        fc.constantFrom(a.session, b.session, `${a.session}x`, ''),
+        fc.string({ maxLength: 60 }),
+      );
       await fc.assert(
-        fc.asyncProperty(fc.boolean(), hostPart, tail, cookie, async (nginx, host, path, sent) => {
-          const req = request(gateway.server).get('/api/aigc-gateway/forward-auth');
-          if (nginx) req.set('X-Original-URL', `https://${host}${path}`);
-          else req.set('X-Forwarded-Host', host).set('X-Forwarded-Uri', path);
-          const res = await req.set('Cookie', sent);
-          const url = `${nginx ? 'X-Original-URL' : 'X-Forwarded-Host'} ${host} ${path} cookie ${sent.slice(0, 20)}`;
-          expect({ url, status: [200, 400, 401, 403].includes(res.status) }).toEqual({ url, status: true });
-          const hostname = res.status === 200 ? new URL(`https://${host}${path}`).hostname : undefined;
-          const own = (hostname === hostA && sent === a.session) || (hostname === hostB && sent === b.session);
-          expect({ url, passedOnlyWithItsSession: res.status !== 200 || own }).toEqual({ url, passedOnlyWithItsSession: true });
-        }),
+        fc.asyncProperty(
+          fc.boolean(),
+          hostPart,
+          tail,
+          cookie,
+          async (nginx, host, path, sent) => {
+            const req = request(gateway.server).get(
+              '/api/aigc-gateway/forward-auth',
+            );
+            if (nginx) req.set('X-Original-URL', `https://${host}${path}`);
+            else req.set('X-Forwarded-Host', host).set('X-Forwarded-Uri', path);
+            const res = await req.set('Cookie', sent);
+            const url = `${
+              nginx ? 'X-Original-URL' : 'X-Forwarded-Host'
+            } ${host} ${path} cookie ${sent.slice(0, 20)}`;
+            expect({
+              url,
+              status: [200, 400, 401, 403].includes(res.status),
+            }).toEqual({ url, status: true });
+            const hostname =
+              res.status === 200
+                ? new URL(`https://${host}${path}`).hostname
+                : undefined;
+            const own =
+              (hostname === hostA && sent === a.session) ||
+              (hostname === hostB && sent === b.session);
+            expect({
+              url,
+              passedOnlyWithItsSession: res.status !== 200 || own,
+            }).toEqual({ url, passedOnlyWithItsSession: true });
+          },
+        ),
         { numRuns: 200 },
       );
 
       // Released: the Ingress goes with the pod and the session no longer opens anything.
-      await (await call('alice'))('post', `/instances/${alice1.id}/release`);
-      await eventually(async () => expect((await (await call('alice'))('get', `/instances/${alice1.id}`)).body.state).toBe('released'), 30_000);
-      await expect(networking.readNamespacedIngress({ name: `aigc-${alice1.id}`, namespace: NAMESPACE })).rejects.toThrow();
+      await (
+        await call('alice')
+      )('post', `/instances/${alice1.id}/release`);
+      await eventually(
+        async () =>
+          expect(
+            (
+              await (
+                await call('alice')
+              )('get', `/instances/${alice1.id}`)
+            ).body.state,
+          ).toBe('released'),
+        30_000,
+      );
+      await expect(
+        networking.readNamespacedIngress({
+          name: `aigc-${alice1.id}`,
+          namespace: NAMESPACE,
+        }),
+      ).rejects.toThrow();
       // Every replica's access cache learns of the release within a second.
-      await eventually(async () => expect((await forwardAuth(`https://${hostA}/`, a.session)).status).toBe(403), 5_000);
-      await (await call('bob'))('post', `/instances/${bob1.id}/release`);
-      await eventually(async () => expect((await (await call('bob'))('get', `/instances/${bob1.id}`)).body.state).toBe('released'), 30_000);
+      await eventually(
+        async () =>
+          expect(
+            (
+              await forwardAuth(`https://${hostA}/`, a.session)
+            ).status,
+          ).toBe(403),
+        5_000,
+      );
+      await (
+        await call('bob')
+      )('post', `/instances/${bob1.id}/release`);
+      await eventually(
+        async () =>
+          expect(
+            (
+              await (
+                await call('bob')
+              )('get', `/instances/${bob1.id}`)
+            ).body.state,
+          ).toBe('released'),
+        30_000,
+      );
     } finally {
       await gateway.stop();
     }

@@ -90,10 +90,12 @@ describe('createKubernetesRuntime', () => {
       'The Kubernetes runtime is not available: no kubeconfig file at /nonexistent/kubeconfig',
     );
     await expect(
-      runtime.ensureVolume('v', { templateId: 'sample-engine', version: sampleVersion, pool: pools.a100 }),
-    ).rejects.toThrow(
-      'no kubeconfig file at /nonexistent/kubeconfig',
-    );
+      runtime.ensureVolume('v', {
+        templateId: 'sample-engine',
+        version: sampleVersion,
+        pool: pools.a100,
+      }),
+    ).rejects.toThrow('no kubeconfig file at /nonexistent/kubeconfig');
   });
 
   it('logs an invalid section with every bad key', async () => {

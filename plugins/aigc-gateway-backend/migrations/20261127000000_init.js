@@ -17,7 +17,10 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('templates', table => {
     table.string('id').primary();
     table.string('source').notNullable();
-    table.text('spec').notNullable().comment('the template without versions, as JSON');
+    table
+      .text('spec')
+      .notNullable()
+      .comment('the template without versions, as JSON');
     table.timestamp('updated_at', { useTz: true }).notNullable();
   });
 

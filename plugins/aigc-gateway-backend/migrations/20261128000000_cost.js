@@ -16,7 +16,10 @@ exports.up = async function up(knex) {
   });
   const intervals = await knex('usage_intervals').select('id', 'owner_groups');
   const rows = intervals.flatMap(i =>
-    JSON.parse(i.owner_groups).map((/** @type {string} */ group_ref) => ({ interval_id: i.id, group_ref })),
+    JSON.parse(i.owner_groups).map((/** @type {string} */ group_ref) => ({
+      interval_id: i.id,
+      group_ref,
+    })),
   );
   for (let i = 0; i < rows.length; i += 500) {
     await knex('usage_interval_groups').insert(rows.slice(i, i + 500));
@@ -29,8 +32,14 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('budget_alerts', table => {
-    table.string('budget_ref').notNullable().comment('the user or group the budget is for');
-    table.string('month').notNullable().comment('YYYY-MM in the cost time zone');
+    table
+      .string('budget_ref')
+      .notNullable()
+      .comment('the user or group the budget is for');
+    table
+      .string('month')
+      .notNullable()
+      .comment('YYYY-MM in the cost time zone');
     table.integer('threshold').notNullable().comment('percent of the budget');
     table.double('spent').notNullable();
     table.timestamp('sent_at', { useTz: true }).notNullable();

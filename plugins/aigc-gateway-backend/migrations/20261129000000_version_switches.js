@@ -14,7 +14,10 @@ exports.up = async function up(knex) {
     table.string('to_version').notNullable();
     table.integer('from_layout').notNullable();
     table.integer('to_layout').notNullable();
-    table.text('backup_ref').nullable().comment('set once the backup is complete');
+    table
+      .text('backup_ref')
+      .nullable()
+      .comment('set once the backup is complete');
     table.timestamp('started_at', { useTz: true }).notNullable();
     table.timestamp('heartbeat_at', { useTz: true }).notNullable();
   });

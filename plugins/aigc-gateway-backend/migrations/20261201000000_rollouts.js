@@ -17,20 +17,35 @@ exports.up = async function up(knex) {
     table.integer('canary_percent').notNullable();
     table.integer('concurrency').notNullable();
     table.boolean('force').notNullable();
-    table.boolean('canary_cleared').notNullable().defaultTo(false).comment('the canaries switched, or an admin went on without them');
+    table
+      .boolean('canary_cleared')
+      .notNullable()
+      .defaultTo(false)
+      .comment('the canaries switched, or an admin went on without them');
     table.text('message').nullable();
     table.string('created_by').notNullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.timestamp('updated_at', { useTz: true }).notNullable();
   });
   await knex.schema.createTable('rollout_targets', table => {
-    table.string('rollout_id').notNullable().references('id').inTable('rollouts').onDelete('CASCADE');
+    table
+      .string('rollout_id')
+      .notNullable()
+      .references('id')
+      .inTable('rollouts')
+      .onDelete('CASCADE');
     table.string('instance_id').notNullable();
     table.string('owner_ref').notNullable();
     table.string('name').notNullable();
-    table.integer('position').notNullable().comment('order of the switches, canaries first');
+    table
+      .integer('position')
+      .notNullable()
+      .comment('order of the switches, canaries first');
     table.boolean('canary').notNullable();
-    table.string('goal').notNullable().comment('to, or from while rolling back');
+    table
+      .string('goal')
+      .notNullable()
+      .comment('to, or from while rolling back');
     table.string('status').notNullable();
     table.integer('attempts').notNullable().defaultTo(0);
     table.text('detail').nullable();

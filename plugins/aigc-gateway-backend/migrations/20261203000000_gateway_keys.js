@@ -11,7 +11,10 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('gateway_keys', table => {
     table.string('id').primary();
     table.string('secret', 128).notNullable();
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
   });
   await knex.schema.createTable('ingress_ticket_uses', table => {
     table.string('id', 64).primary();

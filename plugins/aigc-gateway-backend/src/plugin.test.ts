@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +46,9 @@ function startWith(aigcGateway: JsonObject = {}) {
       testClock.factory(),
       aigcGatewayPlugin,
       mockServices.rootConfig.factory({
-        data: { aigcGateway: { runtime: { local: { dataRoot } }, ...aigcGateway } },
+        data: {
+          aigcGateway: { runtime: { local: { dataRoot } }, ...aigcGateway },
+        },
       }),
     ],
   });
@@ -64,8 +70,20 @@ describe('GET /api/aigc-gateway/templates', () => {
         owner: 'group:default/aigc-admins',
         kind: 'sd-webui',
         versions: [
-          { version: '1.6.0', status: 'deprecated', dataLayout: 1, pools: ['rtx'], defaultPool: 'rtx' },
-          { version: '1.9.0', status: 'active', dataLayout: 1, pools: ['a100', 'rtx'], defaultPool: 'a100' },
+          {
+            version: '1.6.0',
+            status: 'deprecated',
+            dataLayout: 1,
+            pools: ['rtx'],
+            defaultPool: 'rtx',
+          },
+          {
+            version: '1.9.0',
+            status: 'active',
+            dataLayout: 1,
+            pools: ['a100', 'rtx'],
+            defaultPool: 'a100',
+          },
         ],
       },
     ]);
@@ -94,12 +112,25 @@ describe('invalid aigcGateway config', () => {
   it.each([
     [
       'an unknown pool',
-      { pools, templates: [{ ...templates[0], versions: [{ version: '1', pools: ['h100'] }] }] },
+      {
+        pools,
+        templates: [
+          { ...templates[0], versions: [{ version: '1', pools: ['h100'] }] },
+        ],
+      },
       'aigcGateway.templates[0].versions[0].pools[0]: unknown pool "h100" (configured pools: a100, rtx)',
     ],
     [
       'a bad version status',
-      { pools, templates: [{ ...templates[0], versions: [{ version: '1', status: 'beta', pools: ['rtx'] }] }] },
+      {
+        pools,
+        templates: [
+          {
+            ...templates[0],
+            versions: [{ version: '1', status: 'beta', pools: ['rtx'] }],
+          },
+        ],
+      },
       "aigcGateway.templates[0].versions[0].status: Invalid enum value. Expected 'active' | 'deprecated' | 'retired', received 'beta'",
     ],
     [
@@ -109,7 +140,15 @@ describe('invalid aigcGateway config', () => {
     ],
     [
       'a default pool outside the version',
-      { pools, templates: [{ ...templates[0], versions: [{ version: '1', pools: ['rtx'], defaultPool: 'a100' }] }] },
+      {
+        pools,
+        templates: [
+          {
+            ...templates[0],
+            versions: [{ version: '1', pools: ['rtx'], defaultPool: 'a100' }],
+          },
+        ],
+      },
       'aigcGateway.templates[0].versions[0].defaultPool: "a100" is not one of this version\'s pools (rtx)',
     ],
     [
@@ -122,7 +161,10 @@ describe('invalid aigcGateway config', () => {
       { pools: [{ ...pools[0], pricePerHuor: 1 }] },
       "aigcGateway.pools[0]: Unrecognized key(s) in object: 'pricePerHuor'",
     ],
-  ])('stops the backend on %s, naming the key', async (_, aigcGateway, message) => {
-    await expect(startWith(aigcGateway)).rejects.toThrow(message);
-  });
+  ])(
+    'stops the backend on %s, naming the key',
+    async (_, aigcGateway, message) => {
+      await expect(startWith(aigcGateway)).rejects.toThrow(message);
+    },
+  );
 });

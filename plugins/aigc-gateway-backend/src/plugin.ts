@@ -85,7 +85,14 @@ export const aigcGatewayPlugin = createBackendPlugin({
         clock: gatewayClockServiceRef,
       },
       async init(deps) {
-        const { config, logger, database, httpRouter, permissionsRegistry, clock } = deps;
+        const {
+          config,
+          logger,
+          database,
+          httpRouter,
+          permissionsRegistry,
+          clock,
+        } = deps;
         const gatewayConfig = readGatewayConfig(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) await migrateDatabase(knex);
@@ -164,7 +171,9 @@ export const aigcGatewayPlugin = createBackendPlugin({
           await switcher.recover();
         } catch (error) {
           // An unreachable cluster must not stop the backend; the scheduled reconcile retries.
-          logger.error(`The first reconcile failed, retrying every 15 s: ${error}`);
+          logger.error(
+            `The first reconcile failed, retrying every 15 s: ${error}`,
+          );
         }
         await deps.scheduler.scheduleTask({
           id: 'aigc-gateway-reconcile',
@@ -185,7 +194,14 @@ export const aigcGatewayPlugin = createBackendPlugin({
           logger: logger.child({ task: 'rollouts' }),
           clock,
         });
-        const rollouts = new Rollouts({ rollouts: rolloutStore, store, runtime, definitions, runner: rolloutRunner, logger });
+        const rollouts = new Rollouts({
+          rollouts: rolloutStore,
+          store,
+          runtime,
+          definitions,
+          runner: rolloutRunner,
+          logger,
+        });
         // Local scope: every replica advances; the runner's conditional updates keep them from acting twice,
         // and a restarted backend goes on at once instead of waiting for a dead replica's task lock to expire.
         await deps.scheduler.scheduleTask({
@@ -217,7 +233,11 @@ export const aigcGatewayPlugin = createBackendPlugin({
         definitionCache.onChange(() =>
           deps.events
             .publish({ topic: DEFINITIONS_CHANGED_TOPIC, eventPayload: {} })
-            .catch(error => logger.warn(`Could not publish ${DEFINITIONS_CHANGED_TOPIC}: ${error}`)),
+            .catch(error =>
+              logger.warn(
+                `Could not publish ${DEFINITIONS_CHANGED_TOPIC}: ${error}`,
+              ),
+            ),
         );
         const idle = new IdleReleaser({
           store,
@@ -230,7 +250,9 @@ export const aigcGatewayPlugin = createBackendPlugin({
               const template = definitions().templates.get(instance.templateId);
               const endpoint = runtime.endpoint(instance.id);
               if (!template || !endpoint) return undefined;
-              return engineBusy(template.kind, endpoint, { probePath: template.busyProbePath });
+              return engineBusy(template.kind, endpoint, {
+                probePath: template.busyProbePath,
+              });
             },
             release: async (instance, why) => {
               await lifecycle.release(instance, why);
@@ -239,7 +261,10 @@ export const aigcGatewayPlugin = createBackendPlugin({
               deps.notifications.send({
                 recipients: { type: 'entity', entityRef: instance.ownerRef },
                 payload: {
-                  title: `Your ${definitions().templates.get(instance.templateId)?.title ?? instance.templateId} engine is idle`,
+                  title: `Your ${
+                    definitions().templates.get(instance.templateId)?.title ??
+                    instance.templateId
+                  } engine is idle`,
                   description: message,
                   link: `/aigc-gateway?keep=${instance.id}`,
                   severity: 'normal',
@@ -261,7 +286,11 @@ export const aigcGatewayPlugin = createBackendPlugin({
         store.onChange(() =>
           deps.events
             .publish({ topic: INSTANCES_CHANGED_TOPIC, eventPayload: {} })
-            .catch(error => logger.warn(`Could not publish ${INSTANCES_CHANGED_TOPIC}: ${error}`)),
+            .catch(error =>
+              logger.warn(
+                `Could not publish ${INSTANCES_CHANGED_TOPIC}: ${error}`,
+              ),
+            ),
         );
         await accessCache.start();
         const activity = new ActivityRecorder(store, clock);
@@ -270,7 +299,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
           accessCache.stop();
           await activity.stop();
           // Pods outlive the backend and the next one adopts them; child processes do not.
-          if (!runtime.enginesOutliveBackend) await lifecycle.releaseAll('the backend shut down');
+          if (!runtime.enginesOutliveBackend)
+            await lifecycle.releaseAll('the backend shut down');
           await runtime.shutdown();
         });
 
@@ -283,13 +313,22 @@ export const aigcGatewayPlugin = createBackendPlugin({
         });
 
         logger.info(
-          `Serving ${definitions().templates.size} engine template(s) and ${definitions().pools.size} pool(s) on the ${runtime.id} runtime`,
+          `Serving ${definitions().templates.size} engine template(s) and ${
+            definitions().pools.size
+          } pool(s) on the ${runtime.id} runtime`,
         );
         const access = new ProxyAccess(accessCache, deps.permissions);
-        const basePath = new URL(await deps.discovery.getBaseUrl('aigc-gateway')).pathname;
-        const ownOrigins = new Set([new URL(await deps.discovery.getExternalBaseUrl('aigc-gateway')).origin]);
+        const basePath = new URL(
+          await deps.discovery.getBaseUrl('aigc-gateway'),
+        ).pathname;
+        const ownOrigins = new Set([
+          new URL(await deps.discovery.getExternalBaseUrl('aigc-gateway'))
+            .origin,
+        ]);
         const users = new UserCredentialsCache(deps.httpAuth);
-        const portalUrl = `${config.getOptionalString('app.baseUrl') ?? ''}/aigc-gateway`;
+        const portalUrl = `${
+          config.getOptionalString('app.baseUrl') ?? ''
+        }/aigc-gateway`;
         const httpProxy = new HttpProxy({
           basePath,
           users,
@@ -313,16 +352,28 @@ export const aigcGatewayPlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(() => webSockets.stop());
         deps.lifecycle.addShutdownHook(() => httpProxy.close());
         // Browsers open engines by navigation, which carries the user cookie only.
-        httpRouter.addAuthPolicy({ path: '/instances/:id/proxy', allow: 'user-cookie' });
+        httpRouter.addAuthPolicy({
+          path: '/instances/:id/proxy',
+          allow: 'user-cookie',
+        });
         const ingressHosts = runtime.ingressHosts;
         if (ingressHosts) {
           // The ingress controller asks without credentials; the session cookie of the engine's host decides.
-          httpRouter.addAuthPolicy({ path: '/forward-auth', allow: 'unauthenticated' });
-          httpRouter.addAuthPolicy({ path: '/ingress/sign-in', allow: 'user-cookie' });
+          httpRouter.addAuthPolicy({
+            path: '/forward-auth',
+            allow: 'unauthenticated',
+          });
+          httpRouter.addAuthPolicy({
+            path: '/ingress/sign-in',
+            allow: 'user-cookie',
+          });
           httpRouter.use(
             ingressRouter({
               hosts: ingressHosts,
-              tokens: new IngressTokens(await signingKey(knex, 'ingress-sessions', clock), clock),
+              tokens: new IngressTokens(
+                await signingKey(knex, 'ingress-sessions', clock),
+                clock,
+              ),
               ticketUses: new TicketUses(knex, clock),
               users,
               access,
@@ -333,7 +384,11 @@ export const aigcGatewayPlugin = createBackendPlugin({
         }
         httpRouter.use(
           createRouter({
-            proxy: proxyRouter({ httpAuth: deps.httpAuth, http: httpProxy, webSockets }),
+            proxy: proxyRouter({
+              httpAuth: deps.httpAuth,
+              http: httpProxy,
+              webSockets,
+            }),
             gatewayConfig,
             definitions,
             definitionStore,

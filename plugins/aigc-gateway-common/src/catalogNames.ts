@@ -10,17 +10,20 @@ const safe = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '-');
 
 export const catalogNames = {
   template: (templateId: string) => templateId,
-  version: (templateId: string, version: string) => safe(`${templateId}-v${version}`),
+  version: (templateId: string, version: string) =>
+    safe(`${templateId}-v${version}`),
   pool: (poolId: string) => `gpu-pool-${poolId}`,
   instance: (instanceId: string) => `aigc-instance-${instanceId}`,
 };
 
 export const catalogRefs = {
-  template: (templateId: string) => `component:default/${catalogNames.template(templateId)}`,
+  template: (templateId: string) =>
+    `component:default/${catalogNames.template(templateId)}`,
   version: (templateId: string, version: string) =>
     `component:default/${catalogNames.version(templateId, version)}`,
   pool: (poolId: string) => `resource:default/${catalogNames.pool(poolId)}`,
-  instance: (instanceId: string) => `resource:default/${catalogNames.instance(instanceId)}`,
+  instance: (instanceId: string) =>
+    `resource:default/${catalogNames.instance(instanceId)}`,
 };
 
 /** Annotations the catalog provider sets, naming the gateway thing an entity stands for. */

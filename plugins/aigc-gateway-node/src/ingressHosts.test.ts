@@ -10,7 +10,9 @@ describe('IngressHosts', () => {
     expect(hosts.hostOf(id)).toBe(`${id}.engines.example.com`);
     expect(hosts.urlOf(id)).toBe(`https://${id}.engines.example.com/`);
     expect(hosts.instanceOf(`${id}.engines.example.com`)).toBe(id);
-    expect(hosts.instanceOf(`${id.toUpperCase()}.Engines.Example.com`)).toBe(id);
+    expect(hosts.instanceOf(`${id.toUpperCase()}.Engines.Example.com`)).toBe(
+      id,
+    );
   });
 
   it.each([
@@ -33,10 +35,14 @@ describe('IngressHosts', () => {
     expect(prefixed.instanceOf(`${id}.gpu.example.com`)).toBeUndefined();
   });
 
-  it.each([['engines.example.com'], ['${instanceId}.${instanceId}.example.com'], ['${instanceId}.exa mple.com'], ['${instanceId}.example.com/path']])(
-    'refuses the template %s',
-    template => {
-      expect(() => new IngressHosts(template)).toThrow(/must contain \$\{instanceId\} once/);
-    },
-  );
+  it.each([
+    ['engines.example.com'],
+    ['${instanceId}.${instanceId}.example.com'],
+    ['${instanceId}.exa mple.com'],
+    ['${instanceId}.example.com/path'],
+  ])('refuses the template %s', template => {
+    expect(() => new IngressHosts(template)).toThrow(
+      /must contain \$\{instanceId\} once/,
+    );
+  });
 });

@@ -3,9 +3,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOST_CHARS = /^[a-z0-9.-]*$/;
 
 /** What is wrong with an ingress host template, if anything. */
-export function ingressHostTemplateProblem(template: string): string | undefined {
+export function ingressHostTemplateProblem(
+  template: string,
+): string | undefined {
   const parts = template.toLowerCase().split(PLACEHOLDER.toLowerCase());
-  return parts.length !== 2 || !HOST_CHARS.test(parts[0]) || !HOST_CHARS.test(parts[1])
+  return parts.length !== 2 ||
+    !HOST_CHARS.test(parts[0]) ||
+    !HOST_CHARS.test(parts[1])
     ? `the ingress host template '${template}' must contain \${instanceId} once and otherwise only letters, digits, '.' and '-'`
     : undefined;
 }
@@ -27,7 +31,9 @@ export class IngressHosts {
   ) {
     const problem = ingressHostTemplateProblem(template);
     if (problem) throw new Error(problem);
-    [this.prefix, this.suffix] = template.toLowerCase().split(PLACEHOLDER.toLowerCase());
+    [this.prefix, this.suffix] = template
+      .toLowerCase()
+      .split(PLACEHOLDER.toLowerCase());
   }
 
   hostOf(instanceId: string): string {
@@ -42,7 +48,8 @@ export class IngressHosts {
   /** The instance whose host this is, compared case-insensitively as DNS names are. */
   instanceOf(host: string): string | undefined {
     const name = host.toLowerCase();
-    if (!name.startsWith(this.prefix) || !name.endsWith(this.suffix)) return undefined;
+    if (!name.startsWith(this.prefix) || !name.endsWith(this.suffix))
+      return undefined;
     const id = name.slice(this.prefix.length, name.length - this.suffix.length);
     return UUID.test(id) && this.hostOf(id) === name ? id : undefined;
   }

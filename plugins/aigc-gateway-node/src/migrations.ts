@@ -20,10 +20,18 @@ export interface VolumeMigrator {
   /** Removes a copy that is no longer needed. */
   dropBackup(backupRef: string): Promise<void>;
   /** Runs one migration on the volume; rejects with the reason when it fails. */
-  runMigration(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void>;
+  runMigration(
+    volume: RuntimeVolume,
+    migration: Migration,
+    target: EngineVersion,
+  ): Promise<void>;
 }
 
-export function canMigrate(runtime: EngineRuntime): runtime is EngineRuntime & VolumeMigrator {
+export function canMigrate(
+  runtime: EngineRuntime,
+): runtime is EngineRuntime & VolumeMigrator {
   const r = runtime as Partial<VolumeMigrator>;
-  return Boolean(r.backupVolume && r.restoreVolume && r.dropBackup && r.runMigration);
+  return Boolean(
+    r.backupVolume && r.restoreVolume && r.dropBackup && r.runMigration,
+  );
 }

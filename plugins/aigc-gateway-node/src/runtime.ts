@@ -1,7 +1,4 @@
-import {
-  EngineVersion,
-  GpuPool,
-} from '@internal/plugin-aigc-gateway-common';
+import { EngineVersion, GpuPool } from '@internal/plugin-aigc-gateway-common';
 import { IngressHosts } from './ingressHosts';
 
 /** The data volume an instance mounts; its identity is the uuid, never a name. */
@@ -83,7 +80,10 @@ export interface EngineRuntime {
    */
   readonly volumesBoundToVersion?: boolean;
   /** Creates the volume's storage if missing and returns where it lives. */
-  ensureVolume(volumeId: string, placement: VolumePlacement): Promise<RuntimeVolume>;
+  ensureVolume(
+    volumeId: string,
+    placement: VolumePlacement,
+  ): Promise<RuntimeVolume>;
   /** Starts the engine; phases follow through `observe`. */
   start(request: RuntimeStartRequest): Promise<void>;
   /** Stops the engine and frees its compute; the volume stays. */

@@ -35,7 +35,9 @@ const entityCostContent = EntityContentBlueprint.make({
     title: 'AIGC cost',
     filter: isAigcCostAvailable,
     loader: () =>
-      import('./components/Cost/EntityCostContent').then(m => <m.EntityCostContent />),
+      import('./components/Cost/EntityCostContent').then(m => (
+        <m.EntityCostContent />
+      )),
   },
 });
 
@@ -47,7 +49,9 @@ const entityEngineContent = EntityContentBlueprint.make({
     title: 'Engine',
     filter: isAigcEngine,
     loader: () =>
-      import('./components/EntityEngine/EntityEngineContent').then(m => <m.EntityEngineContent />),
+      import('./components/EntityEngine/EntityEngineContent').then(m => (
+        <m.EntityEngineContent />
+      )),
   },
 });
 

@@ -10,7 +10,12 @@ import { aigcGatewayApiRef } from './api/AigcGatewayApi';
 import { AigcGatewayClient } from './api/AigcGatewayClient';
 import { rootRouteRef } from './routes';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
-import { pickerNames, PoolPicker, TemplatePicker, VersionPicker } from './components/ScaffolderFields';
+import {
+  pickerNames,
+  PoolPicker,
+  TemplatePicker,
+  VersionPicker,
+} from './components/ScaffolderFields';
 
 /** The API factory, shared by the legacy plugin and the new frontend system. */
 export const aigcGatewayApiFactory = createApiFactory({
@@ -55,7 +60,9 @@ export const EntityAigcCostContent = aigcGatewayPlugin.provide(
     name: 'EntityAigcCostContent',
     component: {
       lazy: () =>
-        import('./components/Cost/EntityCostContent').then(m => m.EntityCostContent),
+        import('./components/Cost/EntityCostContent').then(
+          m => m.EntityCostContent,
+        ),
     },
   }),
 );
@@ -71,7 +78,9 @@ export const EntityAigcEngineContent = aigcGatewayPlugin.provide(
     name: 'EntityAigcEngineContent',
     component: {
       lazy: () =>
-        import('./components/EntityEngine/EntityEngineContent').then(m => m.EntityEngineContent),
+        import('./components/EntityEngine/EntityEngineContent').then(
+          m => m.EntityEngineContent,
+        ),
     },
   }),
 );
@@ -85,15 +94,24 @@ export const EntityAigcEngineContent = aigcGatewayPlugin.provide(
  * @public
  */
 export const AigcTemplatePickerFieldExtension = aigcGatewayPlugin.provide(
-  createScaffolderFieldExtension({ name: pickerNames.template, component: TemplatePicker }),
+  createScaffolderFieldExtension({
+    name: pickerNames.template,
+    component: TemplatePicker,
+  }),
 );
 
 /** @public */
 export const AigcVersionPickerFieldExtension = aigcGatewayPlugin.provide(
-  createScaffolderFieldExtension({ name: pickerNames.version, component: VersionPicker }),
+  createScaffolderFieldExtension({
+    name: pickerNames.version,
+    component: VersionPicker,
+  }),
 );
 
 /** @public */
 export const AigcPoolPickerFieldExtension = aigcGatewayPlugin.provide(
-  createScaffolderFieldExtension({ name: pickerNames.pool, component: PoolPicker }),
+  createScaffolderFieldExtension({
+    name: pickerNames.pool,
+    component: PoolPicker,
+  }),
 );

@@ -6,4 +6,5 @@ class NoResizeObserver {
   unobserve() {}
   disconnect() {}
 }
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
+(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??=
+  NoResizeObserver;

@@ -1,11 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
-import { eventually, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+import {
+  eventually,
+  sampleGatewayConfig,
+} from '@internal/plugin-aigc-gateway-node/testUtils';
 import request from 'supertest';
 import catalogModuleAigcGateway from './index';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
@@ -14,7 +21,6 @@ import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 const testClock = new TestClock('2026-11-23T09:00:00Z');
 
 const alice = mockCredentials.user.header('user:default/alice');
-
 
 describe('the AIGC Gateway catalog module, through the catalog backend', () => {
   it('publishes templates, versions and pools, and follows instances as they come and go', async () => {
@@ -26,27 +32,41 @@ describe('the AIGC Gateway catalog module, through the catalog backend', () => {
         // Backstage's in-process events bus, shared by the plugins as in a real backend.
         eventsServiceFactory,
         // Runs each scheduled task once at startup, the first full refresh included.
-        mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
         aigcGatewayPlugin,
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://portal.example' },
             catalog: { processingInterval: { seconds: 1 } },
-            ...sampleGatewayConfig({ dataRoot: mkdtempSync(join(tmpdir(), 'aigc-catalog-')), ports: { from: 18150, to: 18159 } }),
+            ...sampleGatewayConfig({
+              dataRoot: mkdtempSync(join(tmpdir(), 'aigc-catalog-')),
+              ports: { from: 18150, to: 18159 },
+            }),
           },
         }),
       ],
     });
     const catalog = (kind: string, name: string) =>
-      request(backend.server).get(`/api/catalog/entities/by-name/${kind}/default/${name}`).set('Authorization', alice);
+      request(backend.server)
+        .get(`/api/catalog/entities/by-name/${kind}/default/${name}`)
+        .set('Authorization', alice);
     try {
       await eventually(async () => {
         const version = await catalog('component', 'sample-engine-v2.0.0');
         expect(version.status).toBe(200);
-        expect(version.body.relations).toContainEqual({ type: 'partOf', targetRef: 'component:default/sample-engine' });
+        expect(version.body.relations).toContainEqual({
+          type: 'partOf',
+          targetRef: 'component:default/sample-engine',
+        });
       });
-      expect((await catalog('component', 'sample-engine')).body.spec.type).toBe('aigc-engine');
-      expect((await catalog('resource', 'gpu-pool-local')).body.spec.type).toBe('gpu-pool');
+      expect((await catalog('component', 'sample-engine')).body.spec.type).toBe(
+        'aigc-engine',
+      );
+      expect((await catalog('resource', 'gpu-pool-local')).body.spec.type).toBe(
+        'gpu-pool',
+      );
 
       const launched = await request(backend.server)
         .post('/api/aigc-gateway/instances')
@@ -61,7 +81,10 @@ describe('the AIGC Gateway catalog module, through the catalog backend', () => {
         expect(res.body.relations).toEqual(
           expect.arrayContaining([
             { type: 'ownedBy', targetRef: 'user:default/alice' },
-            { type: 'dependsOn', targetRef: 'component:default/sample-engine-v2.0.0' },
+            {
+              type: 'dependsOn',
+              targetRef: 'component:default/sample-engine-v2.0.0',
+            },
           ]),
         );
       }, 15_000);
@@ -71,10 +94,15 @@ describe('the AIGC Gateway catalog module, through the catalog backend', () => {
         .set('Authorization', alice)
         .expect(200);
       await request(backend.server)
-        .delete(`/api/aigc-gateway/instances/${launched.body.id}?deleteData=true`)
+        .delete(
+          `/api/aigc-gateway/instances/${launched.body.id}?deleteData=true`,
+        )
         .set('Authorization', alice)
         .expect(res => expect(res.status).toBeLessThan(300));
-      await eventually(async () => expect((await catalog('resource', name)).status).toBe(404), 15_000);
+      await eventually(
+        async () => expect((await catalog('resource', name)).status).toBe(404),
+        15_000,
+      );
     } finally {
       await backend.stop();
     }

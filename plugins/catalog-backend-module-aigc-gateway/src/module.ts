@@ -1,7 +1,14 @@
-import { coreServices, createBackendModule, readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { DEFINITIONS_CHANGED_TOPIC, INSTANCES_CHANGED_TOPIC } from '@internal/plugin-aigc-gateway-common';
+import {
+  DEFINITIONS_CHANGED_TOPIC,
+  INSTANCES_CHANGED_TOPIC,
+} from '@internal/plugin-aigc-gateway-common';
 import { AigcGatewayEntityProvider } from './provider/AigcGatewayEntityProvider';
 
 /**
@@ -26,22 +33,41 @@ export const catalogModuleAigcGateway = createBackendModule({
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
       },
-      async init({ catalog, config, auth, discovery, logger, scheduler, lifecycle, events }) {
+      async init({
+        catalog,
+        config,
+        auth,
+        discovery,
+        logger,
+        scheduler,
+        lifecycle,
+        events,
+      }) {
         const provider = new AigcGatewayEntityProvider({
           auth,
           discovery,
           logger,
           appBaseUrl: config.getString('app.baseUrl'),
           // Pools have no owner of their own: the first admin group runs them.
-          poolOwner: config.getOptionalStringArray('aigcGateway.adminGroups')?.[0] ?? 'group:default/aigc-admins',
+          poolOwner:
+            config.getOptionalStringArray('aigcGateway.adminGroups')?.[0] ??
+            'group:default/aigc-admins',
         });
         catalog.addEntityProvider(provider);
-        const scheduleConfig = config.getOptionalConfig('catalog.providers.aigcGateway.schedule');
+        const scheduleConfig = config.getOptionalConfig(
+          'catalog.providers.aigcGateway.schedule',
+        );
         await scheduler.scheduleTask({
           id: 'aigc-gateway-catalog-refresh',
           ...(scheduleConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
-            : { frequency: { minutes: 5 }, timeout: { minutes: 1 }, initialDelay: { seconds: 5 } }),
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                scheduleConfig,
+              )
+            : {
+                frequency: { minutes: 5 },
+                timeout: { minutes: 1 },
+                initialDelay: { seconds: 5 },
+              }),
           fn: () => provider.refresh(),
         });
         await events.subscribe({

@@ -1,4 +1,8 @@
-import { AuthService, BackstageCredentials, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   CreateVersionRequest,
@@ -16,10 +20,13 @@ import {
  * quotas and budgets.
  */
 export class GatewayClient {
-  constructor(private readonly deps: { auth: AuthService; discovery: DiscoveryService }) {}
+  constructor(
+    private readonly deps: { auth: AuthService; discovery: DiscoveryService },
+  ) {}
 
   async templates(as: BackstageCredentials): Promise<EngineTemplateView[]> {
-    return (await this.call<TemplateListResponse>(as, 'GET', '/templates')).items;
+    return (await this.call<TemplateListResponse>(as, 'GET', '/templates'))
+      .items;
   }
 
   async pools(as: BackstageCredentials) {
@@ -27,7 +34,10 @@ export class GatewayClient {
   }
 
   /** Launches, or finds the user's existing instance of that template and name (launches are idempotent). */
-  launch(as: BackstageCredentials, request: LaunchRequest): Promise<InstanceView> {
+  launch(
+    as: BackstageCredentials,
+    request: LaunchRequest,
+  ): Promise<InstanceView> {
     return this.call(as, 'POST', '/instances', request);
   }
 
@@ -36,16 +46,37 @@ export class GatewayClient {
   }
 
   release(as: BackstageCredentials, id: string): Promise<InstanceView> {
-    return this.call(as, 'POST', `/instances/${encodeURIComponent(id)}/release`);
+    return this.call(
+      as,
+      'POST',
+      `/instances/${encodeURIComponent(id)}/release`,
+    );
   }
 
   /** Creates a version; the same version again is answered, not refused. A dry run stores nothing. */
-  createVersion(as: BackstageCredentials, request: CreateVersionRequest, dryRun: boolean): Promise<CreateVersionResponse> {
-    return this.call(as, 'POST', `/versions${dryRun ? '?dryRun=true' : ''}`, request);
+  createVersion(
+    as: BackstageCredentials,
+    request: CreateVersionRequest,
+    dryRun: boolean,
+  ): Promise<CreateVersionResponse> {
+    return this.call(
+      as,
+      'POST',
+      `/versions${dryRun ? '?dryRun=true' : ''}`,
+      request,
+    );
   }
 
-  private async call<T>(as: BackstageCredentials, method: string, path: string, body?: unknown): Promise<T> {
-    const { token } = await this.deps.auth.getPluginRequestToken({ onBehalfOf: as, targetPluginId: 'aigc-gateway' });
+  private async call<T>(
+    as: BackstageCredentials,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const { token } = await this.deps.auth.getPluginRequestToken({
+      onBehalfOf: as,
+      targetPluginId: 'aigc-gateway',
+    });
     const baseUrl = await this.deps.discovery.getBaseUrl('aigc-gateway');
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -58,7 +89,11 @@ export class GatewayClient {
     if (!response.ok) {
       // The gateway's own message says what was wrong ("unknown template …").
       const error = await ResponseError.fromResponse(response);
-      throw new Error(`AIGC Gateway: ${error.body?.error?.message ?? error.message} (HTTP ${response.status})`);
+      throw new Error(
+        `AIGC Gateway: ${error.body?.error?.message ?? error.message} (HTTP ${
+          response.status
+        })`,
+      );
     }
     return (await response.json()) as T;
   }

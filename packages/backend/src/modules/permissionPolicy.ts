@@ -31,7 +31,10 @@ import {
 export class AigcPortalPolicy implements PermissionPolicy {
   constructor(private readonly adminGroups: string[]) {}
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     const claims = user?.info.ownershipEntityRefs ?? [];
     if (claims.some(ref => this.adminGroups.includes(ref))) {
       return { result: AuthorizeResult.ALLOW };

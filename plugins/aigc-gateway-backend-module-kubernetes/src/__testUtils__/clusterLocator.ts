@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, loadAllYaml } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  loadAllYaml,
+} from '@kubernetes/client-node';
 import { eventually } from './events';
 
 /**
@@ -13,8 +18,19 @@ import { eventually } from './events';
 export async function rbacClusterLocator(kubeConfig: KubeConfig) {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const objects = kubeConfig.makeApiClient(KubernetesObjectApi);
-  for (const name of ['backstage', 'aigc-gateway']) await core.createNamespace({ body: { metadata: { name } } });
-  for (const object of loadAllYaml(readFileSync(join(resolvePackagePath('@internal/plugin-aigc-gateway-backend-module-kubernetes'), 'deploy/rbac.yaml'), 'utf8'))) {
+  for (const name of ['backstage', 'aigc-gateway'])
+    await core.createNamespace({ body: { metadata: { name } } });
+  for (const object of loadAllYaml(
+    readFileSync(
+      join(
+        resolvePackagePath(
+          '@internal/plugin-aigc-gateway-backend-module-kubernetes',
+        ),
+        'deploy/rbac.yaml',
+      ),
+      'utf8',
+    ),
+  )) {
     await objects.create(object);
   }
   const token = await eventually(() =>
@@ -31,7 +47,11 @@ export async function rbacClusterLocator(kubeConfig: KubeConfig) {
  * Backstage's `kubernetes` config with the test cluster as `gpu-cluster`,
  * reached with a service account token; `extra` adds cluster settings.
  */
-export function clusterLocator(kubeConfig: KubeConfig, serviceAccountToken: string, extra: object = {}) {
+export function clusterLocator(
+  kubeConfig: KubeConfig,
+  serviceAccountToken: string,
+  extra: object = {},
+) {
   const apiServer = kubeConfig.getCurrentCluster()!;
   return {
     clusterLocatorMethods: [

@@ -1,4 +1,10 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  V1PersistentVolumeClaim,
+  V1Pod,
+} from '@kubernetes/client-node';
 import { isConflict, isNotFound } from '../cluster/kubeErrors';
 
 const OWNER = 'game.kruise.io/owner-gss';
@@ -8,7 +14,11 @@ interface SetObject {
   spec: {
     replicas: number;
     reserveGameServerIds?: number[];
-    gameServerTemplate: { metadata: V1Pod['metadata']; spec: V1Pod['spec']; volumeClaimTemplates: V1PersistentVolumeClaim[] };
+    gameServerTemplate: {
+      metadata: V1Pod['metadata'];
+      spec: V1Pod['spec'];
+      volumeClaimTemplates: V1PersistentVolumeClaim[];
+    };
   };
 }
 
@@ -19,7 +29,10 @@ interface SetObject {
  * `<set>-<ordinal>` from the set's template, and deletes the others. kwok
  * then runs the pods as it runs any pod.
  */
-export function startGameServerStandIn(kubeConfig: KubeConfig, namespace: string) {
+export function startGameServerStandIn(
+  kubeConfig: KubeConfig,
+  namespace: string,
+) {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const ignore = (accept: (error: unknown) => boolean) => (error: unknown) => {
@@ -33,7 +46,9 @@ export function startGameServerStandIn(kubeConfig: KubeConfig, namespace: string
       plural: 'gameserversets',
       namespace,
     })) as { items: SetObject[] };
-    const pods = (await core.listNamespacedPod({ namespace, labelSelector: OWNER })).items;
+    const pods = (
+      await core.listNamespacedPod({ namespace, labelSelector: OWNER })
+    ).items;
     const wanted = new Set<string>();
     for (const set of sets.items) {
       const { name } = set.metadata;
@@ -44,21 +59,36 @@ export function startGameServerStandIn(kubeConfig: KubeConfig, namespace: string
         const podName = `${name}-${id}`;
         wanted.add(podName);
         if (pods.some(p => p.metadata!.name === podName)) continue;
-        const claimName = `${template.volumeClaimTemplates[0].metadata!.name}-${name}-${id}`;
+        const claimName = `${
+          template.volumeClaimTemplates[0].metadata!.name
+        }-${name}-${id}`;
         await core
           .createNamespacedPersistentVolumeClaim({
             namespace,
-            body: { ...template.volumeClaimTemplates[0], metadata: { ...template.volumeClaimTemplates[0].metadata, name: claimName } },
+            body: {
+              ...template.volumeClaimTemplates[0],
+              metadata: {
+                ...template.volumeClaimTemplates[0].metadata,
+                name: claimName,
+              },
+            },
           })
           .catch(ignore(isConflict));
         await core
           .createNamespacedPod({
             namespace,
             body: {
-              metadata: { ...template.metadata, name: podName, labels: { ...template.metadata?.labels, [OWNER]: name } },
+              metadata: {
+                ...template.metadata,
+                name: podName,
+                labels: { ...template.metadata?.labels, [OWNER]: name },
+              },
               spec: {
                 ...template.spec!,
-                volumes: [...(template.spec!.volumes ?? []), { name: 'data', persistentVolumeClaim: { claimName } }],
+                volumes: [
+                  ...(template.spec!.volumes ?? []),
+                  { name: 'data', persistentVolumeClaim: { claimName } },
+                ],
               },
             },
           })
@@ -66,9 +96,16 @@ export function startGameServerStandIn(kubeConfig: KubeConfig, namespace: string
       }
     }
     for (const pod of pods) {
-      if (!wanted.has(pod.metadata!.name!) && !pod.metadata!.deletionTimestamp) {
+      if (
+        !wanted.has(pod.metadata!.name!) &&
+        !pod.metadata!.deletionTimestamp
+      ) {
         await core
-          .deleteNamespacedPod({ name: pod.metadata!.name!, namespace, gracePeriodSeconds: 0 })
+          .deleteNamespacedPod({
+            name: pod.metadata!.name!,
+            namespace,
+            gracePeriodSeconds: 0,
+          })
           .catch(ignore(isNotFound));
       }
     }

@@ -30,70 +30,70 @@ export function startGatewayOnCluster(options: {
 }) {
   const { image, args, readinessPath } = sampleVersion.runtime.kubernetes!;
   return startTestBackend({
-      features: [
-        testClock.factory(),
-        aigcGatewayPlugin,
-        aigcGatewayModuleKubernetes,
-        ...(options.database ? [databaseServiceFactory] : []),
-        ...(options.features ?? []),
-        mockServices.rootConfig.factory({
-          data: {
-            ...(options.database
-              ? {
-                  backend: {
-                    database: {
-                      client: 'better-sqlite3',
-                      connection: { directory: options.database },
-                    },
+    features: [
+      testClock.factory(),
+      aigcGatewayPlugin,
+      aigcGatewayModuleKubernetes,
+      ...(options.database ? [databaseServiceFactory] : []),
+      ...(options.features ?? []),
+      mockServices.rootConfig.factory({
+        data: {
+          ...(options.database
+            ? {
+                backend: {
+                  database: {
+                    client: 'better-sqlite3',
+                    connection: { directory: options.database },
                   },
-                }
-              : {}),
-            aigcGateway: {
-              runtime: {
-                local: {
-                  dataRoot: mkdtempSync(join(tmpdir(), 'aigc-k8s-gateway-')),
                 },
+              }
+            : {}),
+          aigcGateway: {
+            runtime: {
+              local: {
+                dataRoot: mkdtempSync(join(tmpdir(), 'aigc-k8s-gateway-')),
+              },
+              kubernetes: {
+                kubeconfig: options.kubeconfig,
+                namespace: options.namespace,
+                createNamespace: true,
+                volumeSize: '1Gi',
+                stopGracePeriodSeconds: 0,
+                endpointOverride: { '*': `127.0.0.1:${options.enginePort}` },
+                ...(options.ingress ? { ingress: options.ingress } : {}),
+              },
+            },
+            pools: [
+              {
+                id: 'rtx3090',
+                title: 'Office RTX 3090',
+                gpuType: 'RTX-3090',
+                pricePerHour: 0.5,
                 kubernetes: {
-                  kubeconfig: options.kubeconfig,
-                  namespace: options.namespace,
-                  createNamespace: true,
-                  volumeSize: '1Gi',
-                  stopGracePeriodSeconds: 0,
-                  endpointOverride: { '*': `127.0.0.1:${options.enginePort}` },
-                  ...(options.ingress ? { ingress: options.ingress } : {}),
+                  nodeSelector: { 'aigc-gateway.io/pool': 'rtx3090' },
                 },
               },
-              pools: [
-                {
-                  id: 'rtx3090',
-                  title: 'Office RTX 3090',
-                  gpuType: 'RTX-3090',
-                  pricePerHour: 0.5,
-                  kubernetes: {
-                    nodeSelector: { 'aigc-gateway.io/pool': 'rtx3090' },
+            ],
+            templates: [
+              {
+                id: 'sample-engine',
+                title: 'Sample Engine',
+                owner: 'group:default/aigc-admins',
+                kind: 'sd-webui',
+                versions: [
+                  {
+                    version: '2.0.0',
+                    dataLayout: 2,
+                    pools: ['rtx3090'],
+                    // The fixtures' version; only its image, args and probe path, as an admin writes them.
+                    runtime: { kubernetes: { image, args, readinessPath } },
                   },
-                },
-              ],
-              templates: [
-                {
-                  id: 'sample-engine',
-                  title: 'Sample Engine',
-                  owner: 'group:default/aigc-admins',
-                  kind: 'sd-webui',
-                  versions: [
-                    {
-                      version: '2.0.0',
-                      dataLayout: 2,
-                      pools: ['rtx3090'],
-                      // The fixtures' version; only its image, args and probe path, as an admin writes them.
-                      runtime: { kubernetes: { image, args, readinessPath } },
-                    },
-                  ],
-                },
-              ],
-            },
+                ],
+              },
+            ],
           },
-        }),
-      ],
-    });
+        },
+      }),
+    ],
+  });
 }

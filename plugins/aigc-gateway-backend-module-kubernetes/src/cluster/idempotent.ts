@@ -6,7 +6,10 @@ export function errorWith(what: string, error: unknown): Error {
 }
 
 /** Creates an object; one that exists already (another replica, an earlier try) is kept. */
-export async function createUnlessPresent(what: string, create: () => Promise<unknown>) {
+export async function createUnlessPresent(
+  what: string,
+  create: () => Promise<unknown>,
+) {
   try {
     await create();
   } catch (error) {
@@ -15,7 +18,10 @@ export async function createUnlessPresent(what: string, create: () => Promise<un
 }
 
 /** Deletes an object; one that is gone already is fine. */
-export async function deleteIfPresent(what: string, remove: () => Promise<unknown>) {
+export async function deleteIfPresent(
+  what: string,
+  remove: () => Promise<unknown>,
+) {
   try {
     await remove();
   } catch (error) {

@@ -65,30 +65,45 @@ describe('readRuntimeConfig', () => {
   describe('ingress', () => {
     const withBackend = (ingress: unknown, backend?: object) =>
       readRuntimeConfig(
-        new ConfigReader({ backend, aigcGateway: { runtime: { kubernetes: { cluster: 'c', ingress } } } } as any),
+        new ConfigReader({
+          backend,
+          aigcGateway: { runtime: { kubernetes: { cluster: 'c', ingress } } },
+        } as any),
       ).ingress;
 
     it('derives the forward-auth and sign-in URLs from backend.baseUrl', () => {
-      expect(withBackend({ host: '${instanceId}.engines.example.com' }, { baseUrl: 'https://portal.example.com' })).toEqual({
+      expect(
+        withBackend(
+          { host: '${instanceId}.engines.example.com' },
+          { baseUrl: 'https://portal.example.com' },
+        ),
+      ).toEqual({
         host: '${instanceId}.engines.example.com',
         scheme: 'https',
         annotations: {},
         authUrl: 'https://portal.example.com/api/aigc-gateway/forward-auth',
-        signInUrl: 'https://portal.example.com/api/aigc-gateway/ingress/sign-in',
+        signInUrl:
+          'https://portal.example.com/api/aigc-gateway/ingress/sign-in',
       });
     });
 
     it('keeps URLs that are given', () => {
       const ingress = withBackend({
         host: 'sd-${instanceId}.example.com',
-        authUrl: 'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
-        signInUrl: 'https://portal.example.com/api/aigc-gateway/ingress/sign-in',
+        authUrl:
+          'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
+        signInUrl:
+          'https://portal.example.com/api/aigc-gateway/ingress/sign-in',
       });
-      expect(ingress?.authUrl).toBe('http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth');
+      expect(ingress?.authUrl).toBe(
+        'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
+      );
     });
 
     it('refuses a host template without the instance id, and missing URLs', () => {
-      expect(() => withBackend({ host: 'engines.example.com' }, { baseUrl: 'http://x' })).toThrow(
+      expect(() =>
+        withBackend({ host: 'engines.example.com' }, { baseUrl: 'http://x' }),
+      ).toThrow(
         /aigcGateway.runtime.kubernetes.ingress.host: the ingress host template 'engines.example.com' must contain \$\{instanceId\} once/,
       );
       expect(() => withBackend({ host: '${instanceId}.example.com' })).toThrow(

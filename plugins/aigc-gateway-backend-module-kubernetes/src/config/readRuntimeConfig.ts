@@ -15,11 +15,17 @@ export function hasRuntimeConfig(config: Config): boolean {
 
 /** Reads and validates the section; the error names every bad key in one line. */
 export function readRuntimeConfig(config: Config): KubernetesRuntimeConfig {
-  return parseRuntimeConfig(config.getOptional(RUNTIME_CONFIG_KEY) ?? {}, config.getOptionalString('backend.baseUrl'));
+  return parseRuntimeConfig(
+    config.getOptional(RUNTIME_CONFIG_KEY) ?? {},
+    config.getOptionalString('backend.baseUrl'),
+  );
 }
 
 /** Validates a section; ingress URLs left out come from the backend's base URL. */
-export function parseRuntimeConfig(section: unknown, backendBaseUrl?: string): KubernetesRuntimeConfig {
+export function parseRuntimeConfig(
+  section: unknown,
+  backendBaseUrl?: string,
+): KubernetesRuntimeConfig {
   const parsed = kubernetesRuntimeConfigSchema.safeParse(section);
   if (!parsed.success) {
     throw new Error(

@@ -80,7 +80,11 @@ export const kubernetesRuntimeConfigSchema = z
      * the namespace and pods of the Backstage backend); no policy when left out.
      */
     networkPolicy: z
-      .object({ from: z.array(z.record(z.unknown())).min(1, 'name at least one peer, e.g. the backend\'s namespace') })
+      .object({
+        from: z
+          .array(z.record(z.unknown()))
+          .min(1, "name at least one peer, e.g. the backend's namespace"),
+      })
       .strict()
       .optional(),
     /**
@@ -92,7 +96,8 @@ export const kubernetesRuntimeConfigSchema = z
         /** Each instance's host, e.g. `${instanceId}.engines.example.com` (a wildcard DNS name). */
         host: z.string().superRefine((template, ctx) => {
           const problem = ingressHostTemplateProblem(template);
-          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+          if (problem)
+            ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
         }),
         /** How browsers reach the hosts. */
         scheme: z.enum(['https', 'http']).default('https'),

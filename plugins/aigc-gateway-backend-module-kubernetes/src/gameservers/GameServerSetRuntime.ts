@@ -1,11 +1,32 @@
-import { CustomObjectsApi, PatchStrategy, setHeaderOptions, V1Pod } from '@kubernetes/client-node';
-import { RuntimeStartRequest, RuntimeVolume, VolumePlacement } from '@internal/plugin-aigc-gateway-node';
-import { describeKubeError, isConflict, isNotFound } from '../cluster/kubeErrors';
+import {
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  V1Pod,
+} from '@kubernetes/client-node';
+import {
+  RuntimeStartRequest,
+  RuntimeVolume,
+  VolumePlacement,
+} from '@internal/plugin-aigc-gateway-node';
+import {
+  describeKubeError,
+  isConflict,
+  isNotFound,
+} from '../cluster/kubeErrors';
 import { deleteIfPresent, errorWith } from '../cluster/idempotent';
 import { instanceLabels } from '../manifests/instanceLabels';
-import { kubernetesId, LABELS, MANAGED_BY, MANAGED_SELECTOR } from '../manifests/labels';
+import {
+  kubernetesId,
+  LABELS,
+  MANAGED_BY,
+  MANAGED_SELECTOR,
+} from '../manifests/labels';
 import { instanceObjectName } from '../manifests/names';
-import { KubernetesRuntime, KubernetesRuntimeOptions } from '../runtime/KubernetesRuntime';
+import {
+  KubernetesRuntime,
+  KubernetesRuntimeOptions,
+} from '../runtime/KubernetesRuntime';
 import {
   GAME_KRUISE,
   gameServerClaimName,
@@ -15,9 +36,17 @@ import {
   SET_LABEL,
   STATE_ANNOTATION,
 } from './gameServerSetManifest';
-import { assignOrdinal, GameServerState, ordinalOfInstance, parseState, scaleOf } from './gameServerState';
+import {
+  assignOrdinal,
+  GameServerState,
+  ordinalOfInstance,
+  parseState,
+  scaleOf,
+} from './gameServerState';
 
-type GameServerSet = ReturnType<typeof gameServerSetManifest> & { metadata: { resourceVersion?: string } };
+type GameServerSet = ReturnType<typeof gameServerSetManifest> & {
+  metadata: { resourceVersion?: string };
+};
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** Concurrent changes of one set (replicas, other gateways) are retried this often. */
@@ -44,26 +73,41 @@ export class GameServerSetRuntime extends KubernetesRuntime {
     this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
-  async ensureVolume(volumeId: string, placement: VolumePlacement): Promise<RuntimeVolume> {
+  async ensureVolume(
+    volumeId: string,
+    placement: VolumePlacement,
+  ): Promise<RuntimeVolume> {
     await this.whenConnected();
     const setName = gameServerSetName(placement);
-    const ordinal = (await this.changeSet(setName, state => assignOrdinal(state, volumeId), placement))!;
+    const ordinal = (await this.changeSet(
+      setName,
+      state => assignOrdinal(state, volumeId),
+      placement,
+    ))!;
     return { id: volumeId, runtimeRef: gameServerClaimName(setName, ordinal) };
   }
 
   async deleteVolume(volume: RuntimeVolume): Promise<void> {
     const claim = parseGameServerClaim(volume.runtimeRef);
-    if (!claim) throw new Error(`refusing to delete ${volume.runtimeRef}: not a GameServer claim of this runtime`);
+    if (!claim)
+      throw new Error(
+        `refusing to delete ${volume.runtimeRef}: not a GameServer claim of this runtime`,
+      );
     await this.whenConnected();
     await this.changeSet(claim.setName, state => {
       if (String(claim.ordinal) in state.running) {
-        throw new Error(`the GameServer ${claim.setName}-${claim.ordinal} still runs; stop it before deleting its data`);
+        throw new Error(
+          `the GameServer ${claim.setName}-${claim.ordinal} still runs; stop it before deleting its data`,
+        );
       }
       delete state.volumes[volume.id];
     });
     // A GameServer that never ran made no claim.
     await deleteIfPresent(`claim ${volume.runtimeRef}`, () =>
-      this.core.deleteNamespacedPersistentVolumeClaim({ name: volume.runtimeRef, namespace: this.namespace }),
+      this.core.deleteNamespacedPersistentVolumeClaim({
+        name: volume.runtimeRef,
+        namespace: this.namespace,
+      }),
     );
   }
 
@@ -77,22 +121,43 @@ export class GameServerSetRuntime extends KubernetesRuntime {
     }
     this.stopping.delete(request.instanceId);
     const labels = instanceLabels(request);
-    await this.changeSet(setName, state => {
-      state.volumes[request.volume.id] ??= claim.ordinal;
-      const other = state.running[claim.ordinal];
-      if (other && other.instance !== request.instanceId) {
-        throw new Error(`GameServer ${setName}-${claim.ordinal} runs instance ${other.instance}`);
-      }
-      state.running[claim.ordinal] = { instance: request.instanceId, ownerHash: labels[LABELS.ownerHash] };
-    }, request);
+    await this.changeSet(
+      setName,
+      state => {
+        state.volumes[request.volume.id] ??= claim.ordinal;
+        const other = state.running[claim.ordinal];
+        if (other && other.instance !== request.instanceId) {
+          throw new Error(
+            `GameServer ${setName}-${claim.ordinal} runs instance ${other.instance}`,
+          );
+        }
+        state.running[claim.ordinal] = {
+          instance: request.instanceId,
+          ownerHash: labels[LABELS.ownerHash],
+        };
+      },
+      request,
+    );
     // The pod is OpenKruiseGame's to make; the Service and Ingress go by this name and these labels.
-    return { metadata: { name: instanceObjectName(request.instanceId), namespace: this.namespace, labels } };
+    return {
+      metadata: {
+        name: instanceObjectName(request.instanceId),
+        namespace: this.namespace,
+        labels,
+      },
+    };
   }
 
   protected async haltEngine(instanceId: string): Promise<boolean> {
     const running = this.podOf(instanceId) !== undefined;
     for (const set of await this.listSets()) {
-      if (ordinalOfInstance(parseState(set.metadata.annotations[STATE_ANNOTATION]), instanceId) === undefined) continue;
+      if (
+        ordinalOfInstance(
+          parseState(set.metadata.annotations[STATE_ANNOTATION]),
+          instanceId,
+        ) === undefined
+      )
+        continue;
       await this.changeSet(set.metadata.name, state => {
         const ordinal = ordinalOfInstance(state, instanceId);
         if (ordinal !== undefined) delete state.running[ordinal];
@@ -106,11 +171,22 @@ export class GameServerSetRuntime extends KubernetesRuntime {
     const labels = pod.metadata?.labels ?? {};
     const setName = labels[SET_LABEL];
     const podName = pod.metadata?.name ?? '';
-    if (labels[LABELS.managedBy] !== MANAGED_BY || !setName || pod.metadata?.deletionTimestamp) return;
+    if (
+      labels[LABELS.managedBy] !== MANAGED_BY ||
+      !setName ||
+      pod.metadata?.deletionTimestamp
+    )
+      return;
     if (this.labelling.has(podName)) return;
     this.labelling.add(podName);
     this.labelPod(pod, setName)
-      .catch(error => this.options.logger.warn(`Could not label GameServer pod ${podName}: ${describeKubeError(error)}`))
+      .catch(error =>
+        this.options.logger.warn(
+          `Could not label GameServer pod ${podName}: ${describeKubeError(
+            error,
+          )}`,
+        ),
+      )
       .finally(() => this.labelling.delete(podName));
   }
 
@@ -120,7 +196,9 @@ export class GameServerSetRuntime extends KubernetesRuntime {
     const set = await this.readSet(setName);
     const state = parseState(set?.metadata.annotations[STATE_ANNOTATION]);
     const entry = state.running[ordinal];
-    const volumeId = Object.entries(state.volumes).find(([, o]) => o === ordinal)?.[0];
+    const volumeId = Object.entries(state.volumes).find(
+      ([, o]) => o === ordinal,
+    )?.[0];
     if (!entry || !volumeId) return;
     await this.core.patchNamespacedPod(
       {
@@ -132,7 +210,9 @@ export class GameServerSetRuntime extends KubernetesRuntime {
               [LABELS.instance]: entry.instance,
               [LABELS.volume]: volumeId,
               [LABELS.kubernetesId]: kubernetesId(entry.instance),
-              ...(entry.ownerHash ? { [LABELS.ownerHash]: entry.ownerHash } : {}),
+              ...(entry.ownerHash
+                ? { [LABELS.ownerHash]: entry.ownerHash }
+                : {}),
             },
           },
         },
@@ -152,7 +232,11 @@ export class GameServerSetRuntime extends KubernetesRuntime {
 
   private async readSet(name: string): Promise<GameServerSet | undefined> {
     try {
-      return (await this.custom.getNamespacedCustomObject({ ...GAME_KRUISE, namespace: this.namespace, name })) as GameServerSet;
+      return (await this.custom.getNamespacedCustomObject({
+        ...GAME_KRUISE,
+        namespace: this.namespace,
+        name,
+      })) as GameServerSet;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -177,10 +261,15 @@ export class GameServerSetRuntime extends KubernetesRuntime {
           set = (await this.custom.createNamespacedCustomObject({
             ...GAME_KRUISE,
             namespace: this.namespace,
-            body: gameServerSetManifest(placement, { ...this.claimOptions(), stopGracePeriodSeconds: this.options.config.stopGracePeriodSeconds }),
+            body: gameServerSetManifest(placement, {
+              ...this.claimOptions(),
+              stopGracePeriodSeconds:
+                this.options.config.stopGracePeriodSeconds,
+            }),
           })) as GameServerSet;
         } catch (error) {
-          if (!isConflict(error)) throw errorWith(`could not create GameServerSet ${name}`, error);
+          if (!isConflict(error))
+            throw errorWith(`could not create GameServerSet ${name}`, error);
           continue;
         }
       }
@@ -188,17 +277,27 @@ export class GameServerSetRuntime extends KubernetesRuntime {
       const state = parseState(set.metadata.annotations[STATE_ANNOTATION]);
       const result = change(state);
       try {
-        if (Object.keys(state.volumes).length === 0 && Object.keys(state.running).length === 0) {
+        if (
+          Object.keys(state.volumes).length === 0 &&
+          Object.keys(state.running).length === 0
+        ) {
           await this.custom.deleteNamespacedCustomObject({
             ...GAME_KRUISE,
             namespace: this.namespace,
             name,
-            body: { preconditions: { resourceVersion: set.metadata.resourceVersion } },
+            body: {
+              preconditions: { resourceVersion: set.metadata.resourceVersion },
+            },
           });
         } else {
           set.metadata.annotations[STATE_ANNOTATION] = JSON.stringify(state);
           Object.assign(set.spec, scaleOf(state));
-          await this.custom.replaceNamespacedCustomObject({ ...GAME_KRUISE, namespace: this.namespace, name, body: set });
+          await this.custom.replaceNamespacedCustomObject({
+            ...GAME_KRUISE,
+            namespace: this.namespace,
+            name,
+            body: set,
+          });
         }
         return result;
       } catch (error) {

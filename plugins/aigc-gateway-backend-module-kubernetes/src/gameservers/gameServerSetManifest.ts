@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import { VolumePlacement } from '@internal/plugin-aigc-gateway-node';
 import { enginePodSpec, DATA_VOLUME } from '../manifests/enginePodSpec';
-import { ANNOTATIONS, LABELS, labelValue, MANAGED_BY } from '../manifests/labels';
+import {
+  ANNOTATIONS,
+  LABELS,
+  labelValue,
+  MANAGED_BY,
+} from '../manifests/labels';
 
-export const GAME_KRUISE = { group: 'game.kruise.io', version: 'v1alpha1', plural: 'gameserversets' } as const;
+export const GAME_KRUISE = {
+  group: 'game.kruise.io',
+  version: 'v1alpha1',
+  plural: 'gameserversets',
+} as const;
 /** On the set's pods: the set they belong to. */
 export const SET_LABEL = 'aigc-gateway.io/game-server-set';
 /** On the set: its GameServerState. */
@@ -11,12 +20,22 @@ export const STATE_ANNOTATION = 'aigc-gateway.io/game-servers';
 
 /** The set of an engine version in a pool: `aigc-<template>-<pool>-<hash>`, short enough for pod host names. */
 export function gameServerSetName(placement: VolumePlacement): string {
-  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 16).replace(/-+$/, '');
+  const slug = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 16)
+      .replace(/-+$/, '');
   const hash = createHash('sha256')
-    .update(`${placement.templateId}\n${placement.version.version}\n${placement.pool.id}`)
+    .update(
+      `${placement.templateId}\n${placement.version.version}\n${placement.pool.id}`,
+    )
     .digest('hex')
     .slice(0, 8);
-  return ['aigc', slug(placement.templateId), slug(placement.pool.id), hash].filter(Boolean).join('-');
+  return ['aigc', slug(placement.templateId), slug(placement.pool.id), hash]
+    .filter(Boolean)
+    .join('-');
 }
 
 /** The claim OpenKruiseGame makes for a GameServer from the set's claim template. */
@@ -25,7 +44,9 @@ export function gameServerClaimName(setName: string, ordinal: number): string {
 }
 
 /** The set and ordinal of a GameServer claim name, when it is one. */
-export function parseGameServerClaim(claimName: string): { setName: string; ordinal: number } | undefined {
+export function parseGameServerClaim(
+  claimName: string,
+): { setName: string; ordinal: number } | undefined {
   const match = /^data-(aigc-[a-z0-9-]+)-([0-9]+)$/.exec(claimName);
   return match ? { setName: match[1], ordinal: Number(match[2]) } : undefined;
 }
@@ -40,7 +61,12 @@ export function parseGameServerClaim(claimName: string): { setName: string; ordi
  */
 export function gameServerSetManifest(
   placement: VolumePlacement,
-  options: { namespace: string; stopGracePeriodSeconds: number; volumeSize: string; storageClass?: string },
+  options: {
+    namespace: string;
+    stopGracePeriodSeconds: number;
+    volumeSize: string;
+    storageClass?: string;
+  },
 ) {
   const name = gameServerSetName(placement);
   const labels = {
@@ -60,14 +86,20 @@ export function gameServerSetManifest(
       name,
       namespace: options.namespace,
       labels,
-      annotations: { ...annotations, [STATE_ANNOTATION]: JSON.stringify({ volumes: {}, running: {} }) },
+      annotations: {
+        ...annotations,
+        [STATE_ANNOTATION]: JSON.stringify({ volumes: {}, running: {} }),
+      },
     },
     spec: {
       replicas: 0,
       reserveGameServerIds: [] as number[],
       scaleStrategy: { scaleDownStrategyType: 'ReserveIds' },
       // Claims stay when their GameServer goes: they are the users' data.
-      persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: 'Retain' },
+      persistentVolumeClaimRetentionPolicy: {
+        whenScaled: 'Retain',
+        whenDeleted: 'Retain',
+      },
       gameServerTemplate: {
         metadata: { labels: { ...labels, [SET_LABEL]: name }, annotations },
         spec: enginePodSpec({
@@ -75,15 +107,25 @@ export function gameServerSetManifest(
           version: placement.version,
           pool: placement.pool,
           // One template for every GameServer: an engine knows itself by its pod's name.
-          instanceId: { env: { name: 'AIGC_INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } } },
+          instanceId: {
+            env: {
+              name: 'AIGC_INSTANCE_ID',
+              valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+            },
+          },
           stopGracePeriodSeconds: options.stopGracePeriodSeconds,
         }),
         volumeClaimTemplates: [
           {
-            metadata: { name: DATA_VOLUME, labels: { [LABELS.managedBy]: MANAGED_BY } },
+            metadata: {
+              name: DATA_VOLUME,
+              labels: { [LABELS.managedBy]: MANAGED_BY },
+            },
             spec: {
               accessModes: ['ReadWriteOnce'],
-              ...(options.storageClass ? { storageClassName: options.storageClass } : {}),
+              ...(options.storageClass
+                ? { storageClassName: options.storageClass }
+                : {}),
               resources: { requests: { storage: options.volumeSize } },
             },
           },

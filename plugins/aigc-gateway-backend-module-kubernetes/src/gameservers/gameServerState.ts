@@ -12,12 +12,17 @@ export interface GameServerState {
 }
 
 export function parseState(annotation: string | undefined): GameServerState {
-  const parsed = annotation ? (JSON.parse(annotation) as Partial<GameServerState>) : {};
+  const parsed = annotation
+    ? (JSON.parse(annotation) as Partial<GameServerState>)
+    : {};
   return { volumes: parsed.volumes ?? {}, running: parsed.running ?? {} };
 }
 
 /** The volume's ordinal: the one it has, else the lowest no volume holds. */
-export function assignOrdinal(state: GameServerState, volumeId: string): number {
+export function assignOrdinal(
+  state: GameServerState,
+  volumeId: string,
+): number {
   const held = state.volumes[volumeId];
   if (held !== undefined) return held;
   const taken = new Set(Object.values(state.volumes));
@@ -27,8 +32,13 @@ export function assignOrdinal(state: GameServerState, volumeId: string): number 
   return ordinal;
 }
 
-export function ordinalOfInstance(state: GameServerState, instanceId: string): number | undefined {
-  const entry = Object.entries(state.running).find(([, r]) => r.instance === instanceId);
+export function ordinalOfInstance(
+  state: GameServerState,
+  instanceId: string,
+): number | undefined {
+  const entry = Object.entries(state.running).find(
+    ([, r]) => r.instance === instanceId,
+  );
   return entry ? Number(entry[0]) : undefined;
 }
 
@@ -37,10 +47,14 @@ export function ordinalOfInstance(state: GameServerState, instanceId: string): n
  * GameServers 0 … replicas + reserved − 1 except the reserved ids, so every
  * id below the highest running one that does not run is reserved.
  */
-export function scaleOf(state: GameServerState): { replicas: number; reserveGameServerIds: number[] } {
+export function scaleOf(state: GameServerState): {
+  replicas: number;
+  reserveGameServerIds: number[];
+} {
   const running = Object.keys(state.running).map(Number);
   const top = running.length > 0 ? Math.max(...running) : -1;
   const reserveGameServerIds: number[] = [];
-  for (let id = 0; id < top; id++) if (!(String(id) in state.running)) reserveGameServerIds.push(id);
+  for (let id = 0; id < top; id++)
+    if (!(String(id) in state.running)) reserveGameServerIds.push(id);
   return { replicas: running.length, reserveGameServerIds };
 }

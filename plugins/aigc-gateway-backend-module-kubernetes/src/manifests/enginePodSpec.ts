@@ -27,7 +27,9 @@ export function enginePodSpec(options: {
   const { version, pool } = options;
   const spec = version.runtime.kubernetes;
   if (!spec) {
-    throw new Error(`version ${version.version} of ${options.templateId} has no kubernetes runtime spec`);
+    throw new Error(
+      `version ${version.version} of ${options.templateId} has no kubernetes runtime spec`,
+    );
   }
   const gpu = gpuRequest(pool);
   const idEnv: V1EnvVar =
@@ -38,7 +40,10 @@ export function enginePodSpec(options: {
     port: String(spec.port),
     dataDir: spec.mountPath,
     // Kubernetes expands $(VAR) in command, args and env from the container's env.
-    instanceId: 'value' in options.instanceId ? options.instanceId.value : '$(AIGC_INSTANCE_ID)',
+    instanceId:
+      'value' in options.instanceId
+        ? options.instanceId.value
+        : '$(AIGC_INSTANCE_ID)',
     version: version.version,
   };
   const sub = (value: string) => substitute(value, vars);
@@ -60,7 +65,10 @@ export function enginePodSpec(options: {
         args: spec.args.map(sub),
         env: [
           idEnv,
-          ...Object.entries(spec.env).map(([name, value]) => ({ name, value: sub(value) })),
+          ...Object.entries(spec.env).map(([name, value]) => ({
+            name,
+            value: sub(value),
+          })),
           { name: 'PORT', value: vars.port },
           { name: 'DATA_DIR', value: vars.dataDir },
         ],
@@ -75,7 +83,14 @@ export function enginePodSpec(options: {
       },
     ],
     ...(options.claimName
-      ? { volumes: [{ name: DATA_VOLUME, persistentVolumeClaim: { claimName: options.claimName } }] }
+      ? {
+          volumes: [
+            {
+              name: DATA_VOLUME,
+              persistentVolumeClaim: { claimName: options.claimName },
+            },
+          ],
+        }
       : {}),
   };
   return mergePodSpec(podSpec, spec.podSpecPatch);

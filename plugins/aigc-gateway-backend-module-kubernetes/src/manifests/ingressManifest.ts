@@ -28,7 +28,8 @@ export function ingressManifest(
       annotations: {
         'nginx.ingress.kubernetes.io/auth-url': ingress.authUrl,
         'nginx.ingress.kubernetes.io/auth-signin': ingress.signInUrl,
-        'nginx.ingress.kubernetes.io/auth-response-headers': 'X-Auth-Request-User',
+        'nginx.ingress.kubernetes.io/auth-response-headers':
+          'X-Auth-Request-User',
         // Engines stream progress over WebSockets for as long as a job runs.
         'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
         'nginx.ingress.kubernetes.io/proxy-body-size': '0',
@@ -38,7 +39,9 @@ export function ingressManifest(
     },
     spec: {
       ingressClassName: ingress.className,
-      tls: ingress.tlsSecretName ? [{ hosts: [host], secretName: ingress.tlsSecretName }] : undefined,
+      tls: ingress.tlsSecretName
+        ? [{ hosts: [host], secretName: ingress.tlsSecretName }]
+        : undefined,
       rules: [
         {
           host,
@@ -47,7 +50,9 @@ export function ingressManifest(
               {
                 path: '/',
                 pathType: 'Prefix',
-                backend: { service: { name: metadata.name!, port: { name: 'http' } } },
+                backend: {
+                  service: { name: metadata.name!, port: { name: 'http' } },
+                },
               },
             ],
           },

@@ -21,21 +21,32 @@ export function migrationJobManifest(options: {
   const { volume, migration, target } = options;
   const spec = migration.kubernetes;
   if (!spec) {
-    throw new Error(`the migration from layout ${migration.fromLayout} to ${migration.toLayout} has no kubernetes Job spec`);
+    throw new Error(
+      `the migration from layout ${migration.fromLayout} to ${migration.toLayout} has no kubernetes Job spec`,
+    );
   }
   const mountPath = target.runtime.kubernetes?.mountPath ?? '/data';
   const vars = { dataDir: mountPath, version: target.version };
-  const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.volume]: volume.id, [LABELS.role]: 'migration' };
+  const labels = {
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.volume]: volume.id,
+    [LABELS.role]: 'migration',
+  };
   const podSpec: V1PodSpec = {
     restartPolicy: 'Never',
     containers: [
       {
         name: 'migrate',
         image: spec.image,
-        ...(spec.command ? { command: spec.command.map(c => substitute(c, vars)) } : {}),
+        ...(spec.command
+          ? { command: spec.command.map(c => substitute(c, vars)) }
+          : {}),
         args: spec.args.map(a => substitute(a, vars)),
         env: [
-          ...Object.entries(spec.env).map(([name, value]) => ({ name, value: substitute(value, vars) })),
+          ...Object.entries(spec.env).map(([name, value]) => ({
+            name,
+            value: substitute(value, vars),
+          })),
           { name: 'DATA_DIR', value: mountPath },
           { name: 'FROM_LAYOUT', value: String(migration.fromLayout) },
           { name: 'TO_LAYOUT', value: String(migration.toLayout) },
@@ -44,7 +55,9 @@ export function migrationJobManifest(options: {
         volumeMounts: [{ name: 'data', mountPath }],
       },
     ],
-    volumes: [{ name: 'data', persistentVolumeClaim: { claimName: volume.runtimeRef } }],
+    volumes: [
+      { name: 'data', persistentVolumeClaim: { claimName: volume.runtimeRef } },
+    ],
   };
   return {
     apiVersion: 'batch/v1',
@@ -52,8 +65,12 @@ export function migrationJobManifest(options: {
     metadata: { name: options.name, namespace: options.namespace, labels },
     spec: {
       backoffLimit: 0,
-      activeDeadlineSeconds: spec.timeoutSeconds ?? options.defaultTimeoutSeconds,
-      template: { metadata: { labels }, spec: mergePodSpec(podSpec, spec.podSpecPatch) },
+      activeDeadlineSeconds:
+        spec.timeoutSeconds ?? options.defaultTimeoutSeconds,
+      template: {
+        metadata: { labels },
+        spec: mergePodSpec(podSpec, spec.podSpecPatch),
+      },
     },
   };
 }

@@ -1,4 +1,7 @@
-import type { V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type {
+  V1NetworkPolicy,
+  V1NetworkPolicyPeer,
+} from '@kubernetes/client-node';
 import { LABELS, MANAGED_BY } from './labels';
 
 export const NETWORK_POLICY_NAME = 'aigc-gateway-engines';
@@ -8,11 +11,18 @@ export const NETWORK_POLICY_NAME = 'aigc-gateway-engines';
  * instance label): traffic in only from the given peers, i.e. the gateway's
  * backend and, with per-instance ingress, the ingress controller.
  */
-export function networkPolicyManifest(namespace: string, from: V1NetworkPolicyPeer[]): V1NetworkPolicy {
+export function networkPolicyManifest(
+  namespace: string,
+  from: V1NetworkPolicyPeer[],
+): V1NetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: NETWORK_POLICY_NAME, namespace, labels: { [LABELS.managedBy]: MANAGED_BY } },
+    metadata: {
+      name: NETWORK_POLICY_NAME,
+      namespace,
+      labels: { [LABELS.managedBy]: MANAGED_BY },
+    },
     spec: {
       podSelector: {
         matchLabels: { [LABELS.managedBy]: MANAGED_BY },

@@ -7,5 +7,7 @@ import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
  */
 export function ownedBy(pod: V1Pod): V1OwnerReference[] | undefined {
   const { name, uid } = pod.metadata ?? {};
-  return name && uid ? [{ apiVersion: 'v1', kind: 'Pod', name, uid }] : undefined;
+  return name && uid
+    ? [{ apiVersion: 'v1', kind: 'Pod', name, uid }]
+    : undefined;
 }

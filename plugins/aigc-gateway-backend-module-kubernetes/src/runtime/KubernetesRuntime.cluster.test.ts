@@ -327,17 +327,26 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
 
   it('lets engine pods take traffic only from the configured peers', async () => {
     const networking = kubeConfig.makeApiClient(NetworkingV1Api);
-    const read = () => networking.readNamespacedNetworkPolicy({ name: 'aigc-gateway-engines', namespace: NAMESPACE });
+    const read = () =>
+      networking.readNamespacedNetworkPolicy({
+        name: 'aigc-gateway-engines',
+        namespace: NAMESPACE,
+      });
     const backend = [
       {
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backstage' } },
+        namespaceSelector: {
+          matchLabels: { 'kubernetes.io/metadata.name': 'backstage' },
+        },
         podSelector: { matchLabels: { 'app.kubernetes.io/name': 'backstage' } },
       },
     ];
     const guarded = newRuntime({ networkPolicy: { from: backend } });
     await guarded.whenConnected();
     const policy = await read();
-    expect({ types: policy.spec!.policyTypes, ingress: policy.spec!.ingress }).toEqual({ types: ['Ingress'], ingress: [{ _from: backend }] });
+    expect({
+      types: policy.spec!.policyTypes,
+      ingress: policy.spec!.ingress,
+    }).toEqual({ types: ['Ingress'], ingress: [{ _from: backend }] });
 
     // Its selector, as the API server evaluates it, picks the engine pods.
     const { matchLabels, matchExpressions } = policy.spec!.podSelector!;
@@ -345,14 +354,31 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
       ...Object.entries(matchLabels!).map(([k, v]) => `${k}=${v}`),
       ...matchExpressions!.map(e => e.key),
     ].join(',');
-    const selected = (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: selector })).items.map(p => p.metadata!.name);
-    expect(selected.sort()).toEqual([...running.keys()].map(id => `aigc-${id}`).sort());
+    const selected = (
+      await core.listNamespacedPod({
+        namespace: NAMESPACE,
+        labelSelector: selector,
+      })
+    ).items.map(p => p.metadata!.name);
+    expect(selected.sort()).toEqual(
+      [...running.keys()].map(id => `aigc-${id}`).sort(),
+    );
 
     // Other peers in config replace the policy's.
-    const ingressController = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
-    const changed = newRuntime({ networkPolicy: { from: [...backend, ...ingressController] } });
+    const ingressController = [
+      {
+        namespaceSelector: {
+          matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+        },
+      },
+    ];
+    const changed = newRuntime({
+      networkPolicy: { from: [...backend, ...ingressController] },
+    });
     await changed.whenConnected();
-    expect((await read()).spec!.ingress).toEqual([{ _from: [...backend, ...ingressController] }]);
+    expect((await read()).spec!.ingress).toEqual([
+      { _from: [...backend, ...ingressController] },
+    ]);
     await Promise.all([guarded.shutdown(), changed.shutdown()]);
   });
 
@@ -393,8 +419,14 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
           body: {
             status: {
               conditions: [
-                ...pod.status!.conditions!.filter(c => c.type === 'PodScheduled'),
-                { type: 'Ready', status: 'False', lastTransitionTime: new Date() },
+                ...pod.status!.conditions!.filter(
+                  c => c.type === 'PodScheduled',
+                ),
+                {
+                  type: 'Ready',
+                  status: 'False',
+                  lastTransitionTime: new Date(),
+                },
               ],
               containerStatuses: [
                 {
@@ -403,7 +435,12 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
                   imageID: '',
                   ready: false,
                   restartCount: 0,
-                  state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } },
+                  state: {
+                    waiting: {
+                      reason: 'ImagePullBackOff',
+                      message: 'Back-off pulling image',
+                    },
+                  },
                 },
               ],
             },
@@ -411,12 +448,21 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
-      await log.waitFor(e => e.instanceId === instanceId && e.phase === 'pulling', 'pulling on the lenient runtime');
-      const crashed = await strictLog.waitFor(e => e.instanceId === instanceId && e.phase === 'crashed', 'crashed past the deadline');
+      await log.waitFor(
+        e => e.instanceId === instanceId && e.phase === 'pulling',
+        'pulling on the lenient runtime',
+      );
+      const crashed = await strictLog.waitFor(
+        e => e.instanceId === instanceId && e.phase === 'crashed',
+        'crashed past the deadline',
+      );
       expect(crashed.reason).toMatch(
         /^the engine was not ready 2 s after it was placed on aigc-rtx3090-\d: cannot pull registry.example.com\/aigc\/sample-engine:2.0.0 on aigc-rtx3090-\d yet \(ImagePullBackOff\): Back-off pulling image$/,
       );
-      expect(await strict.list()).toContainEqual({ instanceId, phase: 'crashed' });
+      expect(await strict.list()).toContainEqual({
+        instanceId,
+        phase: 'crashed',
+      });
     } finally {
       await strict.shutdown();
       await stop(instanceId);
@@ -474,8 +520,16 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         ).items,
         ...(await core.listConfigMapForAllNamespaces({ labelSelector })).items,
         ...(await core.listSecretForAllNamespaces({ labelSelector })).items,
-        ...(await kubeConfig.makeApiClient(BatchV1Api).listJobForAllNamespaces({ labelSelector })).items,
-        ...(await kubeConfig.makeApiClient(NetworkingV1Api).listIngressForAllNamespaces({ labelSelector })).items,
+        ...(
+          await kubeConfig
+            .makeApiClient(BatchV1Api)
+            .listJobForAllNamespaces({ labelSelector })
+        ).items,
+        ...(
+          await kubeConfig
+            .makeApiClient(NetworkingV1Api)
+            .listIngressForAllNamespaces({ labelSelector })
+        ).items,
       ].map(
         o => `${o.kind ?? ''} ${o.metadata!.namespace}/${o.metadata!.name}`,
       );
@@ -500,8 +554,10 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
                   cluster: 'gpu-cluster',
                   ingress: {
                     host: '${instanceId}.engines.test',
-                    authUrl: 'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
-                    signInUrl: 'https://portal.test/api/aigc-gateway/ingress/sign-in',
+                    authUrl:
+                      'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
+                    signInUrl:
+                      'https://portal.test/api/aigc-gateway/ingress/sign-in',
                   },
                 },
               },
@@ -529,12 +585,19 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
       expect(await viaLocator.list()).toEqual([{ instanceId, phase: 'ready' }]);
       const networking = kubeConfig.makeApiClient(NetworkingV1Api);
       expect(
-        (await networking.readNamespacedIngress({ name: `aigc-${instanceId}`, namespace: 'aigc-gateway' })).spec?.rules?.[0]
-          .host,
+        (
+          await networking.readNamespacedIngress({
+            name: `aigc-${instanceId}`,
+            namespace: 'aigc-gateway',
+          })
+        ).spec?.rules?.[0].host,
       ).toBe(`${instanceId}.engines.test`);
       await viaLocator.stop(instanceId);
       await expect(
-        networking.readNamespacedIngress({ name: `aigc-${instanceId}`, namespace: 'aigc-gateway' }),
+        networking.readNamespacedIngress({
+          name: `aigc-${instanceId}`,
+          namespace: 'aigc-gateway',
+        }),
       ).rejects.toThrow();
       await viaLocator.deleteVolume(volume);
       expect(await viaLocator.list()).toEqual([]);

@@ -9,7 +9,11 @@ import {
   V1Pod,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineVersion, GpuPool, Migration } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineVersion,
+  GpuPool,
+  Migration,
+} from '@internal/plugin-aigc-gateway-common';
 import {
   EngineRuntime,
   IngressHosts,
@@ -28,7 +32,11 @@ import {
   isConflict,
   isNotFound,
 } from '../cluster/kubeErrors';
-import { createUnlessPresent, deleteIfPresent, errorWith } from '../cluster/idempotent';
+import {
+  createUnlessPresent,
+  deleteIfPresent,
+  errorWith,
+} from '../cluster/idempotent';
 import { claimManifest } from '../manifests/claimManifest';
 import { instanceLabels } from '../manifests/instanceLabels';
 import {
@@ -45,7 +53,10 @@ import {
 import { podManifest } from '../manifests/podManifest';
 import { serviceManifest } from '../manifests/serviceManifest';
 import { ingressManifest } from '../manifests/ingressManifest';
-import { NETWORK_POLICY_NAME, networkPolicyManifest } from '../manifests/networkPolicyManifest';
+import {
+  NETWORK_POLICY_NAME,
+  networkPolicyManifest,
+} from '../manifests/networkPolicyManifest';
 import { PhaseAndReason, podPhase } from '../status/podPhase';
 import { StartDeadlines } from '../status/startDeadline';
 import { poolSlots } from '../capacity/poolSlots';
@@ -111,7 +122,11 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     const { kubeConfig, config, logger } = options;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
-    if (config.ingress) this.ingressHosts = new IngressHosts(config.ingress.host, config.ingress.scheme);
+    if (config.ingress)
+      this.ingressHosts = new IngressHosts(
+        config.ingress.host,
+        config.ingress.scheme,
+      );
     this.migrations = new KubernetesVolumeMigrations(kubeConfig, config);
     this.namespace = config.namespace;
     this.startDeadlines = new StartDeadlines(config.startTimeoutSeconds * 1000);
@@ -177,7 +192,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
       await Promise.all([this.pods.whenSynced(), this.nodes.whenSynced()]);
       // A pod past its start deadline may change no more, so no watch event would tell.
       const deadlineMs = this.options.config.startTimeoutSeconds * 1000;
-      this.deadlineTimer = setInterval(() => this.checkDeadlines(), Math.min(10_000, deadlineMs / 2));
+      this.deadlineTimer = setInterval(
+        () => this.checkDeadlines(),
+        Math.min(10_000, deadlineMs / 2),
+      );
       this.deadlineTimer.unref();
     })();
     return this.connecting;
@@ -209,7 +227,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     }
   }
 
-  async ensureVolume(volumeId: string, _placement?: VolumePlacement): Promise<RuntimeVolume> {
+  async ensureVolume(
+    volumeId: string,
+    _placement?: VolumePlacement,
+  ): Promise<RuntimeVolume> {
     await this.whenConnected();
     await this.createClaim(claimManifest(volumeId, this.claimOptions()));
     return { id: volumeId, runtimeRef: claimName(volumeId) };
@@ -225,7 +246,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     await this.whenConnected();
     await this.migrations.forget(volume);
     await deleteIfPresent(`volume claim ${volume.runtimeRef}`, () =>
-      this.core.deleteNamespacedPersistentVolumeClaim({ name: volume.runtimeRef, namespace: this.namespace }),
+      this.core.deleteNamespacedPersistentVolumeClaim({
+        name: volume.runtimeRef,
+        namespace: this.namespace,
+      }),
     );
   }
 
@@ -249,7 +273,11 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     await this.migrations.drop(backupRef);
   }
 
-  async runMigration(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void> {
+  async runMigration(
+    volume: RuntimeVolume,
+    migration: Migration,
+    target: EngineVersion,
+  ): Promise<void> {
     await this.whenConnected();
     await this.migrations.run(volume, migration, target);
   }
@@ -260,13 +288,19 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     const name = instanceObjectName(request.instanceId);
     const port = request.version.runtime.kubernetes!.port;
     await createUnlessPresent(`service ${name}`, () =>
-      this.core.createNamespacedService({ namespace: this.namespace, body: serviceManifest(pod, port) }),
+      this.core.createNamespacedService({
+        namespace: this.namespace,
+        body: serviceManifest(pod, port),
+      }),
     );
     const { ingress } = this.options.config;
     if (ingress && this.ingressHosts) {
       const body = ingressManifest(pod, ingress, this.ingressHosts);
       await createUnlessPresent(`ingress ${name}`, () =>
-        this.networking.createNamespacedIngress({ namespace: this.namespace, body }),
+        this.networking.createNamespacedIngress({
+          namespace: this.namespace,
+          body,
+        }),
       );
     }
   }
@@ -310,9 +344,13 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     const name = instanceObjectName(instanceId);
     const namespace = this.namespace;
     if (this.options.config.ingress) {
-      await deleteIfPresent(`ingress ${name}`, () => this.networking.deleteNamespacedIngress({ name, namespace }));
+      await deleteIfPresent(`ingress ${name}`, () =>
+        this.networking.deleteNamespacedIngress({ name, namespace }),
+      );
     }
-    await deleteIfPresent(`service ${name}`, () => this.core.deleteNamespacedService({ name, namespace }));
+    await deleteIfPresent(`service ${name}`, () =>
+      this.core.deleteNamespacedService({ name, namespace }),
+    );
     this.stopping.add(instanceId);
     // Waiting starts before the delete, so a quick deletion is not missed.
     const wait = this.expectGone(instanceId);
@@ -444,7 +482,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
 
   /** The instance's pod, as the watch last saw it. */
   protected podOf(instanceId: string): V1Pod | undefined {
-    return this.pods.cache.get(this.podNames.get(instanceId) ?? instanceObjectName(instanceId), this.namespace);
+    return this.pods.cache.get(
+      this.podNames.get(instanceId) ?? instanceObjectName(instanceId),
+      this.namespace,
+    );
   }
 
   /** A pod of the namespace that names no instance; a subclass may adopt it. */
@@ -472,13 +513,15 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     for (const pod of this.ownPods()) {
       if (pod.metadata?.deletionTimestamp) continue;
       const phase = this.phaseOf(pod);
-      if (phase.phase === 'crashed') this.report(pod.metadata!.labels![LABELS.instance], phase);
+      if (phase.phase === 'crashed')
+        this.report(pod.metadata!.labels![LABELS.instance], phase);
     }
   }
 
   private podChanged(pod: V1Pod) {
     if (!this.isOurs(pod)) {
-      if (pod.metadata?.namespace === this.namespace) this.podWithoutInstance(pod);
+      if (pod.metadata?.namespace === this.namespace)
+        this.podWithoutInstance(pod);
       return;
     }
     const instanceId = pod.metadata!.labels![LABELS.instance];
@@ -491,7 +534,8 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   private podDeleted(pod: V1Pod) {
     if (!this.isOurs(pod)) return;
     const instanceId = pod.metadata!.labels![LABELS.instance];
-    if (this.podNames.get(instanceId) === pod.metadata!.name) this.podNames.delete(instanceId);
+    if (this.podNames.get(instanceId) === pod.metadata!.name)
+      this.podNames.delete(instanceId);
     if (this.stopping.delete(instanceId)) {
       this.report(instanceId, { phase: 'stopped', reason: 'engine stopped' });
     } else {
@@ -515,7 +559,11 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     const last = this.reported.get(instanceId);
     if (last?.phase === next.phase && last.reason === next.reason) return;
     this.reported.set(instanceId, next);
-    const event: RuntimeEvent = { instanceId, ...next, at: this.options.clock.now() };
+    const event: RuntimeEvent = {
+      instanceId,
+      ...next,
+      at: this.options.clock.now(),
+    };
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -570,7 +618,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
 
   private async createClaim(body: ReturnType<typeof claimManifest>) {
     await createUnlessPresent(`volume claim ${body.metadata!.name}`, () =>
-      this.core.createNamespacedPersistentVolumeClaim({ namespace: this.namespace, body }),
+      this.core.createNamespacedPersistentVolumeClaim({
+        namespace: this.namespace,
+        body,
+      }),
     );
   }
 
@@ -605,7 +656,8 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
       try {
         if (this.options.config.createNamespace) await this.ensureNamespace();
         const policy = this.options.config.networkPolicy;
-        if (policy) await this.applyNetworkPolicy(policy.from as V1NetworkPolicyPeer[]);
+        if (policy)
+          await this.applyNetworkPolicy(policy.from as V1NetworkPolicyPeer[]);
         this.namespaceError = undefined;
         return;
       } catch (error) {
@@ -639,10 +691,17 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   private async applyNetworkPolicy(from: V1NetworkPolicyPeer[]) {
     const body = networkPolicyManifest(this.namespace, from);
     try {
-      await this.networking.createNamespacedNetworkPolicy({ namespace: this.namespace, body });
+      await this.networking.createNamespacedNetworkPolicy({
+        namespace: this.namespace,
+        body,
+      });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      await this.networking.replaceNamespacedNetworkPolicy({ name: NETWORK_POLICY_NAME, namespace: this.namespace, body });
+      await this.networking.replaceNamespacedNetworkPolicy({
+        name: NETWORK_POLICY_NAME,
+        namespace: this.namespace,
+        body,
+      });
     }
   }
 }

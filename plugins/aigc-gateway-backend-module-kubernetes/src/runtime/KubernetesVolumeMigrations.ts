@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, V1Job } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  V1Job,
+} from '@kubernetes/client-node';
 import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
 import { RuntimeVolume } from '@internal/plugin-aigc-gateway-node';
 import { describeKubeError, isNotFound } from '../cluster/kubeErrors';
@@ -47,23 +53,47 @@ export class KubernetesVolumeMigrations {
 
   async backup(volume: RuntimeVolume): Promise<string> {
     const snapshotClass = this.config.snapshotClass;
-    if (!snapshotClass) throw new Error('no snapshotClass is configured, so volumes cannot be copied');
+    if (!snapshotClass)
+      throw new Error(
+        'no snapshotClass is configured, so volumes cannot be copied',
+      );
     const name = `aigc-backup-${volume.id.slice(0, 8)}-${shortId()}`;
-    const body = snapshotManifest({ name, namespace: this.namespace, volumeId: volume.id, claimName: volume.runtimeRef, snapshotClass });
+    const body = snapshotManifest({
+      name,
+      namespace: this.namespace,
+      volumeId: volume.id,
+      claimName: volume.runtimeRef,
+      snapshotClass,
+    });
     await this.call(`could not create VolumeSnapshot ${name}`, () =>
-      this.custom.createNamespacedCustomObject({ ...SNAPSHOT_API, namespace: this.namespace, body }),
+      this.custom.createNamespacedCustomObject({
+        ...SNAPSHOT_API,
+        namespace: this.namespace,
+        body,
+      }),
     );
-    const deadline = performance.now() + this.config.snapshotTimeoutSeconds * 1000;
+    const deadline =
+      performance.now() + this.config.snapshotTimeoutSeconds * 1000;
     for (;;) {
-      const snapshot = (await this.call(`could not read VolumeSnapshot ${name}`, () =>
-        this.custom.getNamespacedCustomObject({ ...SNAPSHOT_API, namespace: this.namespace, name }),
+      const snapshot = (await this.call(
+        `could not read VolumeSnapshot ${name}`,
+        () =>
+          this.custom.getNamespacedCustomObject({
+            ...SNAPSHOT_API,
+            namespace: this.namespace,
+            name,
+          }),
       )) as { status?: { readyToUse?: boolean; error?: { message?: string } } };
       if (snapshot.status?.readyToUse) return `${BACKUP_PREFIX}${name}`;
       const failed = snapshot.status?.error?.message;
       if (failed || performance.now() > deadline) {
         await this.drop(`${BACKUP_PREFIX}${name}`);
         throw new Error(
-          `the snapshot of volume ${volume.id} ${failed ? `failed: ${failed}` : `was not ready within ${this.config.snapshotTimeoutSeconds} s`}`,
+          `the snapshot of volume ${volume.id} ${
+            failed
+              ? `failed: ${failed}`
+              : `was not ready within ${this.config.snapshotTimeoutSeconds} s`
+          }`,
         );
       }
       await sleep(POLL_MS);
@@ -79,35 +109,66 @@ export class KubernetesVolumeMigrations {
     const snapshot = snapshotName(backupRef);
     await this.stopMigrations(volume);
     await this.call(`could not delete volume claim ${volume.runtimeRef}`, () =>
-      this.core.deleteNamespacedPersistentVolumeClaim({ name: volume.runtimeRef, namespace: this.namespace }),
+      this.core.deleteNamespacedPersistentVolumeClaim({
+        name: volume.runtimeRef,
+        namespace: this.namespace,
+      }),
     ).catch(error => {
       if (!isNotFound(error.cause)) throw error;
     });
     const deadline = performance.now() + CLAIM_GONE_MS;
     while (await this.claimExists(volume.runtimeRef)) {
-      if (performance.now() > deadline) throw new Error(`volume claim ${volume.runtimeRef} did not go within ${CLAIM_GONE_MS / 1000} s`);
+      if (performance.now() > deadline)
+        throw new Error(
+          `volume claim ${volume.runtimeRef} did not go within ${
+            CLAIM_GONE_MS / 1000
+          } s`,
+        );
       await sleep(POLL_MS);
     }
-    const claim = claimManifest(volume.id, { namespace: this.namespace, volumeSize: this.config.volumeSize, storageClass: this.config.storageClass });
+    const claim = claimManifest(volume.id, {
+      namespace: this.namespace,
+      volumeSize: this.config.volumeSize,
+      storageClass: this.config.storageClass,
+    });
     claim.metadata!.annotations = { [ANNOTATIONS.restoredFrom]: snapshot };
-    claim.spec!.dataSource = { apiGroup: SNAPSHOT_API.group, kind: 'VolumeSnapshot', name: snapshot };
-    await this.call(`could not create volume claim ${volume.runtimeRef} from snapshot ${snapshot}`, () =>
-      this.core.createNamespacedPersistentVolumeClaim({ namespace: this.namespace, body: claim }),
+    claim.spec!.dataSource = {
+      apiGroup: SNAPSHOT_API.group,
+      kind: 'VolumeSnapshot',
+      name: snapshot,
+    };
+    await this.call(
+      `could not create volume claim ${volume.runtimeRef} from snapshot ${snapshot}`,
+      () =>
+        this.core.createNamespacedPersistentVolumeClaim({
+          namespace: this.namespace,
+          body: claim,
+        }),
     );
   }
 
   async drop(backupRef: string): Promise<void> {
     const name = snapshotName(backupRef);
     await this.call(`could not delete VolumeSnapshot ${name}`, () =>
-      this.custom.deleteNamespacedCustomObject({ ...SNAPSHOT_API, namespace: this.namespace, name }),
+      this.custom.deleteNamespacedCustomObject({
+        ...SNAPSHOT_API,
+        namespace: this.namespace,
+        name,
+      }),
     ).catch(error => {
       if (!isNotFound(error.cause)) throw error;
     });
   }
 
   /** Runs the migration as a Job and waits for it; rejects with the control plane's reason. */
-  async run(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void> {
-    const name = `aigc-migrate-${volume.id.slice(0, 8)}-${migration.fromLayout}-${migration.toLayout}-${shortId()}`;
+  async run(
+    volume: RuntimeVolume,
+    migration: Migration,
+    target: EngineVersion,
+  ): Promise<void> {
+    const name = `aigc-migrate-${volume.id.slice(0, 8)}-${
+      migration.fromLayout
+    }-${migration.toLayout}-${shortId()}`;
     const body = migrationJobManifest({
       name,
       namespace: this.namespace,
@@ -116,25 +177,40 @@ export class KubernetesVolumeMigrations {
       target,
       defaultTimeoutSeconds: this.config.migrationTimeoutSeconds,
     });
-    await this.call(`could not create migration Job ${name}`, () => this.batch.createNamespacedJob({ namespace: this.namespace, body }));
+    await this.call(`could not create migration Job ${name}`, () =>
+      this.batch.createNamespacedJob({ namespace: this.namespace, body }),
+    );
     try {
       for (;;) {
         await sleep(POLL_MS);
-        const job = await this.call(`could not read migration Job ${name}`, () =>
-          this.batch.readNamespacedJob({ name, namespace: this.namespace }),
+        const job = await this.call(
+          `could not read migration Job ${name}`,
+          () =>
+            this.batch.readNamespacedJob({ name, namespace: this.namespace }),
         );
-        const condition = (type: string) => job.status?.conditions?.find(c => c.type === type && c.status === 'True');
+        const condition = (type: string) =>
+          job.status?.conditions?.find(
+            c => c.type === type && c.status === 'True',
+          );
         if (condition('Complete')) return;
         const failed = condition('Failed');
         if (failed) {
           throw new Error(
-            `the migration from layout ${migration.fromLayout} to ${migration.toLayout} failed (Job ${name}: ${failed.reason}${failed.message ? `, ${failed.message}` : ''}${await this.exitOf(job)})`,
+            `the migration from layout ${migration.fromLayout} to ${
+              migration.toLayout
+            } failed (Job ${name}: ${failed.reason}${
+              failed.message ? `, ${failed.message}` : ''
+            }${await this.exitOf(job)})`,
           );
         }
       }
     } finally {
       await this.call(`could not delete migration Job ${name}`, () =>
-        this.batch.deleteNamespacedJob({ name, namespace: this.namespace, propagationPolicy: 'Background' }),
+        this.batch.deleteNamespacedJob({
+          name,
+          namespace: this.namespace,
+          propagationPolicy: 'Background',
+        }),
       );
     }
   }
@@ -142,8 +218,14 @@ export class KubernetesVolumeMigrations {
   /** Jobs and snapshots of a volume that is being deleted. */
   async forget(volume: RuntimeVolume): Promise<void> {
     await this.stopMigrations(volume);
-    await this.call(`could not delete the snapshots of volume ${volume.id}`, () =>
-      this.custom.deleteCollectionNamespacedCustomObject({ ...SNAPSHOT_API, namespace: this.namespace, labelSelector: volumeSelector(volume) }),
+    await this.call(
+      `could not delete the snapshots of volume ${volume.id}`,
+      () =>
+        this.custom.deleteCollectionNamespacedCustomObject({
+          ...SNAPSHOT_API,
+          namespace: this.namespace,
+          labelSelector: volumeSelector(volume),
+        }),
     ).catch(error => {
       // A cluster without the snapshot API has no snapshots to delete.
       if (!isNotFound(error.cause)) throw error;
@@ -152,31 +234,47 @@ export class KubernetesVolumeMigrations {
 
   /** A migration left behind by a backend that died must not write into restored data. */
   private stopMigrations(volume: RuntimeVolume) {
-    return this.deleteJobs(`${volumeSelector(volume)},${LABELS.role}=migration`);
+    return this.deleteJobs(
+      `${volumeSelector(volume)},${LABELS.role}=migration`,
+    );
   }
 
   private async deleteJobs(labelSelector: string) {
     await this.call(`could not delete migration Jobs (${labelSelector})`, () =>
-      this.batch.deleteCollectionNamespacedJob({ namespace: this.namespace, labelSelector, propagationPolicy: 'Background' }),
+      this.batch.deleteCollectionNamespacedJob({
+        namespace: this.namespace,
+        labelSelector,
+        propagationPolicy: 'Background',
+      }),
     );
   }
 
   private async claimExists(name: string): Promise<boolean> {
     try {
-      await this.core.readNamespacedPersistentVolumeClaim({ name, namespace: this.namespace });
+      await this.core.readNamespacedPersistentVolumeClaim({
+        name,
+        namespace: this.namespace,
+      });
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
-      throw new Error(`could not read volume claim ${name}: ${describeKubeError(error)}`);
+      throw new Error(
+        `could not read volume claim ${name}: ${describeKubeError(error)}`,
+      );
     }
   }
 
   /** The exit of the Job's container, when it ran and failed. */
   private async exitOf(job: V1Job): Promise<string> {
     const pods = await this.core
-      .listNamespacedPod({ namespace: this.namespace, labelSelector: `job-name=${job.metadata!.name}` })
+      .listNamespacedPod({
+        namespace: this.namespace,
+        labelSelector: `job-name=${job.metadata!.name}`,
+      })
       .catch(() => undefined);
-    const terminated = pods?.items.flatMap(p => p.status?.containerStatuses ?? []).find(s => s.state?.terminated)?.state?.terminated;
+    const terminated = pods?.items
+      .flatMap(p => p.status?.containerStatuses ?? [])
+      .find(s => s.state?.terminated)?.state?.terminated;
     if (!terminated || terminated.exitCode === 0) return '';
     const why = terminated.message?.trim() || terminated.reason;
     return `; exit code ${terminated.exitCode}${why ? `: ${why}` : ''}`;
@@ -193,7 +291,8 @@ export class KubernetesVolumeMigrations {
 }
 
 function snapshotName(backupRef: string): string {
-  if (!backupRef.startsWith(BACKUP_PREFIX)) throw new Error(`"${backupRef}" is not a backup of the Kubernetes runtime`);
+  if (!backupRef.startsWith(BACKUP_PREFIX))
+    throw new Error(`"${backupRef}" is not a backup of the Kubernetes runtime`);
   return backupRef.slice(BACKUP_PREFIX.length);
 }
 

@@ -1,6 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { EngineRuntime, GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  GatewayClock,
+} from '@internal/plugin-aigc-gateway-node';
 import { readRuntimeConfig } from '../config/readRuntimeConfig';
 import { loadKubeConfig } from '../cluster/loadKubeConfig';
 import {

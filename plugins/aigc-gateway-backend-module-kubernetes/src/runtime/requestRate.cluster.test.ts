@@ -24,7 +24,9 @@ const testClock = new TestClock('2026-11-23T09:00:00Z');
 const measure =
   process.env.AIGC_KUBE_MEASURE === '1' ? describe : describe.skip;
 const windowSeconds = Number(process.env.AIGC_KUBE_MEASURE_SECONDS ?? 60);
-const sizes = (process.env.AIGC_KUBE_MEASURE_SIZES ?? '10,100,500').split(',').map(Number);
+const sizes = (process.env.AIGC_KUBE_MEASURE_SIZES ?? '10,100,500')
+  .split(',')
+  .map(Number);
 const largest = Math.max(...sizes);
 
 const benchPool = gpuPoolSchema.parse({
@@ -214,14 +216,22 @@ measure('API requests of the runtime at steady state', () => {
         await runUntil(n);
         perWindow.push(await steadyState(n));
       }
-      expect(perWindow[perWindow.length - 1]).toBeLessThanOrEqual(perWindow[0] + 2);
+      expect(perWindow[perWindow.length - 1]).toBeLessThanOrEqual(
+        perWindow[0] + 2,
+      );
 
       // A backend that starts again: its runtime lists the pods once and knows every instance.
       const started = Date.now();
       const again = newRuntime(kubeConfigFromFile(cluster.kubeconfig));
       await again.whenConnected();
-      const ready = (await again.list()).filter(s => s.phase === 'ready').length;
-      figures.push(`restart: a new runtime knows all ${ready} ready instances ${Date.now() - started} ms after it starts`);
+      const ready = (await again.list()).filter(
+        s => s.phase === 'ready',
+      ).length;
+      figures.push(
+        `restart: a new runtime knows all ${ready} ready instances ${
+          Date.now() - started
+        } ms after it starts`,
+      );
       expect(ready).toBe(largest);
       await again.shutdown();
     },

@@ -1,4 +1,7 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import knexFactory, { Knex } from 'knex';
 
 /**
@@ -9,10 +12,18 @@ import knexFactory, { Knex } from 'knex';
 export function gatewayDatabase(knex: Knex) {
   return createServiceFactory({
     service: coreServices.database,
-    deps: { plugin: coreServices.pluginMetadata, lifecycle: coreServices.lifecycle },
+    deps: {
+      plugin: coreServices.pluginMetadata,
+      lifecycle: coreServices.lifecycle,
+    },
     factory: ({ plugin, lifecycle }) => {
-      if (plugin.getId() === 'aigc-gateway') return { getClient: async () => knex };
-      const client = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+      if (plugin.getId() === 'aigc-gateway')
+        return { getClient: async () => knex };
+      const client = knexFactory({
+        client: 'better-sqlite3',
+        connection: ':memory:',
+        useNullAsDefault: true,
+      });
       lifecycle.addShutdownHook(() => client.destroy());
       return { getClient: async () => client };
     },

@@ -13,14 +13,21 @@ import request from 'supertest';
 import { Knex } from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
 import { gatewayDatabase } from './databases';
-import { sampleGatewayConfig, TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import {
+  sampleGatewayConfig,
+  TestClock,
+} from '@internal/plugin-aigc-gateway-node/testUtils';
 
-export { engineServer, sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+export {
+  engineServer,
+  sampleGatewayConfig,
+} from '@internal/plugin-aigc-gateway-node/testUtils';
 
 /** Where test gateways' clocks start unless a test says otherwise: a Monday, 10:00 in Berlin. */
 export const TEST_EPOCH = '2026-11-23T09:00:00Z';
 
-export const asUser = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+export const asUser = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
 
 /** The gateway plugin alone, on a test database, with the real local runtime and sample engine. */
 export async function startGateway(options: {
@@ -41,7 +48,8 @@ export async function startGateway(options: {
   clock?: TestClock;
 }) {
   const clock = options.clock ?? new TestClock(TEST_EPOCH);
-  const knex = options.knex ?? (await options.databases.init(options.databaseId));
+  const knex =
+    options.knex ?? (await options.databases.init(options.databaseId));
   const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));
   const backend = await startTestBackend({
     features: [
@@ -67,10 +75,17 @@ export async function startGateway(options: {
 }
 
 /** Polls the API until the instance reaches `state`; `authorization` is alice's by default. */
-export async function waitForState(server: any, id: string, state: string, authorization = asUser('alice')) {
+export async function waitForState(
+  server: any,
+  id: string,
+  state: string,
+  authorization = asUser('alice'),
+) {
   let last: any;
   for (let i = 0; i < 300; i++) {
-    const res = await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', authorization);
+    const res = await request(server)
+      .get(`/api/aigc-gateway/instances/${id}`)
+      .set('Authorization', authorization);
     last = res.body;
     if (last.state === state) return last;
     if (last.state === 'failed' && state !== 'failed') {
@@ -78,13 +93,21 @@ export async function waitForState(server: any, id: string, state: string, autho
     }
     await new Promise(r => setTimeout(r, 100));
   }
-  throw new Error(`instance ${id} did not become ${state}; it is ${last?.state}`);
+  throw new Error(
+    `instance ${id} did not become ${state}; it is ${last?.state}`,
+  );
 }
 
-
 /** Launches the sample engine for a user through the API and waits until it runs; its id. */
-export async function launchRunning(server: any, user = 'alice', body: object = { templateId: 'sample-engine' }) {
-  const launched = await request(server).post('/api/aigc-gateway/instances').set('Authorization', asUser(user)).send(body);
+export async function launchRunning(
+  server: any,
+  user = 'alice',
+  body: object = { templateId: 'sample-engine' },
+) {
+  const launched = await request(server)
+    .post('/api/aigc-gateway/instances')
+    .set('Authorization', asUser(user))
+    .send(body);
   await waitForState(server, launched.body.id, 'running', asUser(user));
   return launched.body.id as string;
 }

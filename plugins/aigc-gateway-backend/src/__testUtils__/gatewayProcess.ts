@@ -10,7 +10,10 @@ import { AddressInfo } from 'node:net';
 import knexFactory from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
 import { gatewayDatabase } from './databases';
-import { createUserTokenIssuer, TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import {
+  createUserTokenIssuer,
+  TestClock,
+} from '@internal/plugin-aigc-gateway-node/testUtils';
 
 async function main() {
   const config = JSON.parse(process.env.AIGC_TEST_GATEWAY_CONFIG!);
@@ -18,22 +21,32 @@ async function main() {
   // A PostgreSQL URL, or the path of a SQLite file.
   const knex = db.startsWith('postgres')
     ? knexFactory({ client: 'pg', connection: db })
-    : knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
+    : knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: db },
+        useNullAsDefault: true,
+      });
   // With AIGC_TEST_USER_KEY (a private JWK), Backstage's real token verification for tokens signed with it.
   const userKey = process.env.AIGC_TEST_USER_KEY;
-  const realAuth = userKey ? (await createUserTokenIssuer(JSON.parse(userKey))).features : [];
+  const realAuth = userKey
+    ? (await createUserTokenIssuer(JSON.parse(userKey))).features
+    : [];
   const backend = await startTestBackend({
     features: [
       aigcGatewayPlugin,
       ...realAuth,
       // With AIGC_TEST_REAL_SCHEDULER, scheduled tasks run on their schedule, not only once at start.
-      ...(process.env.AIGC_TEST_REAL_SCHEDULER ? [schedulerServiceFactory] : []),
+      ...(process.env.AIGC_TEST_REAL_SCHEDULER
+        ? [schedulerServiceFactory]
+        : []),
       gatewayDatabase(knex),
       new TestClock(process.env.AIGC_TEST_CLOCK_AT!).factory(),
       mockServices.rootConfig.factory({ data: config }),
     ],
   });
-  process.stdout.write(`listening ${(backend.server.address() as AddressInfo).port}\n`);
+  process.stdout.write(
+    `listening ${(backend.server.address() as AddressInfo).port}\n`,
+  );
   process.on('SIGTERM', () => backend.stop().then(() => process.exit(0)));
 }
 

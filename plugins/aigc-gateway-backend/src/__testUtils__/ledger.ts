@@ -3,8 +3,18 @@ import { Knex } from 'knex';
 /** A usage interval as the lifecycle writes it, with its owner's groups. */
 export async function addInterval(
   knex: Knex,
-  i: { owner?: string; groups?: string[]; template?: string; version?: string; pool?: string; instance?: string;
-    gpus?: number; price?: number; from: string; to?: string },
+  i: {
+    owner?: string;
+    groups?: string[];
+    template?: string;
+    version?: string;
+    pool?: string;
+    instance?: string;
+    gpus?: number;
+    price?: number;
+    from: string;
+    to?: string;
+  },
 ) {
   const pg = knex.client.config.client === 'pg';
   const at = (iso: string) => (pg ? new Date(iso) : new Date(iso).getTime());
@@ -25,14 +35,21 @@ export async function addInterval(
     })
     .returning('id');
   const id = typeof row === 'object' ? row.id : row;
-  for (const group_ref of groups) await knex('usage_interval_groups').insert({ interval_id: id, group_ref });
+  for (const group_ref of groups)
+    await knex('usage_interval_groups').insert({ interval_id: id, group_ref });
 }
 
 /**
  * Spend of an owner earlier in the month of `now` (in UTC, the test gateways' cost time zone):
  * `hours` from the start of that month at `price` per GPU-hour.
  */
-export async function addSpendThisMonth(knex: Knex, now: Date, owner: string, hours: number, price: number) {
+export async function addSpendThisMonth(
+  knex: Knex,
+  now: Date,
+  owner: string,
+  hours: number,
+  price: number,
+) {
   const monthStart = new Date(now);
   monthStart.setUTCDate(1);
   monthStart.setUTCHours(0, 0, 0, 0);

@@ -33,7 +33,9 @@ export function startGatewayProcess(options: {
         AIGC_TEST_GATEWAY_DB: options.db,
         AIGC_TEST_GATEWAY_CONFIG: JSON.stringify(options.config),
         AIGC_TEST_CLOCK_AT: options.clock.now().toISOString(),
-        ...(options.userKey ? { AIGC_TEST_USER_KEY: JSON.stringify(options.userKey) } : {}),
+        ...(options.userKey
+          ? { AIGC_TEST_USER_KEY: JSON.stringify(options.userKey) }
+          : {}),
         ...(options.realScheduler ? { AIGC_TEST_REAL_SCHEDULER: '1' } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +43,10 @@ export function startGatewayProcess(options: {
   );
   return new Promise((done, fail) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`gateway did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`gateway did not start:\n${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk;
       const port = /listening (\d+)/.exec(output)?.[1];

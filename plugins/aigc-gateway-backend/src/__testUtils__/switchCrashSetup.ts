@@ -9,16 +9,30 @@ import { sampleGatewayConfig } from './gateway';
  * 1 s, and version 3.0.0 (data layout 3) whose migration from layout 2 is
  * `script`, run with Node on the volume's folder (`DATA_DIR`).
  */
-export function switchCrashSetup(options: { prefix: string; ports: { from: number; to: number }; script: string }) {
+export function switchCrashSetup(options: {
+  prefix: string;
+  ports: { from: number; to: number };
+  script: string;
+}) {
   const dir = mkdtempSync(join(tmpdir(), options.prefix));
   const dataRoot = join(dir, 'engines');
-  const config: any = sampleGatewayConfig({ dataRoot, ports: options.ports, probeIntervalMs: 100 });
+  const config: any = sampleGatewayConfig({
+    dataRoot,
+    ports: options.ports,
+    probeIntervalMs: 100,
+  });
   config.aigcGateway.versionSwitch = { staleAfterSeconds: 1 };
   config.aigcGateway.templates[0].versions.push({
     ...config.aigcGateway.templates[0].versions[1],
     version: '3.0.0',
     dataLayout: 3,
-    migrations: [{ fromLayout: 2, toLayout: 3, local: { command: '${node}', args: ['-e', options.script] } }],
+    migrations: [
+      {
+        fromLayout: 2,
+        toLayout: 3,
+        local: { command: '${node}', args: ['-e', options.script] },
+      },
+    ],
   });
   return { db: join(dir, 'gateway.sqlite'), dataRoot, config };
 }

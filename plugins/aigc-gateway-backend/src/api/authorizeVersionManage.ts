@@ -1,5 +1,8 @@
 import express from 'express';
-import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { versionManagePermission } from '@internal/plugin-aigc-gateway-common';
@@ -11,9 +14,14 @@ export async function authorizeVersionManage(
   what: string,
 ): Promise<string> {
   const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
-  const [decision] = await deps.permissions.authorize([{ permission: versionManagePermission }], { credentials });
+  const [decision] = await deps.permissions.authorize(
+    [{ permission: versionManagePermission }],
+    { credentials },
+  );
   if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(`${what} needs the aigc-gateway.version.manage permission`);
+    throw new NotAllowedError(
+      `${what} needs the aigc-gateway.version.manage permission`,
+    );
   }
   return credentials.principal.userEntityRef;
 }

@@ -46,12 +46,18 @@ export function costRouter(deps: {
    * anything; without it only their own usage, within any entity they name.
    */
   async function resolve(req: express.Request) {
-    const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
     const query = parse(costQuerySchema, req.query, 'query');
     const at = deps.clock.now();
     const range = costRange(query, deps.calendar, at);
     const entity = query.entityRef
-      ? await entityScope(query.entityRef, deps.definitions(), async id => (await deps.store.get(id)) !== undefined)
+      ? await entityScope(
+          query.entityRef,
+          deps.definitions(),
+          async id => (await deps.store.get(id)) !== undefined,
+        )
       : undefined;
     let scope: CostScope = entity?.scope ?? {};
     const all = await mayReadAll(credentials);
@@ -59,7 +65,9 @@ export function costRouter(deps: {
       const self = credentials.principal.userEntityRef;
       if (scope.ownerRef && scope.ownerRef !== self) {
         throw new NotAllowedError(
-          `reading the costs of ${entity!.ref} needs the ${costReadPermission.name} permission; everyone may read their own`,
+          `reading the costs of ${entity!.ref} needs the ${
+            costReadPermission.name
+          } permission; everyone may read their own`,
         );
       }
       scope = { ...scope, ownerRef: self };
@@ -75,33 +83,60 @@ export function costRouter(deps: {
   }
 
   async function mayReadAll(credentials: BackstageCredentials) {
-    const [decision] = await deps.permissions.authorize([{ permission: costReadPermission }], { credentials });
+    const [decision] = await deps.permissions.authorize(
+      [{ permission: costReadPermission }],
+      { credentials },
+    );
     return decision.result === AuthorizeResult.ALLOW;
   }
 
   /** The budgets that apply to the caller, or every budget for those who read all costs. */
   router.get('/cost/budgets', async (req, res) => {
-    const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
     const all = await mayReadAll(credentials);
-    const { userEntityRef, ownershipEntityRefs } = await deps.userInfo.getUserInfo(credentials);
+    const { userEntityRef, ownershipEntityRefs } =
+      await deps.userInfo.getUserInfo(credentials);
     const items = all
       ? await deps.budgets.statusOfAll()
-      : await deps.budgets.statusFor({ ownerRef: userEntityRef, ownerGroups: ownershipEntityRefs });
+      : await deps.budgets.statusFor({
+          ownerRef: userEntityRef,
+          ownerGroups: ownershipEntityRefs,
+        });
     const body: BudgetListResponse = { currency: deps.currency, items };
     res.json(body);
   });
 
   router.get('/cost/summary', async (req, res) => {
     const { query, range, scope, report, at } = await resolve(req);
-    const { total, items } = await deps.ledger.summary(range, scope, query.groupBy, at);
-    const body: CostSummaryResponse = { ...report, groupBy: query.groupBy, total, items };
+    const { total, items } = await deps.ledger.summary(
+      range,
+      scope,
+      query.groupBy,
+      at,
+    );
+    const body: CostSummaryResponse = {
+      ...report,
+      groupBy: query.groupBy,
+      total,
+      items,
+    };
     res.json(body);
   });
 
   router.get('/cost/daily', async (req, res) => {
     const { range, scope, report, at } = await resolve(req);
-    const days = await deps.ledger.daily(deps.calendar.days(range.from, range.to), scope, at);
-    const body: CostDailyResponse = { ...report, timeZone: deps.calendar.timeZone, days };
+    const days = await deps.ledger.daily(
+      deps.calendar.days(range.from, range.to),
+      scope,
+      at,
+    );
+    const body: CostDailyResponse = {
+      ...report,
+      timeZone: deps.calendar.timeZone,
+      days,
+    };
     res.json(body);
   });
 
@@ -110,20 +145,47 @@ export function costRouter(deps: {
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader(
       'content-disposition',
-      `attachment; filename="aigc-cost-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv"`,
+      `attachment; filename="aigc-cost-${range.from
+        .toISOString()
+        .slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv"`,
     );
     res.write(
       toCsvLine([
-        'interval_id', 'instance_id', 'owner', 'groups', 'template', 'version', 'pool', 'gpu_type', 'gpu_count',
-        'price_per_gpu_hour', 'currency', 'started_at', 'ended_at', 'counted_seconds', 'cost',
+        'interval_id',
+        'instance_id',
+        'owner',
+        'groups',
+        'template',
+        'version',
+        'pool',
+        'gpu_type',
+        'gpu_count',
+        'price_per_gpu_hour',
+        'currency',
+        'started_at',
+        'ended_at',
+        'counted_seconds',
+        'cost',
       ]),
     );
     for await (const i of deps.ledger.intervals(range, scope, at)) {
       res.write(
         toCsvLine([
-          i.id, i.instanceId, i.ownerRef, i.ownerGroups.join(' '), i.templateId, i.version, i.poolId, i.gpuType,
-          i.gpuCount, i.pricePerHour, deps.currency, i.startedAt.toISOString(), i.endedAt?.toISOString() ?? '',
-          i.seconds, i.cost.toFixed(6),
+          i.id,
+          i.instanceId,
+          i.ownerRef,
+          i.ownerGroups.join(' '),
+          i.templateId,
+          i.version,
+          i.poolId,
+          i.gpuType,
+          i.gpuCount,
+          i.pricePerHour,
+          deps.currency,
+          i.startedAt.toISOString(),
+          i.endedAt?.toISOString() ?? '',
+          i.seconds,
+          i.cost.toFixed(6),
         ]),
       );
     }

@@ -19,7 +19,11 @@ describe('fuzzing the HTTP API', () => {
   let running: string;
 
   beforeAll(async () => {
-    gateway = await startGateway({ databases, databaseId: 'SQLITE_3', ports: { from: 18500, to: 18509 } });
+    gateway = await startGateway({
+      databases,
+      databaseId: 'SQLITE_3',
+      ports: { from: 18500, to: 18509 },
+    });
     const launched = await request(gateway.server)
       .post('/api/aigc-gateway/instances')
       .set('Authorization', alice)
@@ -35,8 +39,17 @@ describe('fuzzing the HTTP API', () => {
       fc.json(),
       fc.record(
         {
-          templateId: fc.oneof(fc.constant('sample-engine'), fc.string(), fc.integer()),
-          version: fc.oneof(fc.constant('1.0.0'), fc.constant('9.9.9'), fc.string(), fc.constant(null)),
+          templateId: fc.oneof(
+            fc.constant('sample-engine'),
+            fc.string(),
+            fc.integer(),
+          ),
+          version: fc.oneof(
+            fc.constant('1.0.0'),
+            fc.constant('9.9.9'),
+            fc.string(),
+            fc.constant(null),
+          ),
           poolId: fc.oneof(fc.constant('local'), fc.string({ maxLength: 80 })),
           name: fc.oneof(fc.constant('x'), fc.string({ maxLength: 100 })),
         },
@@ -58,7 +71,12 @@ describe('fuzzing the HTTP API', () => {
   }, 120_000);
 
   it('instance ids and actions: unknown or malformed ids are a 404 naming them', async () => {
-    const id = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 60 }), fc.constant('..'), fc.constant('%2e%2e'));
+    const id = fc.oneof(
+      fc.uuid(),
+      fc.string({ minLength: 1, maxLength: 60 }),
+      fc.constant('..'),
+      fc.constant('%2e%2e'),
+    );
     const action = fc.constantFrom(
       ['get', ''],
       ['get', '/events'],
@@ -70,8 +88,12 @@ describe('fuzzing the HTTP API', () => {
     );
     await fc.assert(
       fc.asyncProperty(id, action, async (rawId, [method, suffix]) => {
-        const path = `/api/aigc-gateway/instances/${encodeURIComponent(rawId)}${suffix}`;
-        const res = await (request(gateway.server) as any)[method](path).set('Authorization', alice);
+        const path = `/api/aigc-gateway/instances/${encodeURIComponent(
+          rawId,
+        )}${suffix}`;
+        const res = await (request(gateway.server) as any)
+          [method](path)
+          .set('Authorization', alice);
         expectClientError(res, `${method} ${path}`);
         expect(res.status).toBeGreaterThanOrEqual(400);
       }),
@@ -80,16 +102,27 @@ describe('fuzzing the HTTP API', () => {
   }, 120_000);
 
   it('rollout bodies, ids and actions: any input gets a 2xx or a 4xx, never a 5xx', async () => {
-    const versionish = fc.oneof(fc.constantFrom('1.0.0', '2.0.0', '9.9.9', ''), fc.string({ maxLength: 70 }), fc.integer());
+    const versionish = fc.oneof(
+      fc.constantFrom('1.0.0', '2.0.0', '9.9.9', ''),
+      fc.string({ maxLength: 70 }),
+      fc.integer(),
+    );
     const body = fc.oneof(
       fc.json(),
       fc.record(
         {
-          templateId: fc.oneof(fc.constant('sample-engine'), fc.string(), fc.constant(null)),
+          templateId: fc.oneof(
+            fc.constant('sample-engine'),
+            fc.string(),
+            fc.constant(null),
+          ),
           from: versionish,
           to: versionish,
           dryRun: fc.oneof(fc.boolean(), fc.constant('yes')),
-          canaryPercent: fc.oneof(fc.integer({ min: -10, max: 110 }), fc.double()),
+          canaryPercent: fc.oneof(
+            fc.integer({ min: -10, max: 110 }),
+            fc.double(),
+          ),
           concurrency: fc.oneof(fc.integer({ min: -1, max: 30 }), fc.string()),
           force: fc.oneof(fc.boolean(), fc.constant(1)),
         },
@@ -109,11 +142,18 @@ describe('fuzzing the HTTP API', () => {
       { numRuns: 150 },
     );
     const id = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 60 }));
-    const action = fc.oneof(fc.constantFrom('pause', 'resume', 'abort', 'rollback', ''), fc.string({ maxLength: 20 }));
+    const action = fc.oneof(
+      fc.constantFrom('pause', 'resume', 'abort', 'rollback', ''),
+      fc.string({ maxLength: 20 }),
+    );
     await fc.assert(
       fc.asyncProperty(id, action, async (rawId, rawAction) => {
-        const path = `/api/aigc-gateway/rollouts/${encodeURIComponent(rawId)}${rawAction ? `/${encodeURIComponent(rawAction)}` : ''}`;
-        const res = await (request(gateway.server) as any)[rawAction ? 'post' : 'get'](path).set('Authorization', alice);
+        const path = `/api/aigc-gateway/rollouts/${encodeURIComponent(rawId)}${
+          rawAction ? `/${encodeURIComponent(rawAction)}` : ''
+        }`;
+        const res = await (request(gateway.server) as any)
+          [rawAction ? 'post' : 'get'](path)
+          .set('Authorization', alice);
         expectClientError(res, path);
         expect(res.status).toBeGreaterThanOrEqual(400);
       }),
@@ -122,7 +162,9 @@ describe('fuzzing the HTTP API', () => {
   }, 120_000);
 
   it('list and delete queries: bad values are a 400 naming the parameter', async () => {
-    const res = await request(gateway.server).get('/api/aigc-gateway/instances?scope=everyone').set('Authorization', alice);
+    const res = await request(gateway.server)
+      .get('/api/aigc-gateway/instances?scope=everyone')
+      .set('Authorization', alice);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('query.scope');
   });
@@ -137,27 +179,79 @@ describe('fuzzing the HTTP API', () => {
       ['/cost/summary?groupBy=planet', 400, 'query.groupBy'],
       ['/cost/summary?entityRef=nonsense', 400, 'query.entityRef'],
       ['/cost/summary?entityRef=api:default/petstore', 400, 'has no costs'],
-      ['/cost/summary?entityRef=component:default/no-such-engine', 404, 'component:default/no-such-engine'],
-      ['/cost/daily?entityRef=resource:default/aigc-instance-00000000-0000-4000-8000-000000000000', 404, 'aigc-instance-'],
-      ['/cost/export.csv?entityRef=component:other/sample-engine', 404, 'default namespace'],
+      [
+        '/cost/summary?entityRef=component:default/no-such-engine',
+        404,
+        'component:default/no-such-engine',
+      ],
+      [
+        '/cost/daily?entityRef=resource:default/aigc-instance-00000000-0000-4000-8000-000000000000',
+        404,
+        'aigc-instance-',
+      ],
+      [
+        '/cost/export.csv?entityRef=component:other/sample-engine',
+        404,
+        'default namespace',
+      ],
     ];
     for (const [path, status, message] of cases) {
-      const res = await request(gateway.server).get(`/api/aigc-gateway${path}`).set('Authorization', alice);
-      expect({ path, status: res.status, message: res.body.error?.message?.includes(message) }).toEqual({ path, status, message: true });
+      const res = await request(gateway.server)
+        .get(`/api/aigc-gateway${path}`)
+        .set('Authorization', alice);
+      expect({
+        path,
+        status: res.status,
+        message: res.body.error?.message?.includes(message),
+      }).toEqual({ path, status, message: true });
     }
     const query = fc.record(
       {
-        from: fc.oneof(fc.string({ maxLength: 30 }), fc.date().map(d => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString()))),
-        to: fc.oneof(fc.string({ maxLength: 30 }), fc.date().map(d => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString()))),
-        entityRef: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('user:default/alice', 'group:default/x', 'component:default/sample-engine')),
-        groupBy: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('user', 'group', 'template', 'version', 'pool', 'instance')),
+        from: fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc
+            .date()
+            .map(d => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())),
+        ),
+        to: fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc
+            .date()
+            .map(d => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())),
+        ),
+        entityRef: fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.constantFrom(
+            'user:default/alice',
+            'group:default/x',
+            'component:default/sample-engine',
+          ),
+        ),
+        groupBy: fc.oneof(
+          fc.string({ maxLength: 10 }),
+          fc.constantFrom(
+            'user',
+            'group',
+            'template',
+            'version',
+            'pool',
+            'instance',
+          ),
+        ),
       },
       { requiredKeys: [] },
     );
-    const endpoint = fc.constantFrom('/cost/summary', '/cost/daily', '/cost/export.csv');
+    const endpoint = fc.constantFrom(
+      '/cost/summary',
+      '/cost/daily',
+      '/cost/export.csv',
+    );
     await fc.assert(
       fc.asyncProperty(endpoint, query, async (path, q) => {
-        const res = await request(gateway.server).get(`/api/aigc-gateway${path}`).query(q).set('Authorization', alice);
+        const res = await request(gateway.server)
+          .get(`/api/aigc-gateway${path}`)
+          .query(q)
+          .set('Authorization', alice);
         expectClientError(res, `${path} ${JSON.stringify(q)}`);
       }),
       { numRuns: 150 },
@@ -166,18 +260,41 @@ describe('fuzzing the HTTP API', () => {
 
   it('proxy paths: dot segments, encoded slashes and odd bytes never escape or crash', async () => {
     const segment = fc.oneof(
-      fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '%2f', '%5c', '..%2f', '%00', '%ff', 'outputs', 'internal', 'ping'),
+      fc.constantFrom(
+        '..',
+        '.',
+        '%2e%2e',
+        '%2E%2e',
+        '%2f',
+        '%5c',
+        '..%2f',
+        '%00',
+        '%ff',
+        'outputs',
+        'internal',
+        'ping',
+      ),
       fc.stringMatching(/^[A-Za-z0-9._~%-]{0,12}$/),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(segment, { maxLength: 6 }), async segments => {
-        const path = `/api/aigc-gateway/instances/${running}/proxy/${segments.join('/')}`;
-        const res = await request(gateway.server).get(path).set('Authorization', alice);
+        const path = `/api/aigc-gateway/instances/${running}/proxy/${segments.join(
+          '/',
+        )}`;
+        const res = await request(gateway.server)
+          .get(path)
+          .set('Authorization', alice);
         // Engine answers pass through as they are; only the status class matters.
-        expect({ path, serverError: res.status >= 500 }).toEqual({ path, serverError: false });
+        expect({ path, serverError: res.status >= 500 }).toEqual({
+          path,
+          serverError: false,
+        });
         const dotted = segments.some(s => /^(\.|\.\.)$|%2e|%2f|%5c/i.test(s));
         // Dot segments and encoded separators are refused (a malformed % may be too).
-        expect({ path, refusedIfDotted: !dotted || res.status === 400 }).toEqual({
+        expect({
+          path,
+          refusedIfDotted: !dotted || res.status === 400,
+        }).toEqual({
           path,
           refusedIfDotted: true,
         });

@@ -23,7 +23,9 @@ export function toInstanceView(
     state: instance.state,
     volumeId: instance.volumeId,
     url: ingressHosts
-      ? `${baseUrl}/ingress/sign-in?rd=${encodeURIComponent(ingressHosts.urlOf(instance.id))}`
+      ? `${baseUrl}/ingress/sign-in?rd=${encodeURIComponent(
+          ingressHosts.urlOf(instance.id),
+        )}`
       : `${baseUrl}/instances/${instance.id}/proxy/`,
     failureReason: instance.failureReason,
     lastActivityAt: instance.lastActivityAt?.toISOString(),

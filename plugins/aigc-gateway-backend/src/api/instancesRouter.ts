@@ -22,12 +22,17 @@ import { z } from 'zod';
 import { IngressHosts, GatewayClock } from '@internal/plugin-aigc-gateway-node';
 import { Lifecycle } from '../lifecycle/Lifecycle';
 import { VersionSwitcher } from '../versions/VersionSwitcher';
-import { authorizeInstance, instanceFilter } from '../permissions/authorizeInstance';
+import {
+  authorizeInstance,
+  instanceFilter,
+} from '../permissions/authorizeInstance';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toInstanceView } from './instanceView';
 import { parse } from './parse';
 
-const listQuerySchema = z.object({ scope: z.enum(['mine', 'all']).default('mine') }).passthrough();
+const listQuerySchema = z
+  .object({ scope: z.enum(['mine', 'all']).default('mine') })
+  .passthrough();
 const deleteQuerySchema = z
   .object({ deleteData: z.enum(['true', 'false']).default('false') })
   .passthrough();
@@ -52,10 +57,15 @@ export function instancesRouter(deps: {
   const baseUrl = () => deps.discovery.getExternalBaseUrl('aigc-gateway');
 
   /** Loads the instance and checks the permission; unknown or hidden → 404. */
-  async function load(req: express.Request, permission = instanceReadPermission) {
+  async function load(
+    req: express.Request,
+    permission = instanceReadPermission,
+  ) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = req.params.id;
-    const instance = idSchema.safeParse(id).success ? await store.get(id) : undefined;
+    const instance = idSchema.safeParse(id).success
+      ? await store.get(id)
+      : undefined;
     if (!instance) throw new NotFoundError(`instance ${id} does not exist`);
     await authorizeInstance(permissions, credentials, permission, instance);
     return { instance, credentials };
@@ -75,7 +85,9 @@ export function instancesRouter(deps: {
   }
 
   router.get('/instances', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { scope } = parse(listQuerySchema, req.query, 'query');
     let instances: InstanceRecord[];
     if (!auth.isPrincipal(credentials, 'user')) {
@@ -87,7 +99,9 @@ export function instancesRouter(deps: {
         await instanceFilter(permissions, credentials, instanceReadPermission),
       );
     } else {
-      instances = await store.list({ ownerRef: credentials.principal.userEntityRef });
+      instances = await store.list({
+        ownerRef: credentials.principal.userEntityRef,
+      });
     }
     const body: InstanceListResponse = {
       items: await Promise.all(instances.map(i => view(i))),
@@ -107,7 +121,10 @@ export function instancesRouter(deps: {
     }
     const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
     const { instance, outcome } = await lifecycle.launch(
-      { userEntityRef: credentials.principal.userEntityRef, ownershipEntityRefs },
+      {
+        userEntityRef: credentials.principal.userEntityRef,
+        ownershipEntityRefs,
+      },
       request,
     );
     await store.audit({
@@ -156,28 +173,53 @@ export function instancesRouter(deps: {
   });
 
   router.post('/instances/:id/release', async (req, res) => {
-    const { instance, credentials } = await load(req, instanceReleasePermission);
+    const { instance, credentials } = await load(
+      req,
+      instanceReleasePermission,
+    );
     const released = await lifecycle.release(
       instance,
       instance.ownerRef === credentials.principal.userEntityRef
         ? 'released by its owner'
         : `released by ${credentials.principal.userEntityRef}`,
     );
-    await store.audit({ actor: credentials.principal.userEntityRef, action: 'release', instanceId: instance.id, outcome: released.state });
+    await store.audit({
+      actor: credentials.principal.userEntityRef,
+      action: 'release',
+      instanceId: instance.id,
+      outcome: released.state,
+    });
     res.json(await view(released, true));
   });
 
   router.post('/instances/:id/launch', async (req, res) => {
-    const { instance, credentials } = await load(req, instanceReleasePermission);
+    const { instance, credentials } = await load(
+      req,
+      instanceReleasePermission,
+    );
     const started = await lifecycle.relaunch(instance);
-    await store.audit({ actor: credentials.principal.userEntityRef, action: 'relaunch', instanceId: instance.id, outcome: started.state });
-    res.status(started.state === 'queued' ? 202 : 200).json(await view(started, true));
+    await store.audit({
+      actor: credentials.principal.userEntityRef,
+      action: 'relaunch',
+      instanceId: instance.id,
+      outcome: started.state,
+    });
+    res
+      .status(started.state === 'queued' ? 202 : 200)
+      .json(await view(started, true));
   });
 
   router.post('/instances/:id/switch-version', async (req, res) => {
-    const { instance, credentials } = await load(req, instanceReleasePermission);
+    const { instance, credentials } = await load(
+      req,
+      instanceReleasePermission,
+    );
     const { version } = parse(switchVersionRequestSchema, req.body, 'body');
-    const migrating = await deps.switcher.switch(instance, version, credentials.principal.userEntityRef);
+    const migrating = await deps.switcher.switch(
+      instance,
+      version,
+      credentials.principal.userEntityRef,
+    );
     res.status(202).json(await view(migrating, true));
   });
 

@@ -10,7 +10,9 @@ export function parse<T extends z.ZodTypeAny>(
 ): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new InputError(`invalid ${where}: ${formatZodError(result.error, where)}`);
+    throw new InputError(
+      `invalid ${where}: ${formatZodError(result.error, where)}`,
+    );
   }
   return result.data;
 }

@@ -31,7 +31,8 @@ export function poolsRouter(deps: {
     const body: PoolListResponse = {
       items: [...deps.definitions().pools.values()].map(pool => {
         const inUse = used.get(pool.id) ?? 0;
-        const total = deps.poolSlots(pool) ?? pool.capacity ?? Math.max(inUse, 0);
+        const total =
+          deps.poolSlots(pool) ?? pool.capacity ?? Math.max(inUse, 0);
         return {
           id: pool.id,
           title: pool.title,

@@ -1,32 +1,58 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { RolloutListResponse, rolloutActionSchema, rolloutRequestSchema, slugSchema } from '@internal/plugin-aigc-gateway-common';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  RolloutListResponse,
+  rolloutActionSchema,
+  rolloutRequestSchema,
+  slugSchema,
+} from '@internal/plugin-aigc-gateway-common';
 import { z } from 'zod';
 import { Rollouts } from '../versions/Rollouts';
 import { authorizeVersionManage } from './authorizeVersionManage';
 import { parse } from './parse';
 
-const listQuerySchema = z.object({ templateId: slugSchema.optional() }).passthrough();
+const listQuerySchema = z
+  .object({ templateId: slugSchema.optional() })
+  .passthrough();
 
 /** `/rollouts`: plan and start rollouts, follow their progress, pause, resume, abort, roll back. */
-export function rolloutsRouter(deps: { rollouts: Rollouts; httpAuth: HttpAuthService; permissions: PermissionsService }): express.Router {
+export function rolloutsRouter(deps: {
+  rollouts: Rollouts;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}): express.Router {
   const router = Router();
 
   router.post('/rollouts', async (req, res) => {
-    const actor = await authorizeVersionManage(deps, req, 'rolling out versions');
-    const { dryRun, ...options } = parse(rolloutRequestSchema, req.body, 'body');
+    const actor = await authorizeVersionManage(
+      deps,
+      req,
+      'rolling out versions',
+    );
+    const { dryRun, ...options } = parse(
+      rolloutRequestSchema,
+      req.body,
+      'body',
+    );
     if (dryRun) {
       res.json(await deps.rollouts.plan({ dryRun, ...options }));
       return;
     }
-    res.status(201).json(await deps.rollouts.start({ dryRun, ...options }, actor));
+    res
+      .status(201)
+      .json(await deps.rollouts.start({ dryRun, ...options }, actor));
   });
 
   router.get('/rollouts', async (req, res) => {
     await authorizeVersionManage(deps, req, 'reading rollouts');
     const { templateId } = parse(listQuerySchema, req.query, 'query');
-    const body: RolloutListResponse = { items: await deps.rollouts.list(templateId) };
+    const body: RolloutListResponse = {
+      items: await deps.rollouts.list(templateId),
+    };
     res.json(body);
   });
 

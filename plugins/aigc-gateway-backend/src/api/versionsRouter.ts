@@ -1,6 +1,9 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   createVersionRequestSchema,
@@ -17,7 +20,9 @@ import { parse } from './parse';
 import { authorizeVersionManage } from './authorizeVersionManage';
 import { toVersionView } from './templatesRouter';
 
-const dryRunQuerySchema = z.object({ dryRun: z.enum(['true', 'false']).default('false') }).passthrough();
+const dryRunQuerySchema = z
+  .object({ dryRun: z.enum(['true', 'false']).default('false') })
+  .passthrough();
 
 export function versionsRouter(deps: {
   definitionStore: DefinitionStore;
@@ -29,14 +34,23 @@ export function versionsRouter(deps: {
 }): express.Router {
   const router = Router();
 
-  const authorizeManage = (req: express.Request, what: string) => authorizeVersionManage(deps, req, what);
+  const authorizeManage = (req: express.Request, what: string) =>
+    authorizeVersionManage(deps, req, what);
 
   router.post('/versions', async (req, res) => {
     await authorizeManage(req, 'creating engine versions');
     const { dryRun } = parse(dryRunQuerySchema, req.query, 'query');
-    const { templateId, basedOn, ...version } = parse(createVersionRequestSchema, req.body, 'body');
+    const { templateId, basedOn, ...version } = parse(
+      createVersionRequestSchema,
+      req.body,
+      'body',
+    );
     const created = await createVersion(
-      { store: deps.definitionStore, definitions: deps.definitionCache, runtimeId: deps.runtimeId },
+      {
+        store: deps.definitionStore,
+        definitions: deps.definitionCache,
+        runtimeId: deps.runtimeId,
+      },
       templateId,
       version,
       { dryRun: dryRun === 'true', basedOn },
@@ -47,25 +61,32 @@ export function versionsRouter(deps: {
       outcome: created.outcome,
       dryRun: dryRun === 'true',
     };
-    res.status(created.outcome === 'created' && dryRun !== 'true' ? 201 : 200).json(body);
+    res
+      .status(created.outcome === 'created' && dryRun !== 'true' ? 201 : 200)
+      .json(body);
   });
 
   router.get('/versions', async (req, res) => {
     await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const [sources, counts] = await Promise.all([deps.definitionStore.versionSources(), deps.store.countByVersion()]);
+    const [sources, counts] = await Promise.all([
+      deps.definitionStore.versionSources(),
+      deps.store.countByVersion(),
+    ]);
     const body: VersionListResponse = {
-      items: [...deps.definitionCache.current().templates.values()].map(template => ({
-        templateId: template.id,
-        title: template.title,
-        versions: [...template.versions].reverse().map(v => {
-          const key = `${template.id} ${v.version}`;
-          return {
-            ...toVersionView(v),
-            source: sources.get(key) ?? 'config',
-            instances: counts.get(key) ?? { total: 0, holdingCompute: 0 },
-          };
+      items: [...deps.definitionCache.current().templates.values()].map(
+        template => ({
+          templateId: template.id,
+          title: template.title,
+          versions: [...template.versions].reverse().map(v => {
+            const key = `${template.id} ${v.version}`;
+            return {
+              ...toVersionView(v),
+              source: sources.get(key) ?? 'config',
+              instances: counts.get(key) ?? { total: 0, holdingCompute: 0 },
+            };
+          }),
         }),
-      })),
+      ),
     };
     res.json(body);
   });
@@ -74,9 +95,15 @@ export function versionsRouter(deps: {
     await authorizeManage(req, 'changing engine versions');
     const { templateId, version } = req.params;
     const { status } = parse(versionStatusRequestSchema, req.body, 'body');
-    const outcome = await deps.definitionStore.setVersionStatus(templateId, version, status);
+    const outcome = await deps.definitionStore.setVersionStatus(
+      templateId,
+      version,
+      status,
+    );
     if (outcome === 'missing') {
-      throw new NotFoundError(`version "${version}" of engine template "${templateId}" does not exist`);
+      throw new NotFoundError(
+        `version "${version}" of engine template "${templateId}" does not exist`,
+      );
     }
     if (outcome === 'from-config') {
       throw new ConflictError(

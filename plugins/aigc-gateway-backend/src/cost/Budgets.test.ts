@@ -47,7 +47,11 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
 
   it('alerts once per threshold and month, from one replica of two, and retries a failed send', async () => {
     // 8 EUR by 2026-12-10: 4 h at 2 EUR per GPU-hour, by a member of creators-a.
-    await addInterval(knex, { from: '2026-12-02T08:00:00Z', to: '2026-12-02T12:00:00Z', price: 2 });
+    await addInterval(knex, {
+      from: '2026-12-02T08:00:00Z',
+      to: '2026-12-02T12:00:00Z',
+      price: 2,
+    });
     clock.set('2026-12-10T12:00:00Z');
     const [a, b] = [budgetsOn(knex), budgetsOn(knex)];
 
@@ -69,33 +73,79 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
     expect(await a.alert()).toBe(0);
 
     // An open interval: 1 more hour by 13:00 makes 10 EUR, the whole budget.
-    await addInterval(knex, { from: '2026-12-10T12:00:00Z', price: 2, instance: 'i-2' });
+    await addInterval(knex, {
+      from: '2026-12-10T12:00:00Z',
+      price: 2,
+      instance: 'i-2',
+    });
     clock.set('2026-12-10T13:00:00Z');
     expect(await b.alert()).toBe(1);
     expect(sent[1].payload).toEqual(
-      expect.objectContaining({ title: 'AIGC budget 100% used: group:default/creators-a', severity: 'high' }),
+      expect.objectContaining({
+        title: 'AIGC budget 100% used: group:default/creators-a',
+        severity: 'high',
+      }),
     );
-    expect(sent[1].payload.description).toContain('New engine launches are refused until next month.');
+    expect(sent[1].payload.description).toContain(
+      'New engine launches are refused until next month.',
+    );
 
     // A new month (in Berlin: 2026-12-31T23:00Z) starts from zero.
     clock.set('2026-12-31T23:30:00Z');
-    expect((await a.statusOfAll())[0]).toEqual(expect.objectContaining({ month: '2027-01', spent: 1, percent: 10 }));
+    expect((await a.statusOfAll())[0]).toEqual(
+      expect.objectContaining({ month: '2027-01', spent: 1, percent: 10 }),
+    );
     expect(await a.alert()).toBe(0);
   });
 
   it('refuses launches once an enforced budget is used up, naming it with its limit and use', async () => {
-    await addInterval(knex, { from: '2026-12-02T08:00:00Z', to: '2026-12-02T13:30:00Z', price: 2 });
-    await addInterval(knex, { owner: 'user:default/bob', groups: [], from: '2026-12-02T08:00:00Z', to: '2026-12-02T20:00:00Z', price: 2, instance: 'i-b' });
+    await addInterval(knex, {
+      from: '2026-12-02T08:00:00Z',
+      to: '2026-12-02T13:30:00Z',
+      price: 2,
+    });
+    await addInterval(knex, {
+      owner: 'user:default/bob',
+      groups: [],
+      from: '2026-12-02T08:00:00Z',
+      to: '2026-12-02T20:00:00Z',
+      price: 2,
+      instance: 'i-b',
+    });
     clock.set('2026-12-10T12:00:00Z');
     const budgets = budgetsOn(knex);
-    await expect(budgets.check({ ownerRef: 'user:default/carol', ownerGroups: ['group:default/creators-a'] })).rejects.toThrow(
+    await expect(
+      budgets.check({
+        ownerRef: 'user:default/carol',
+        ownerGroups: ['group:default/creators-a'],
+      }),
+    ).rejects.toThrow(
       'launch refused: the monthly budget of group:default/creators-a is used up (11.00 of 10.00 EUR spent in 2026-12)',
     );
     // Bob is over his budget too, but it is not enforced; others are not affected.
-    await expect(budgets.check({ ownerRef: 'user:default/bob', ownerGroups: [] })).resolves.toBeUndefined();
-    await expect(budgets.check({ ownerRef: 'user:default/dave', ownerGroups: ['group:default/creators-b'] })).resolves.toBeUndefined();
-    expect(await budgets.statusFor({ ownerRef: 'user:default/bob', ownerGroups: [] })).toEqual([
-      { entityRef: 'user:default/bob', month: '2026-12', monthly: 10, enforce: false, spent: 24, percent: 240 },
+    await expect(
+      budgets.check({ ownerRef: 'user:default/bob', ownerGroups: [] }),
+    ).resolves.toBeUndefined();
+    await expect(
+      budgets.check({
+        ownerRef: 'user:default/dave',
+        ownerGroups: ['group:default/creators-b'],
+      }),
+    ).resolves.toBeUndefined();
+    expect(
+      await budgets.statusFor({
+        ownerRef: 'user:default/bob',
+        ownerGroups: [],
+      }),
+    ).toEqual([
+      {
+        entityRef: 'user:default/bob',
+        month: '2026-12',
+        monthly: 10,
+        enforce: false,
+        spent: 24,
+        percent: 240,
+      },
     ]);
   });
 });

@@ -35,7 +35,11 @@ export class Budgets implements LaunchGate {
 
   /** The budgets that apply to someone (their own and their groups'), with this month's spend. */
   async statusFor(owner: LaunchOwner): Promise<BudgetStatus[]> {
-    const mine = this.deps.budgets.filter(b => b.entityRef === owner.ownerRef || owner.ownerGroups.includes(b.entityRef));
+    const mine = this.deps.budgets.filter(
+      b =>
+        b.entityRef === owner.ownerRef ||
+        owner.ownerGroups.includes(b.entityRef),
+    );
     return Promise.all(mine.map(b => this.status(b, this.now())));
   }
 
@@ -48,7 +52,9 @@ export class Budgets implements LaunchGate {
       if (status.enforce && status.spent >= status.monthly) {
         throw new NotAllowedError(
           `launch refused: the monthly budget of ${status.entityRef} is used up ` +
-            `(${status.spent.toFixed(2)} of ${status.monthly.toFixed(2)} ${this.deps.currency} spent in ${status.month})`,
+            `(${status.spent.toFixed(2)} of ${status.monthly.toFixed(2)} ${
+              this.deps.currency
+            } spent in ${status.month})`,
         );
       }
     }
@@ -66,8 +72,13 @@ export class Budgets implements LaunchGate {
       const status = await this.status(budget, now);
       for (const threshold of this.deps.thresholds) {
         if (status.percent < threshold) continue;
-        const key = { budget_ref: budget.entityRef, month: status.month, threshold };
-        const inserted = await this.deps.db('budget_alerts')
+        const key = {
+          budget_ref: budget.entityRef,
+          month: status.month,
+          threshold,
+        };
+        const inserted = await this.deps
+          .db('budget_alerts')
           .insert({ ...key, spent: status.spent, sent_at: now })
           .onConflict(['budget_ref', 'month', 'threshold'])
           .ignore()
@@ -78,7 +89,9 @@ export class Budgets implements LaunchGate {
           sent++;
         } catch (error) {
           await this.deps.db('budget_alerts').where(key).delete();
-          this.deps.logger.warn(`Could not send the budget alert for ${budget.entityRef}: ${error}`);
+          this.deps.logger.warn(
+            `Could not send the budget alert for ${budget.entityRef}: ${error}`,
+          );
         }
       }
     }
@@ -88,13 +101,17 @@ export class Budgets implements LaunchGate {
   private async notify(status: BudgetStatus, threshold: number) {
     const { currency, notifications } = this.deps;
     if (!notifications) return;
-    const amount = `${status.spent.toFixed(2)} of ${status.monthly.toFixed(2)} ${currency}`;
+    const amount = `${status.spent.toFixed(2)} of ${status.monthly.toFixed(
+      2,
+    )} ${currency}`;
     await notifications.send({
       recipients: { type: 'entity', entityRef: status.entityRef },
       payload: {
         title: `AIGC budget ${threshold}% used: ${status.entityRef}`,
         description: `${amount} spent in ${status.month}.${
-          status.enforce && threshold >= 100 ? ' New engine launches are refused until next month.' : ''
+          status.enforce && threshold >= 100
+            ? ' New engine launches are refused until next month.'
+            : ''
         }`,
         link: '/aigc-gateway/cost',
         severity: threshold >= 100 ? 'high' : 'normal',
@@ -105,8 +122,15 @@ export class Budgets implements LaunchGate {
 
   private async status(budget: Budget, now: Date): Promise<BudgetStatus> {
     const from = this.deps.calendar.startOfMonth(now);
-    const scope = budget.entityRef.startsWith('user:') ? { ownerRef: budget.entityRef } : { groupRef: budget.entityRef };
-    const { total } = await this.deps.ledger.summary({ from, to: now }, scope, 'user', now);
+    const scope = budget.entityRef.startsWith('user:')
+      ? { ownerRef: budget.entityRef }
+      : { groupRef: budget.entityRef };
+    const { total } = await this.deps.ledger.summary(
+      { from, to: now },
+      scope,
+      'user',
+      now,
+    );
     return {
       entityRef: budget.entityRef,
       month: this.deps.calendar.month(now),

@@ -1,5 +1,8 @@
 import { Knex } from 'knex';
-import { CostDimension, CostFigures } from '@internal/plugin-aigc-gateway-common';
+import {
+  CostDimension,
+  CostFigures,
+} from '@internal/plugin-aigc-gateway-common';
 import { toDate } from '../store/time';
 
 /** Which usage a report covers; every field narrows it. */
@@ -63,15 +66,31 @@ export class CostLedger {
     this.pg = db.client.config.client === 'pg';
   }
 
-  async summary(range: Range, scope: CostScope, groupBy: CostDimension, now: Date) {
-    const seconds = this.overlapSeconds(this.literal(range.from), this.literal(range.to), now);
+  async summary(
+    range: Range,
+    scope: CostScope,
+    groupBy: CostDimension,
+    now: Date,
+  ) {
+    const seconds = this.overlapSeconds(
+      this.literal(range.from),
+      this.literal(range.to),
+      now,
+    );
     // By group, the database sums per set of groups (the owner's at launch);
     // the few sets are then split into their groups below.
     const key = groupBy === 'group' ? 'u.owner_groups' : keyOf[groupBy];
     const pieces = this.pieces(range, scope, now, q =>
-      q.select(this.db.raw(`${key} as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`)),
+      q.select(
+        this.db.raw(
+          `${key} as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`,
+        ),
+      ),
     );
-    const rows = await this.db.from(pieces).select(this.db.raw(`key, ${FIGURES}`)).groupBy('key');
+    const rows = await this.db
+      .from(pieces)
+      .select(this.db.raw(`key, ${FIGURES}`))
+      .groupBy('key');
     const sums = rows.map(r => ({ key: String(r.key), ...toFigures(r) }));
     // Every interval has exactly one key, so the rows add up to the total.
     const total = sum(sums);
@@ -80,34 +99,66 @@ export class CostLedger {
   }
 
   /** Figures per day; `days` are [from, to) pieces in the cost time zone, in order. */
-  async daily(days: Array<{ day: string; from: Date; to: Date }>, scope: CostScope, now: Date) {
+  async daily(
+    days: Array<{ day: string; from: Date; to: Date }>,
+    scope: CostScope,
+    now: Date,
+  ) {
     if (days.length === 0) return [];
     const range = { from: days[0].from, to: days[days.length - 1].to };
-    const values = days.map(d => `('${d.day}', ${this.literal(d.from)}, ${this.literal(d.to)})`).join(', ');
+    const values = days
+      .map(d => `('${d.day}', ${this.literal(d.from)}, ${this.literal(d.to)})`)
+      .join(', ');
     const seconds = this.overlapSeconds('d.day_from', 'd.day_to', now);
     const pieces = this.pieces(range, scope, now, q =>
       q
         .join('days as d', join =>
           join
             .on('u.started_at', '<', 'd.day_to')
-            .andOn(this.db.raw(`coalesce(u.ended_at, ${this.literal(now)}) > d.day_from`)),
+            .andOn(
+              this.db.raw(
+                `coalesce(u.ended_at, ${this.literal(now)}) > d.day_from`,
+              ),
+            ),
         )
-        .select(this.db.raw(`d.day as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`)),
+        .select(
+          this.db.raw(
+            `d.day as key, ${seconds} as s, u.gpu_count as gpus, u.price_per_hour as price`,
+          ),
+        ),
     );
     const rows = await this.db
-      .with('days', ['day', 'day_from', 'day_to'], this.db.raw(`values ${values}`))
+      .with(
+        'days',
+        ['day', 'day_from', 'day_to'],
+        this.db.raw(`values ${values}`),
+      )
       .from(pieces)
       .select(this.db.raw(`key, ${FIGURES}`))
       .groupBy('key');
     const byDay = new Map(rows.map(r => [String(r.key), toFigures(r)]));
-    return days.map(d => ({ day: d.day, ...(byDay.get(d.day) ?? { cost: 0, hours: 0, gpuHours: 0 }) }));
+    return days.map(d => ({
+      day: d.day,
+      ...(byDay.get(d.day) ?? { cost: 0, hours: 0, gpuHours: 0 }),
+    }));
   }
 
   /** The intervals touching the range in ledger order, read in pages for the export. */
-  async *intervals(range: Range, scope: CostScope, now: Date, pageSize = 1000): AsyncGenerator<CountedInterval> {
+  async *intervals(
+    range: Range,
+    scope: CostScope,
+    now: Date,
+    pageSize = 1000,
+  ): AsyncGenerator<CountedInterval> {
     for (let after = 0; ; ) {
-      const pieces = this.pieces(range, scope, now, q => q.select('u.*').where('u.id', '>', after));
-      const rows = await this.db.from(pieces).select('*').orderBy('id').limit(pageSize);
+      const pieces = this.pieces(range, scope, now, q =>
+        q.select('u.*').where('u.id', '>', after),
+      );
+      const rows = await this.db
+        .from(pieces)
+        .select('*')
+        .orderBy('id')
+        .limit(pageSize);
       for (const row of rows) yield this.counted(row, range, now);
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1].id);
@@ -134,7 +185,8 @@ export class CostLedger {
       startedAt,
       endedAt,
       seconds,
-      cost: (seconds / 3600) * Number(row.gpu_count) * Number(row.price_per_hour),
+      cost:
+        (seconds / 3600) * Number(row.gpu_count) * Number(row.price_per_hour),
     };
   }
 
@@ -144,10 +196,18 @@ export class CostLedger {
    * joined with UNION ALL, so each part is a range scan of the `ended_at`
    * index (an OR of both made SQLite scan far more of the table).
    */
-  private pieces(range: Range, scope: CostScope, now: Date, build: (q: Knex.QueryBuilder) => void) {
+  private pieces(
+    range: Range,
+    scope: CostScope,
+    now: Date,
+    build: (q: Knex.QueryBuilder) => void,
+  ) {
     const part = (open: boolean) => {
-      const q = this.db('usage_intervals as u')
-        .where('u.started_at', '<', this.bind(range.to < now ? range.to : now));
+      const q = this.db('usage_intervals as u').where(
+        'u.started_at',
+        '<',
+        this.bind(range.to < now ? range.to : now),
+      );
       if (open) q.whereNull('u.ended_at');
       else q.where('u.ended_at', '>', this.bind(range.from));
       if (scope.ownerRef) q.where('u.owner_ref', scope.ownerRef);
@@ -156,7 +216,12 @@ export class CostLedger {
       if (scope.poolId) q.where('u.pool_id', scope.poolId);
       if (scope.instanceId) q.where('u.instance_id', scope.instanceId);
       if (scope.groupRef) {
-        q.whereIn('u.id', this.db('usage_interval_groups').select('interval_id').where('group_ref', scope.groupRef));
+        q.whereIn(
+          'u.id',
+          this.db('usage_interval_groups')
+            .select('interval_id')
+            .where('group_ref', scope.groupRef),
+        );
       }
       build(q);
       return q;
@@ -180,16 +245,23 @@ export class CostLedger {
 
   /** A timestamp as SQL; from a Date, never from request text. */
   private literal(date: Date) {
-    return this.pg ? `'${date.toISOString()}'::timestamptz` : String(date.getTime());
+    return this.pg
+      ? `'${date.toISOString()}'::timestamptz`
+      : String(date.getTime());
   }
 }
 
 /** Figures per group from figures per set of groups (a JSON array each); an interval counts for each of its groups. */
-function byGroup(sets: Array<CostFigures & { key: string }>): Array<CostFigures & { key: string }> {
+function byGroup(
+  sets: Array<CostFigures & { key: string }>,
+): Array<CostFigures & { key: string }> {
   const groups = new Map<string, CostFigures>();
   for (const set of sets) {
     for (const group of JSON.parse(set.key) as string[]) {
-      groups.set(group, sum([groups.get(group) ?? { cost: 0, hours: 0, gpuHours: 0 }, set]));
+      groups.set(
+        group,
+        sum([groups.get(group) ?? { cost: 0, hours: 0, gpuHours: 0 }, set]),
+      );
     }
   }
   return [...groups].map(([key, figures]) => ({ key, ...figures }));
@@ -197,11 +269,19 @@ function byGroup(sets: Array<CostFigures & { key: string }>): Array<CostFigures 
 
 function sum(items: CostFigures[]): CostFigures {
   return items.reduce(
-    (total, i) => ({ cost: total.cost + i.cost, hours: total.hours + i.hours, gpuHours: total.gpuHours + i.gpuHours }),
+    (total, i) => ({
+      cost: total.cost + i.cost,
+      hours: total.hours + i.hours,
+      gpuHours: total.gpuHours + i.gpuHours,
+    }),
     { cost: 0, hours: 0, gpuHours: 0 },
   );
 }
 
 function toFigures(row: any): CostFigures {
-  return { cost: Number(row?.cost ?? 0), hours: Number(row?.hours ?? 0), gpuHours: Number(row?.gpu_hours ?? 0) };
+  return {
+    cost: Number(row?.cost ?? 0),
+    hours: Number(row?.hours ?? 0),
+    gpuHours: Number(row?.gpu_hours ?? 0),
+  };
 }

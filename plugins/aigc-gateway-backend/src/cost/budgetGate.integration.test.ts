@@ -11,18 +11,34 @@ describe('an enforced budget', () => {
       databases,
       databaseId: 'SQLITE_3',
       ports: { from: 18300, to: 18309 },
-      cost: { budgets: [{ entityRef: 'user:default/alice', monthly: 5, enforce: true }] },
+      cost: {
+        budgets: [
+          { entityRef: 'user:default/alice', monthly: 5, enforce: true },
+        ],
+      },
     });
     const { server, knex } = gateway;
     try {
       const launch = (user: string, name?: string) =>
-        request(server).post('/api/aigc-gateway/instances').set('Authorization', asUser(user)).send({ templateId: 'sample-engine', name });
+        request(server)
+          .post('/api/aigc-gateway/instances')
+          .set('Authorization', asUser(user))
+          .send({ templateId: 'sample-engine', name });
       const first = await launch('alice');
       expect(first.status).toBe(201);
-      await request(server).post(`/api/aigc-gateway/instances/${first.body.id}/release`).set('Authorization', asUser('alice')).expect(200);
+      await request(server)
+        .post(`/api/aigc-gateway/instances/${first.body.id}/release`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
 
       // Earlier this month alice used 2 h at 3.6 per GPU-hour: 7.20 of 5.
-      await addSpendThisMonth(knex, gateway.clock.now(), 'user:default/alice', 2, 3.6);
+      await addSpendThisMonth(
+        knex,
+        gateway.clock.now(),
+        'user:default/alice',
+        2,
+        3.6,
+      );
 
       const refused = await launch('alice', 'second');
       expect(refused.status).toBe(403);
@@ -36,9 +52,16 @@ describe('an enforced budget', () => {
       // Bob has no budget.
       expect((await launch('bob')).status).toBe(201);
 
-      const budgets = await request(server).get('/api/aigc-gateway/cost/budgets').set('Authorization', asUser('alice'));
+      const budgets = await request(server)
+        .get('/api/aigc-gateway/cost/budgets')
+        .set('Authorization', asUser('alice'));
       expect(budgets.body.items).toEqual([
-        expect.objectContaining({ entityRef: 'user:default/alice', monthly: 5, enforce: true, spent: expect.any(Number) }),
+        expect.objectContaining({
+          entityRef: 'user:default/alice',
+          monthly: 5,
+          enforce: true,
+          spent: expect.any(Number),
+        }),
       ]);
       expect(budgets.body.items[0].percent).toBeGreaterThanOrEqual(144);
     } finally {

@@ -11,7 +11,9 @@ export class CostCalendar {
   /** `2026-11-01` is the start of that day here; anything else is an ISO time with offset. */
   parse(value: string): Date {
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-      return DateTime.fromISO(value, { zone: this.timeZone }).startOf('day').toJSDate();
+      return DateTime.fromISO(value, { zone: this.timeZone })
+        .startOf('day')
+        .toJSDate();
     }
     return new Date(value);
   }
@@ -28,7 +30,11 @@ export class CostCalendar {
   /** The days that [from, to) touches, each clipped to the range. */
   days(from: Date, to: Date): Array<{ day: string; from: Date; to: Date }> {
     const days = [];
-    for (let start = this.at(from).startOf('day'); start.toMillis() < to.getTime(); start = start.plus({ days: 1 })) {
+    for (
+      let start = this.at(from).startOf('day');
+      start.toMillis() < to.getTime();
+      start = start.plus({ days: 1 })
+    ) {
       const end = start.plus({ days: 1 });
       days.push({
         day: start.toISODate()!,

@@ -18,32 +18,49 @@ export async function entityScope(
   try {
     parsed = parseEntityRef(entityRef, { defaultNamespace: 'default' });
   } catch (error) {
-    throw new InputError(`invalid entityRef "${entityRef}": ${(error as Error).message}`);
+    throw new InputError(
+      `invalid entityRef "${entityRef}": ${(error as Error).message}`,
+    );
   }
   const ref = stringifyEntityRef(parsed);
   const { kind, namespace, name } = parsed;
   const kindName = kind.toLocaleLowerCase('en-US');
   if (kindName === 'user') return { ref, scope: { ownerRef: ref } };
   if (kindName === 'group') return { ref, scope: { groupRef: ref } };
-  if (namespace !== 'default') throw new NotFoundError(`no gateway entity is ${ref}: they live in the default namespace`);
+  if (namespace !== 'default')
+    throw new NotFoundError(
+      `no gateway entity is ${ref}: they live in the default namespace`,
+    );
   if (kindName === 'component') {
     for (const template of definitions.templates.values()) {
-      if (catalogNames.template(template.id) === name) return { ref, scope: { templateId: template.id } };
+      if (catalogNames.template(template.id) === name)
+        return { ref, scope: { templateId: template.id } };
       for (const v of template.versions) {
         if (catalogNames.version(template.id, v.version) === name) {
-          return { ref, scope: { templateId: template.id, version: v.version } };
+          return {
+            ref,
+            scope: { templateId: template.id, version: v.version },
+          };
         }
       }
     }
-    throw new NotFoundError(`no engine template or version is published as ${ref}`);
+    throw new NotFoundError(
+      `no engine template or version is published as ${ref}`,
+    );
   }
   if (kindName === 'resource') {
     for (const pool of definitions.pools.values()) {
-      if (catalogNames.pool(pool.id) === name) return { ref, scope: { poolId: pool.id } };
+      if (catalogNames.pool(pool.id) === name)
+        return { ref, scope: { poolId: pool.id } };
     }
-    const instanceId = name.startsWith(catalogNames.instance('')) ? name.slice(catalogNames.instance('').length) : '';
-    if (instanceId && (await instanceExists(instanceId))) return { ref, scope: { instanceId } };
-    throw new NotFoundError(`no GPU pool or engine instance is published as ${ref}`);
+    const instanceId = name.startsWith(catalogNames.instance(''))
+      ? name.slice(catalogNames.instance('').length)
+      : '';
+    if (instanceId && (await instanceExists(instanceId)))
+      return { ref, scope: { instanceId } };
+    throw new NotFoundError(
+      `no GPU pool or engine instance is published as ${ref}`,
+    );
   }
   throw new InputError(
     `entityRef ${ref} has no costs: use a user, a group, an engine component or a pool or instance resource`,

@@ -18,6 +18,8 @@ describe('priceAt', () => {
   });
 
   it('charges a shared-GPU instance its fraction', () => {
-    expect(instancePricePerHour(pool, new Date('2026-12-20T00:00:00Z'))).toBe(1);
+    expect(instancePricePerHour(pool, new Date('2026-12-20T00:00:00Z'))).toBe(
+      1,
+    );
   });
 });

@@ -6,7 +6,10 @@ import { GpuPool } from '@internal/plugin-aigc-gateway-common';
  * this at its start and keeps it (a change applies to intervals that start
  * after it), so a report never depends on when it is run.
  */
-export function priceAt(pool: Pick<GpuPool, 'pricePerHour' | 'priceChanges'>, at: Date): number {
+export function priceAt(
+  pool: Pick<GpuPool, 'pricePerHour' | 'priceChanges'>,
+  at: Date,
+): number {
   let price = pool.pricePerHour;
   let since = -Infinity;
   for (const change of pool.priceChanges ?? []) {
@@ -20,6 +23,9 @@ export function priceAt(pool: Pick<GpuPool, 'pricePerHour' | 'priceChanges'>, at
 }
 
 /** What one instance in the pool costs per hour: shared-GPU instances pay their fraction. */
-export function instancePricePerHour(pool: Pick<GpuPool, 'pricePerHour' | 'priceChanges' | 'gpusPerInstance'>, at: Date) {
+export function instancePricePerHour(
+  pool: Pick<GpuPool, 'pricePerHour' | 'priceChanges' | 'gpusPerInstance'>,
+  at: Date,
+) {
   return priceAt(pool, at) * pool.gpusPerInstance;
 }

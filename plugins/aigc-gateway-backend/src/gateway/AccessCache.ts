@@ -20,10 +20,7 @@ export class AccessCache {
   private dirty = false;
   private timer?: NodeJS.Timeout;
 
-  constructor(
-    private readonly db: Knex,
-    private readonly refreshMs = 1000,
-  ) {}
+  constructor(private readonly db: Knex, private readonly refreshMs = 1000) {}
 
   async start() {
     await this.refresh();
@@ -56,7 +53,8 @@ export class AccessCache {
   async getFresh(instanceId: string): Promise<AccessEntry | undefined> {
     const entry = this.entries.get(instanceId);
     if (entry?.state === 'running') return entry;
-    if (this.dirty || performance.now() - this.lastRefresh >= 200) await this.refresh();
+    if (this.dirty || performance.now() - this.lastRefresh >= 200)
+      await this.refresh();
     return this.entries.get(instanceId);
   }
 
@@ -69,7 +67,8 @@ export class AccessCache {
       .where('updated_at', '>=', this.since);
     for (const row of rows) {
       if (row.state === 'deleted') this.entries.delete(row.id);
-      else this.entries.set(row.id, { ownerRef: row.owner_ref, state: row.state });
+      else
+        this.entries.set(row.id, { ownerRef: row.owner_ref, state: row.state });
       const at = toDate(row.updated_at);
       if (at > this.since) this.since = at;
     }

@@ -21,7 +21,10 @@ export class HttpProxy {
    * undici's connection pools: on the proxy path they gave about twice the
    * throughput of node:http's client with a keep-alive agent.
    */
-  private readonly upstream = new Agent({ connections: 256, keepAliveTimeout: 10_000 });
+  private readonly upstream = new Agent({
+    connections: 256,
+    keepAliveTimeout: 10_000,
+  });
   private readonly pattern: RegExp;
   private readonly attached = new WeakSet<http.Server>();
 
@@ -57,16 +60,25 @@ export class HttpProxy {
   attachTo(server: http.Server | undefined) {
     if (!server || this.attached.has(server)) return;
     this.attached.add(server);
-    const others = server.listeners('request') as Array<(...args: unknown[]) => void>;
+    const others = server.listeners('request') as Array<
+      (...args: unknown[]) => void
+    >;
     server.removeAllListeners('request');
-    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const instanceId = this.match(req.url);
-      if (instanceId) void this.handle(req, res, instanceId);
-      else for (const listener of others) listener.call(server, req, res);
-    });
+    server.on(
+      'request',
+      (req: http.IncomingMessage, res: http.ServerResponse) => {
+        const instanceId = this.match(req.url);
+        if (instanceId) void this.handle(req, res, instanceId);
+        else for (const listener of others) listener.call(server, req, res);
+      },
+    );
   }
 
-  async handle(req: http.IncomingMessage, res: http.ServerResponse, instanceId: string) {
+  async handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    instanceId: string,
+  ) {
     let target;
     try {
       target = await resolveTarget(this.deps, req, instanceId);
@@ -77,14 +89,19 @@ export class HttpProxy {
     this.deps.activity.mark(instanceId);
     const { endpoint } = target;
     // A request without a declared body must not gain a chunked empty one.
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 ||
+      req.headers['transfer-encoding'] !== undefined;
     try {
       await this.upstream.stream(
         {
           origin: `http://${endpoint.host}:${endpoint.port}`,
           method: req.method as Dispatcher.HttpMethod,
           path: target.path,
-          headers: forwardHeaders(req.headers) as Record<string, string | string[]>,
+          headers: forwardHeaders(req.headers) as Record<
+            string,
+            string | string[]
+          >,
           body: hasBody ? req : null,
         },
         ({ statusCode, headers }) => {
@@ -102,7 +119,10 @@ export class HttpProxy {
       }
       this.fail(
         res,
-        Object.assign(new Error(`the engine did not answer: ${(error as Error).message}`), { name: 'BadGatewayError' }),
+        Object.assign(
+          new Error(`the engine did not answer: ${(error as Error).message}`),
+          { name: 'BadGatewayError' },
+        ),
         req,
       );
     }
@@ -113,10 +133,16 @@ export class HttpProxy {
     await this.upstream.close();
   }
 
-  private fail(res: http.ServerResponse, error: Error, req: http.IncomingMessage) {
+  private fail(
+    res: http.ServerResponse,
+    error: Error,
+    req: http.IncomingMessage,
+  ) {
     const status = errorStatus(error);
-    if (status === 502) this.deps.logger.warn(`Proxy request failed: ${error.message}`);
-    else if (status >= 500) this.deps.logger.error(`Proxy request failed: ${error.stack}`);
+    if (status === 502)
+      this.deps.logger.warn(`Proxy request failed: ${error.message}`);
+    else if (status >= 500)
+      this.deps.logger.error(`Proxy request failed: ${error.stack}`);
     if (res.headersSent) {
       res.destroy();
       return;

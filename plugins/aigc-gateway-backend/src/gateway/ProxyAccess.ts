@@ -12,7 +12,10 @@ import { instanceFilter } from '../permissions/authorizeInstance';
  * its owner may; anyone else only with the read permission on it (admins).
  */
 export class ProxyAccess {
-  private readonly others = new Map<string, { allowed: boolean; until: number }>();
+  private readonly others = new Map<
+    string,
+    { allowed: boolean; until: number }
+  >();
 
   constructor(
     private readonly cache: AccessCache,
@@ -26,11 +29,18 @@ export class ProxyAccess {
   ): Promise<AccessEntry> {
     const entry = await this.cache.getFresh(instanceId);
     const user = credentials.principal.userEntityRef;
-    if (!entry || (entry.ownerRef !== user && !(await this.mayRead(credentials, entry)))) {
-      throw new NotFoundError(`instance ${instanceId} does not exist or is not yours`);
+    if (
+      !entry ||
+      (entry.ownerRef !== user && !(await this.mayRead(credentials, entry)))
+    ) {
+      throw new NotFoundError(
+        `instance ${instanceId} does not exist or is not yours`,
+      );
     }
     if (entry.state !== 'running') {
-      throw new ConflictError(`instance ${instanceId} is ${entry.state}, not running; launch it first`);
+      throw new ConflictError(
+        `instance ${instanceId} is ${entry.state}, not running; launch it first`,
+      );
     }
     return entry;
   }
@@ -43,7 +53,11 @@ export class ProxyAccess {
     const key = `${credentials.principal.userEntityRef} ${entry.ownerRef}`;
     const cached = this.others.get(key);
     if (cached && cached.until > performance.now()) return cached.allowed;
-    const mayRead = await instanceFilter(this.permissions, credentials, instanceReadPermission);
+    const mayRead = await instanceFilter(
+      this.permissions,
+      credentials,
+      instanceReadPermission,
+    );
     const allowed = mayRead(entry);
     this.others.set(key, { allowed, until: performance.now() + 1000 });
     return allowed;

@@ -1,6 +1,10 @@
 import { IncomingMessage } from 'node:http';
 import { parse as parseCookies } from 'cookie';
-import { BackstageCredentials, BackstageUserPrincipal, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -18,11 +22,18 @@ const AUTH_COOKIE = 'backstage-auth';
  * verifications are never remembered.
  */
 export class UserCredentialsCache {
-  private readonly entries = new Map<string, { credentials: UserCredentials; until: number }>();
+  private readonly entries = new Map<
+    string,
+    { credentials: UserCredentials; until: number }
+  >();
 
   constructor(
     private readonly httpAuth: HttpAuthService,
-    private readonly options: { maxEntries: number; maxAgeMs: number; now?: () => number } = {
+    private readonly options: {
+      maxEntries: number;
+      maxAgeMs: number;
+      now?: () => number;
+    } = {
       maxEntries: 10_000,
       maxAgeMs: 5 * 60_000,
     },
@@ -33,7 +44,10 @@ export class UserCredentialsCache {
     const now = (this.options.now ?? Date.now)();
     const hit = key === undefined ? undefined : this.entries.get(key);
     if (hit && hit.until > now) return hit.credentials;
-    const credentials = await this.httpAuth.credentials(req as any, { allow: ['user'], allowLimitedAccess: true });
+    const credentials = await this.httpAuth.credentials(req as any, {
+      allow: ['user'],
+      allowLimitedAccess: true,
+    });
     if (key !== undefined) {
       this.entries.delete(key);
       if (this.entries.size >= this.options.maxEntries) {
@@ -41,7 +55,10 @@ export class UserCredentialsCache {
         this.entries.delete(this.entries.keys().next().value!);
       }
       const expiry = credentials.expiresAt?.getTime() ?? Infinity;
-      this.entries.set(key, { credentials, until: Math.min(expiry, now + this.options.maxAgeMs) });
+      this.entries.set(key, {
+        credentials,
+        until: Math.min(expiry, now + this.options.maxAgeMs),
+      });
     }
     return credentials;
   }
@@ -61,7 +78,8 @@ export function hasBearerToken(req: IncomingMessage): boolean {
  */
 function tokenOf(req: IncomingMessage): string | undefined {
   const { authorization, cookie } = req.headers;
-  const bearer = typeof authorization === 'string' ? BEARER.exec(authorization) : null;
+  const bearer =
+    typeof authorization === 'string' ? BEARER.exec(authorization) : null;
   if (bearer) return `bearer ${bearer[1]}`;
   if (!cookie || cookie.split(AUTH_COOKIE).length !== 2) return undefined;
   const token = parseCookies(cookie)[AUTH_COOKIE];

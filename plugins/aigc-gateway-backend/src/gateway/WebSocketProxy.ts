@@ -12,14 +12,21 @@ import { errorBody, errorStatus } from './errors';
 import { NotFoundError } from '@backstage/errors';
 
 /** Request headers an engine must not see on an upgrade (portal credentials). */
-const STRIPPED = new Set(['cookie', 'authorization', 'proxy-authorization', 'host']);
+const STRIPPED = new Set([
+  'cookie',
+  'authorization',
+  'proxy-authorization',
+  'host',
+]);
 
 function refuse(socket: Duplex, error: Error) {
   const status = errorStatus(error);
   const body = errorBody(error, status);
   socket.end(
     `HTTP/1.1 ${status} ${error.name}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `content-length: ${Buffer.byteLength(
+        body,
+      )}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -54,27 +61,34 @@ export class WebSocketProxy {
   attachTo(server: Server | undefined) {
     if (!server || this.attached.has(server)) return;
     this.attached.add(server);
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!req.url?.startsWith(`${this.deps.basePath}/instances/`)) return;
-      this.handle(req, socket, head).catch(error => {
-        this.deps.logger.warn(`WebSocket proxy failed: ${error}`);
-        socket.destroy();
-      });
-    });
+    server.on(
+      'upgrade',
+      (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (!req.url?.startsWith(`${this.deps.basePath}/instances/`)) return;
+        this.handle(req, socket, head).catch(error => {
+          this.deps.logger.warn(`WebSocket proxy failed: ${error}`);
+          socket.destroy();
+        });
+      },
+    );
     this.timer = setInterval(() => this.closeStopped(), 1000);
     this.timer.unref();
   }
 
   stop() {
     clearInterval(this.timer);
-    for (const sockets of this.open.values()) for (const s of sockets) s.destroy();
+    for (const sockets of this.open.values())
+      for (const s of sockets) s.destroy();
   }
 
   private async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const match = /\/instances\/([^/?]+)\/proxy(?:[/?]|$)/.exec(req.url!);
     if (!match) {
       // Under the gateway's path but not a proxy path: nobody else will answer.
-      refuse(socket, new NotFoundError('not a WebSocket endpoint of the gateway'));
+      refuse(
+        socket,
+        new NotFoundError('not a WebSocket endpoint of the gateway'),
+      );
       return;
     }
     const instanceId = match[1];
@@ -87,7 +101,10 @@ export class WebSocketProxy {
     }
     const { path, endpoint } = target;
     const upstream = net.connect(endpoint.port, endpoint.host);
-    const lines = [`${req.method} ${path} HTTP/1.1`, `host: ${endpoint.host}:${endpoint.port}`];
+    const lines = [
+      `${req.method} ${path} HTTP/1.1`,
+      `host: ${endpoint.host}:${endpoint.port}`,
+    ];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       if (!STRIPPED.has(req.rawHeaders[i].toLowerCase())) {
         lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);

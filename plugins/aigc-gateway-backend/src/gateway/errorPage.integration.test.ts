@@ -1,6 +1,11 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { asUser, launchRunning, startGateway, waitForState } from '../__testUtils__/gateway';
+import {
+  asUser,
+  launchRunning,
+  startGateway,
+  waitForState,
+} from '../__testUtils__/gateway';
 import { ownersOnlyPolicy } from '../testUtils';
 
 jest.setTimeout(60_000);
@@ -20,11 +25,17 @@ describe('what a browser sees when the gateway will not open an engine', () => {
       const id = await launchRunning(server);
       const proxy = `/api/aigc-gateway/instances/${id}/proxy/`;
 
-      const own = await request(server).get(proxy).set('Authorization', asUser('alice')).set('Accept', page);
+      const own = await request(server)
+        .get(proxy)
+        .set('Authorization', asUser('alice'))
+        .set('Accept', page);
       expect(own.status).toBe(200);
       expect(own.text).toContain('Sample Engine');
 
-      const bob = await request(server).get(proxy).set('Authorization', asUser('bob')).set('Accept', page);
+      const bob = await request(server)
+        .get(proxy)
+        .set('Authorization', asUser('bob'))
+        .set('Accept', page);
       expect(bob.status).toBe(404);
       expect(bob.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(bob.text).toContain('<h1>This engine is not yours</h1>');
@@ -32,13 +43,22 @@ describe('what a browser sees when the gateway will not open an engine', () => {
       expect(bob.text).not.toContain('Sample Engine');
 
       // A script calling the engine's API gets the JSON error as before.
-      const script = await request(server).get(`${proxy}sdapi/v1/progress`).set('Authorization', asUser('bob'));
+      const script = await request(server)
+        .get(`${proxy}sdapi/v1/progress`)
+        .set('Authorization', asUser('bob'));
       expect(script.status).toBe(404);
-      expect(script.body.error.message).toBe(`instance ${id} does not exist or is not yours`);
+      expect(script.body.error.message).toBe(
+        `instance ${id} does not exist or is not yours`,
+      );
 
-      await request(server).post(`/api/aigc-gateway/instances/${id}/release`).set('Authorization', asUser('alice'));
+      await request(server)
+        .post(`/api/aigc-gateway/instances/${id}/release`)
+        .set('Authorization', asUser('alice'));
       await waitForState(server, id, 'released');
-      const released = await request(server).get(proxy).set('Authorization', asUser('alice')).set('Accept', page);
+      const released = await request(server)
+        .get(proxy)
+        .set('Authorization', asUser('alice'))
+        .set('Accept', page);
       expect(released.status).toBe(409);
       expect(released.text).toContain('<h1>This engine is not running</h1>');
       expect(released.text).toContain('href="/aigc-gateway"');

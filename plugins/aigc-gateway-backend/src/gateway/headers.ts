@@ -16,7 +16,9 @@ const STRIPPED = new Set([
   'expect',
 ]);
 
-export function forwardHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+export function forwardHeaders(
+  headers: http.IncomingHttpHeaders,
+): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!STRIPPED.has(name) && value !== undefined) out[name] = value;

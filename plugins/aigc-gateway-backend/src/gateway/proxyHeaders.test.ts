@@ -23,7 +23,10 @@ describe('engineRelativePath', () => {
   it.each([
     [`/api/aigc-gateway/instances/${id}/proxy`, '/'],
     [`/api/aigc-gateway/instances/${id}/proxy/`, '/'],
-    [`/api/aigc-gateway/instances/${id}/proxy/sdapi/v1/progress?x=1`, '/sdapi/v1/progress?x=1'],
+    [
+      `/api/aigc-gateway/instances/${id}/proxy/sdapi/v1/progress?x=1`,
+      '/sdapi/v1/progress?x=1',
+    ],
     [`/api/aigc-gateway/instances/${id}/proxy/a?next=/../b`, '/a?next=/../b'],
   ])('maps %s to %s', (url, path) => {
     expect(engineRelativePath(url, id)).toBe(path);
@@ -38,6 +41,8 @@ describe('engineRelativePath', () => {
     `/api/aigc-gateway/instances/${id}/proxyfoo`,
     `/api/aigc-gateway/instances/${id}/proxy//%3-.%/x`,
   ])('refuses %s', url => {
-    expect(() => engineRelativePath(url, id)).toThrow(expect.objectContaining({ name: 'InputError' }));
+    expect(() => engineRelativePath(url, id)).toThrow(
+      expect.objectContaining({ name: 'InputError' }),
+    );
   });
 });

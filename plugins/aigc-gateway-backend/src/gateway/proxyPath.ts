@@ -5,15 +5,23 @@ import { InputError } from '@backstage/errors';
  * `/instances/:id/proxy`. Dot segments and encoded slashes or dots are refused,
  * so no request reaches outside the engine's own root.
  */
-export function engineRelativePath(originalUrl: string, instanceId: string): string {
+export function engineRelativePath(
+  originalUrl: string,
+  instanceId: string,
+): string {
   const marker = `/instances/${instanceId}/proxy`;
   const at = originalUrl.indexOf(marker);
   if (at < 0) throw new InputError('not a proxy path');
   const rest = originalUrl.slice(at + marker.length) || '/';
   const [path] = rest.split('?', 1);
   if (!path.startsWith('/')) throw new InputError('not a proxy path');
-  if (/%2f|%5c|%2e|\\/i.test(path) || path.split('/').some(s => s === '..' || s === '.')) {
-    throw new InputError('proxy paths may not contain dot segments or encoded slashes');
+  if (
+    /%2f|%5c|%2e|\\/i.test(path) ||
+    path.split('/').some(s => s === '..' || s === '.')
+  ) {
+    throw new InputError(
+      'proxy paths may not contain dot segments or encoded slashes',
+    );
   }
   try {
     decodeURIComponent(path);

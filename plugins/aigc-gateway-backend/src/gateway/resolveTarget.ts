@@ -1,6 +1,9 @@
 import { IncomingMessage } from 'node:http';
 import { ConflictError } from '@backstage/errors';
-import { EngineRuntime, RuntimeEndpoint } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  RuntimeEndpoint,
+} from '@internal/plugin-aigc-gateway-node';
 import { engineRelativePath } from './proxyPath';
 import { ProxyAccess } from './ProxyAccess';
 import { hasBearerToken, UserCredentialsCache } from './UserCredentialsCache';
@@ -13,17 +16,25 @@ import { refuseCrossSite } from './crossSite';
  * Throws the error to answer with.
  */
 export async function resolveTarget(
-  deps: { users: UserCredentialsCache; access: ProxyAccess; runtime: EngineRuntime; ownOrigins: ReadonlySet<string> },
+  deps: {
+    users: UserCredentialsCache;
+    access: ProxyAccess;
+    runtime: EngineRuntime;
+    ownOrigins: ReadonlySet<string>;
+  },
   req: IncomingMessage,
   instanceId: string,
 ): Promise<{ path: string; endpoint: RuntimeEndpoint }> {
   const credentials = await deps.users.credentials(req);
-  if (!hasBearerToken(req)) refuseCrossSite(req, deps.ownOrigins, Boolean(req.headers.upgrade));
+  if (!hasBearerToken(req))
+    refuseCrossSite(req, deps.ownOrigins, Boolean(req.headers.upgrade));
   const path = engineRelativePath(req.url!, instanceId);
   await deps.access.check(credentials, instanceId);
   const endpoint = deps.runtime.endpoint(instanceId);
   if (!endpoint) {
-    throw new ConflictError(`instance ${instanceId} is not reachable yet; try again in a moment`);
+    throw new ConflictError(
+      `instance ${instanceId} is not reachable yet; try again in a moment`,
+    );
   }
   return { path, endpoint };
 }

@@ -30,34 +30,70 @@ describe('proxy authentication with real user tokens', () => {
       await waitForState(server, launched.body.id, 'running', alice);
       const ping = `/api/aigc-gateway/instances/${launched.body.id}/proxy/internal/ping`;
 
-      expect((await request(server).get(ping).set('Authorization', alice)).status).toBe(200);
+      expect(
+        (await request(server).get(ping).set('Authorization', alice)).status,
+      ).toBe(200);
 
       // The cookie the portal sets for browser navigations.
-      const cookieRes = await request(server).get('/api/aigc-gateway/cookie').set('Authorization', alice);
+      const cookieRes = await request(server)
+        .get('/api/aigc-gateway/cookie')
+        .set('Authorization', alice);
       expect(cookieRes.status).toBe(200);
       const cookie = String(cookieRes.headers['set-cookie']).split(';')[0];
       expect(cookie).toMatch(/^backstage-auth=/);
-      expect((await request(server).get(ping).set('Cookie', cookie)).status).toBe(200);
+      expect(
+        (await request(server).get(ping).set('Cookie', cookie)).status,
+      ).toBe(200);
 
       const expired = await issuer.sign('alice', { expiresIn: -60 });
-      expect((await request(server).get(ping).set('Authorization', `Bearer ${expired}`)).status).toBe(401);
+      expect(
+        (
+          await request(server)
+            .get(ping)
+            .set('Authorization', `Bearer ${expired}`)
+        ).status,
+      ).toBe(401);
       const expiredCookieRes = await request(server)
         .get('/api/aigc-gateway/cookie')
-        .set('Authorization', `Bearer ${await issuer.sign('alice', { expiresIn: 2 })}`);
-      const expiringCookie = String(expiredCookieRes.headers['set-cookie']).split(';')[0];
-      expect((await request(server).get(ping).set('Cookie', expiringCookie)).status).toBe(200);
+        .set(
+          'Authorization',
+          `Bearer ${await issuer.sign('alice', { expiresIn: 2 })}`,
+        );
+      const expiringCookie = String(
+        expiredCookieRes.headers['set-cookie'],
+      ).split(';')[0];
+      expect(
+        (await request(server).get(ping).set('Cookie', expiringCookie)).status,
+      ).toBe(200);
 
-      const forged = await issuer.sign('alice', { key: await issuer.foreignKey() });
-      expect((await request(server).get(ping).set('Authorization', `Bearer ${forged}`)).status).toBe(401);
+      const forged = await issuer.sign('alice', {
+        key: await issuer.foreignKey(),
+      });
+      expect(
+        (
+          await request(server)
+            .get(ping)
+            .set('Authorization', `Bearer ${forged}`)
+        ).status,
+      ).toBe(401);
       // A well-formed bearer token is what counts, as in Backstage: a bad one is not rescued by a good cookie.
       expect(
-        (await request(server).get(ping).set('Authorization', `Bearer ${forged}`).set('Cookie', cookie)).status,
+        (
+          await request(server)
+            .get(ping)
+            .set('Authorization', `Bearer ${forged}`)
+            .set('Cookie', cookie)
+        ).status,
       ).toBe(401);
 
       // Remembered after its first verification, the cookie still stops working when its token expires.
       await new Promise(r => setTimeout(r, 3000));
-      expect((await request(server).get(ping).set('Cookie', expiringCookie)).status).toBe(401);
-      expect((await request(server).get(ping).set('Cookie', cookie)).status).toBe(200);
+      expect(
+        (await request(server).get(ping).set('Cookie', expiringCookie)).status,
+      ).toBe(401);
+      expect(
+        (await request(server).get(ping).set('Cookie', cookie)).status,
+      ).toBe(200);
     } finally {
       await gateway.backend.stop();
     }

@@ -9,14 +9,20 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /** Opens a WebSocket through the gateway; resolves with the first reply or the refusal status. */
 function talk(url: string, headers: Record<string, string>) {
-  return new Promise<{ reply?: unknown; status?: number; socket?: WebSocket }>(resolve => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('open', () => ws.send('hello'));
-    ws.on('message', data => resolve({ reply: JSON.parse(String(data)), socket: ws }));
-    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
-    ws.on('error', () => resolve({ status: -1 }));
-    setTimeout(() => resolve({ status: -2 }), 5000);
-  });
+  return new Promise<{ reply?: unknown; status?: number; socket?: WebSocket }>(
+    resolve => {
+      const ws = new WebSocket(url, { headers });
+      ws.on('open', () => ws.send('hello'));
+      ws.on('message', data =>
+        resolve({ reply: JSON.parse(String(data)), socket: ws }),
+      );
+      ws.on('unexpected-response', (_req, res) =>
+        resolve({ status: res.statusCode }),
+      );
+      ws.on('error', () => resolve({ status: -1 }));
+      setTimeout(() => resolve({ status: -2 }), 5000);
+    },
+  );
 }
 
 describe('WebSocket proxy', () => {
@@ -35,23 +41,42 @@ describe('WebSocket proxy', () => {
         .send({ templateId: 'sample-engine' });
       await waitForState(server, body.id, 'running');
       // Any plain request lets the plugin find the server to take upgrades from.
-      await request(server).get('/api/aigc-gateway/templates').set('Authorization', asUser('alice'));
+      await request(server)
+        .get('/api/aigc-gateway/templates')
+        .set('Authorization', asUser('alice'));
 
       const { port } = server.address() as AddressInfo;
       const url = `ws://127.0.0.1:${port}/api/aigc-gateway/instances/${body.id}/proxy/queue/join`;
       const alice = await talk(url, { authorization: asUser('alice') });
-      expect(alice.reply).toEqual({ echo: 'hello', jobCount: 0, step: 0, steps: 0 });
+      expect(alice.reply).toEqual({
+        echo: 'hello',
+        jobCount: 0,
+        step: 0,
+        steps: 0,
+      });
 
-      expect((await talk(url, { authorization: asUser('bob') })).status).toBe(404);
-      expect((await talk(url, { authorization: 'Bearer forged' })).status).toBe(401);
-      const encoded = await talk(url.replace('/queue/join', '/queue%2fjoin'), { authorization: asUser('alice') });
+      expect((await talk(url, { authorization: asUser('bob') })).status).toBe(
+        404,
+      );
+      expect((await talk(url, { authorization: 'Bearer forged' })).status).toBe(
+        401,
+      );
+      const encoded = await talk(url.replace('/queue/join', '/queue%2fjoin'), {
+        authorization: asUser('alice'),
+      });
       expect(encoded.status).toBe(400);
       // A dot segment is resolved by the client, leaving a path that is not a proxy path.
-      const dotted = await talk(url.replace('/queue/join', '/%2e%2e/%2e%2e/x'), { authorization: asUser('alice') });
+      const dotted = await talk(
+        url.replace('/queue/join', '/%2e%2e/%2e%2e/x'),
+        { authorization: asUser('alice') },
+      );
       expect(dotted.status).toBe(404);
 
       const closed = new Promise(resolve => alice.socket!.on('close', resolve));
-      await request(server).post(`/api/aigc-gateway/instances/${body.id}/release`).set('Authorization', asUser('alice')).expect(200);
+      await request(server)
+        .post(`/api/aigc-gateway/instances/${body.id}/release`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
       const started = Date.now();
       await closed;
       expect(Date.now() - started).toBeLessThan(2000);

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { GpuPool, LaunchRequest } from '@internal/plugin-aigc-gateway-common';
-import { EngineRuntime, RuntimeEvent } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  RuntimeEvent,
+} from '@internal/plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import {
   InstanceRecord,
@@ -77,9 +80,16 @@ export class Lifecycle {
     request: LaunchRequest,
   ): Promise<{ instance: InstanceRecord; outcome: LaunchOutcome }> {
     const { store, runtime } = this.deps;
-    const { template, version, pool } = resolveLaunch(this.deps.definitions(), request);
+    const { template, version, pool } = resolveLaunch(
+      this.deps.definitions(),
+      request,
+    );
     const name = request.name ?? '';
-    const existing = await store.findActive(launcher.userEntityRef, template.id, name);
+    const existing = await store.findActive(
+      launcher.userEntityRef,
+      template.id,
+      name,
+    );
     if (existing) {
       if (existing.state === 'released' || existing.state === 'failed') {
         return { instance: await this.relaunch(existing), outcome: 'existing' };
@@ -87,9 +97,15 @@ export class Lifecycle {
       return { instance: existing, outcome: 'existing' };
     }
 
-    const ownerGroups = launcher.ownershipEntityRefs.filter(r => r.startsWith('group:'));
+    const ownerGroups = launcher.ownershipEntityRefs.filter(r =>
+      r.startsWith('group:'),
+    );
     await this.admit({ ownerRef: launcher.userEntityRef, ownerGroups }, pool);
-    const volume = await runtime.ensureVolume(randomUUID(), { templateId: template.id, version, pool });
+    const volume = await runtime.ensureVolume(randomUUID(), {
+      templateId: template.id,
+      version,
+      pool,
+    });
     let instance: InstanceRecord;
     try {
       instance = await store.create({
@@ -122,12 +138,19 @@ export class Lifecycle {
       if (!(error instanceof UniqueViolation)) throw error;
       // A concurrent launch of the same (owner, template, name) won.
       await runtime.deleteVolume(volume);
-      const winner = await store.findActive(launcher.userEntityRef, template.id, name);
+      const winner = await store.findActive(
+        launcher.userEntityRef,
+        template.id,
+        name,
+      );
       if (!winner) throw error;
       return { instance: winner, outcome: 'existing' };
     }
     if (instance.state === 'starting') await this.startOnRuntime(instance);
-    return { instance, outcome: instance.state === 'starting' ? 'created' : 'queued' };
+    return {
+      instance,
+      outcome: instance.state === 'starting' ? 'created' : 'queued',
+    };
   }
 
   /** Starts a released or failed instance again on its volume. */
@@ -158,13 +181,22 @@ export class Lifecycle {
   }
 
   /** Frees the compute and keeps the volume. A queued launch is cancelled. */
-  async release(instance: InstanceRecord, why = 'released by its owner'): Promise<InstanceRecord> {
+  async release(
+    instance: InstanceRecord,
+    why = 'released by its owner',
+  ): Promise<InstanceRecord> {
     if (instance.state === 'queued') {
-      const cancelled = await this.move(instance, { state: 'released', queuedAt: null, message: `cancelled: ${why}` });
+      const cancelled = await this.move(instance, {
+        state: 'released',
+        queuedAt: null,
+        message: `cancelled: ${why}`,
+      });
       return cancelled;
     }
     if (instance.state !== 'starting' && instance.state !== 'running') {
-      throw new ConflictError(`instance ${instance.id} is ${instance.state}; there is no compute to release`);
+      throw new ConflictError(
+        `instance ${instance.id} is ${instance.state}; there is no compute to release`,
+      );
     }
     const releasing = await this.startReleasing(instance, why);
     await this.deps.runtime.stop(instance.id);
@@ -188,12 +220,17 @@ export class Lifecycle {
     const deleting = await this.move(instance, {
       state: 'deleting',
       deleteData,
-      message: deleteData ? 'deleting the instance and its data' : 'deleting the instance; the data volume is kept',
+      message: deleteData
+        ? 'deleting the instance and its data'
+        : 'deleting the instance; the data volume is kept',
     });
     await this.finishDelete(deleting, deleteData);
   }
 
-  async finishDelete(instance: InstanceRecord, deleteData = instance.deleteData) {
+  async finishDelete(
+    instance: InstanceRecord,
+    deleteData = instance.deleteData,
+  ) {
     const volume = await this.deps.store.getVolume(instance.volumeId);
     if (deleteData && volume && !volume.deletedAt) {
       await this.deps.runtime.deleteVolume(volume);
@@ -207,8 +244,15 @@ export class Lifecycle {
     const instance = await this.deps.store.get(event.instanceId);
     if (!instance) return;
     if (event.phase === 'ready' && instance.state === 'starting') {
-      await this.deps.store.transition(instance, { state: 'running', touch: true, message: `running: ${event.reason}` });
-    } else if (event.phase === 'crashed' && (instance.state === 'starting' || instance.state === 'running')) {
+      await this.deps.store.transition(instance, {
+        state: 'running',
+        touch: true,
+        message: `running: ${event.reason}`,
+      });
+    } else if (
+      event.phase === 'crashed' &&
+      (instance.state === 'starting' || instance.state === 'running')
+    ) {
       const failed = await this.deps.store.transition(instance, {
         state: 'failed',
         failureReason: event.reason,
@@ -229,7 +273,11 @@ export class Lifecycle {
       const starting = await this.deps.store.transition(next, {
         state: 'starting',
         message: '',
-        place: { ...placement(pool, this.deps.runtime), isQueueHead: true, startMessage: `${pool.title} has room: launching` },
+        place: {
+          ...placement(pool, this.deps.runtime),
+          isQueueHead: true,
+          startMessage: `${pool.title} has room: launching`,
+        },
       });
       // No room (or another replica took it): the queue waits.
       if (!starting) return;
@@ -270,10 +318,15 @@ export class Lifecycle {
   /** On a clean shutdown the engines stop, so their instances are released. */
   async releaseAll(why: string) {
     this.unsubscribe?.();
-    for (const instance of await this.deps.store.listInStates(['starting', 'running'])) {
+    for (const instance of await this.deps.store.listInStates([
+      'starting',
+      'running',
+    ])) {
       if (instance.runtimeId !== this.deps.runtime.id) continue;
       await this.release(instance, why).catch(error =>
-        this.deps.logger.warn(`Could not release instance ${instance.id}: ${error}`),
+        this.deps.logger.warn(
+          `Could not release instance ${instance.id}: ${error}`,
+        ),
       );
     }
   }
@@ -283,14 +336,26 @@ export class Lifecycle {
    * up (starting → running) may change the row meanwhile; that is no reason
    * to refuse, so a lost race is tried again on the fresh row.
    */
-  private async startReleasing(instance: InstanceRecord, why: string): Promise<InstanceRecord> {
+  private async startReleasing(
+    instance: InstanceRecord,
+    why: string,
+  ): Promise<InstanceRecord> {
     let current = instance;
     for (let attempt = 1; ; attempt++) {
-      const releasing = await this.deps.store.transition(current, { state: 'releasing', message: `releasing: ${why}` });
+      const releasing = await this.deps.store.transition(current, {
+        state: 'releasing',
+        message: `releasing: ${why}`,
+      });
       if (releasing) return releasing;
       const fresh = await this.deps.store.get(instance.id);
-      if (!fresh || (fresh.state !== 'starting' && fresh.state !== 'running') || attempt === 3) {
-        throw new ConflictError(`instance ${instance.id} changed while it was being updated; try again`);
+      if (
+        !fresh ||
+        (fresh.state !== 'starting' && fresh.state !== 'running') ||
+        attempt === 3
+      ) {
+        throw new ConflictError(
+          `instance ${instance.id} changed while it was being updated; try again`,
+        );
       }
       current = fresh;
     }
@@ -303,17 +368,24 @@ export class Lifecycle {
   private async releasedElsewhere(id: string): Promise<InstanceRecord> {
     const current = await this.deps.store.get(id);
     if (current?.state !== 'released') {
-      throw new ConflictError(`instance ${id} changed while it was being updated; try again`);
+      throw new ConflictError(
+        `instance ${id} changed while it was being updated; try again`,
+      );
     }
     return current;
   }
 
   /** A transition that must win: a lost race is a 409 for the caller to retry. */
-  private async move(instance: InstanceRecord, change: Transition): Promise<InstanceRecord> {
+  private async move(
+    instance: InstanceRecord,
+    change: Transition,
+  ): Promise<InstanceRecord> {
     const next = await this.deps.store.transition(instance, change);
     if (!next) {
       throw new ConflictError(
-        `instance ${instance.id} changed while it was being ${change.state === 'deleting' ? 'deleted' : 'updated'}; try again`,
+        `instance ${instance.id} changed while it was being ${
+          change.state === 'deleting' ? 'deleted' : 'updated'
+        }; try again`,
       );
     }
     return next;

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineRuntime, GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  GatewayClock,
+} from '@internal/plugin-aigc-gateway-node';
 import { InstanceStore } from '../store/InstanceStore';
 import { Lifecycle } from './Lifecycle';
 
@@ -22,7 +25,12 @@ export class Reconciler {
   async reconcile(): Promise<void> {
     const { store, runtime, lifecycle, logger } = this.deps;
     const held = new Map((await runtime.list()).map(s => [s.instanceId, s]));
-    const instances = await store.listInStates(['starting', 'running', 'releasing', 'deleting']);
+    const instances = await store.listInStates([
+      'starting',
+      'running',
+      'releasing',
+      'deleting',
+    ]);
     const wanted = new Set<string>();
 
     for (const instance of instances) {
@@ -31,7 +39,12 @@ export class Reconciler {
         wanted.add(instance.id);
         if (!status) await lifecycle.startOnRuntime(instance);
         else if (status.phase === 'ready') {
-          await lifecycle.onRuntimeEvent({ instanceId: instance.id, phase: 'ready', reason: 'found ready', at: this.deps.clock.now() });
+          await lifecycle.onRuntimeEvent({
+            instanceId: instance.id,
+            phase: 'ready',
+            reason: 'found ready',
+            at: this.deps.clock.now(),
+          });
         }
       } else if (instance.state === 'running') {
         wanted.add(instance.id);
@@ -58,7 +71,9 @@ export class Reconciler {
 
     for (const id of held.keys()) {
       if (!wanted.has(id)) {
-        logger.warn(`Stopping engine of instance ${id}: it should not hold compute`);
+        logger.warn(
+          `Stopping engine of instance ${id}: it should not hold compute`,
+        );
         await runtime.stop(id);
       }
     }

@@ -5,7 +5,11 @@ import knexFactory, { Knex } from 'knex';
 import { sampleGatewayConfig, TEST_EPOCH } from '../__testUtils__/gateway';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
-import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
+import {
+  GatewayProcess,
+  killHard,
+  startGatewayProcess,
+} from '../__testUtils__/startGatewayProcess';
 
 /** Engine processes of an instance, found by the marker the runtime sets. */
 function enginePids(instanceId: string): number[] {
@@ -13,7 +17,9 @@ function enginePids(instanceId: string): number[] {
     .filter(p => /^\d+$/.test(p))
     .filter(p => {
       try {
-        return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`AIGC_INSTANCE_ID=${instanceId}`);
+        return readFileSync(`/proc/${p}/environ`, 'utf8')
+          .split('\0')
+          .includes(`AIGC_INSTANCE_ID=${instanceId}`);
       } catch {
         return false;
       }
@@ -36,27 +42,43 @@ describe('kill -9 of the backend', () => {
   let knex: Knex;
 
   beforeAll(() => {
-    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: db },
+      useNullAsDefault: true,
+    });
   });
   afterAll(async () => {
     gateway?.child.kill('SIGTERM');
     await knex.destroy();
   });
 
-  const intervals = (id: string) => knex('usage_intervals').where({ instance_id: id }).orderBy('id');
+  const intervals = (id: string) =>
+    knex('usage_intervals').where({ instance_id: id }).orderBy('id');
 
   it('converges after dying while an instance starts and while it runs, with no orphan and one interval', async () => {
     gateway = await startGatewayProcess({ db, config, clock });
-    const launched = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0' });
+    const launched = await api(gateway, 'POST', '/instances', {
+      templateId: 'sample-engine',
+      version: '2.0.0',
+    });
     expect(launched.status).toBe(201);
     const id = launched.body.id;
-    await until('the engine process', async () => (enginePids(id).length ? true : undefined));
+    await until('the engine process', async () =>
+      enginePids(id).length ? true : undefined,
+    );
 
     // Dies while the instance is starting.
     await killHard(gateway);
-    expect((await knex('instances').where({ id }).first()).state).toBe('starting');
+    expect((await knex('instances').where({ id }).first()).state).toBe(
+      'starting',
+    );
     gateway = await startGatewayProcess({ db, config, clock });
-    await until('running', async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running' ? true : undefined));
+    await until('running', async () =>
+      (await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running'
+        ? true
+        : undefined,
+    );
     expect(enginePids(id)).toHaveLength(1);
     expect(await intervals(id)).toHaveLength(1);
 
@@ -64,7 +86,11 @@ describe('kill -9 of the backend', () => {
     const [pid] = enginePids(id);
     await killHard(gateway);
     gateway = await startGatewayProcess({ db, config, clock });
-    await until('running again', async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running' ? true : undefined));
+    await until('running again', async () =>
+      (await api(gateway!, 'GET', `/instances/${id}`)).body.state === 'running'
+        ? true
+        : undefined,
+    );
     expect(enginePids(id)).toEqual([pid]);
     const afterRestart = await intervals(id);
     expect(afterRestart).toHaveLength(1);
@@ -87,10 +113,19 @@ describe('kill -9 of the backend', () => {
     // The cost of the interval closed late is its recorded time, counted once.
     const started = new Date(closed[0].started_at);
     const ended = new Date(closed[0].ended_at);
-    const range = `from=${new Date(started.getTime() - 60_000).toISOString()}&to=${new Date(ended.getTime() + 60_000).toISOString()}`;
-    const cost = await api(gateway, 'GET', `/cost/summary?entityRef=resource:default/aigc-instance-${id}&${range}`);
+    const range = `from=${new Date(
+      started.getTime() - 60_000,
+    ).toISOString()}&to=${new Date(ended.getTime() + 60_000).toISOString()}`;
+    const cost = await api(
+      gateway,
+      'GET',
+      `/cost/summary?entityRef=resource:default/aigc-instance-${id}&${range}`,
+    );
     const hours = (ended.getTime() - started.getTime()) / 3_600_000;
     expect(cost.body.total.hours).toBeCloseTo(hours, 6);
-    expect(cost.body.total.cost).toBeCloseTo(hours * Number(closed[0].price_per_hour) * Number(closed[0].gpu_count), 6);
+    expect(cost.body.total.cost).toBeCloseTo(
+      hours * Number(closed[0].price_per_hour) * Number(closed[0].gpu_count),
+      6,
+    );
   }, 120_000);
 });

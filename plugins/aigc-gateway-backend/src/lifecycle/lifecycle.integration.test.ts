@@ -13,7 +13,10 @@ describe('engine lifecycle on the local runtime', () => {
       const gateway = await startGateway({
         databases,
         databaseId,
-        ports: databaseId === 'SQLITE_3' ? { from: 18100, to: 18109 } : { from: 18110, to: 18119 },
+        ports:
+          databaseId === 'SQLITE_3'
+            ? { from: 18100, to: 18109 }
+            : { from: 18110, to: 18119 },
       });
       const { server, knex } = gateway;
       try {
@@ -22,7 +25,12 @@ describe('engine lifecycle on the local runtime', () => {
           .set('Authorization', alice)
           .send({ templateId: 'sample-engine' });
         expect(launched.status).toBe(201);
-        expect(launched.body).toMatchObject({ ownerRef: 'user:default/alice', version: '2.0.0', poolId: 'local', state: 'starting' });
+        expect(launched.body).toMatchObject({
+          ownerRef: 'user:default/alice',
+          version: '2.0.0',
+          poolId: 'local',
+          state: 'starting',
+        });
         const id = launched.body.id;
 
         // A double click is the same instance.
@@ -37,7 +45,13 @@ describe('engine lifecycle on the local runtime', () => {
         const generated = await request(server)
           .post(`/api/aigc-gateway/instances/${id}/proxy/sdapi/v1/txt2img`)
           .set('Authorization', alice)
-          .send({ prompt: 'a lighthouse', seed: 42, steps: 2, width: 32, height: 32 });
+          .send({
+            prompt: 'a lighthouse',
+            seed: 42,
+            steps: 2,
+            width: 32,
+            height: 32,
+          });
         expect(generated.status).toBe(200);
         expect(generated.body.images).toHaveLength(1);
 
@@ -63,16 +77,29 @@ describe('engine lifecycle on the local runtime', () => {
         expect(outputs.status).toBe(200);
         expect(outputs.body).toHaveLength(1);
 
-        await request(server).post(`/api/aigc-gateway/instances/${id}/release`).set('Authorization', alice).expect(200);
-        const intervals = await knex('usage_intervals').where({ instance_id: id });
+        await request(server)
+          .post(`/api/aigc-gateway/instances/${id}/release`)
+          .set('Authorization', alice)
+          .expect(200);
+        const intervals = await knex('usage_intervals').where({
+          instance_id: id,
+        });
         expect(intervals).toHaveLength(2);
         expect(intervals.every(i => i.ended_at !== null)).toBe(true);
 
-        const volume = await knex('volumes').where({ id: launched.body.volumeId }).first();
+        const volume = await knex('volumes')
+          .where({ id: launched.body.volumeId })
+          .first();
         expect(existsSync(volume.runtime_ref)).toBe(true);
-        await request(server).delete(`/api/aigc-gateway/instances/${id}?deleteData=true`).set('Authorization', alice).expect(204);
+        await request(server)
+          .delete(`/api/aigc-gateway/instances/${id}?deleteData=true`)
+          .set('Authorization', alice)
+          .expect(204);
         expect(existsSync(volume.runtime_ref)).toBe(false);
-        await request(server).get(`/api/aigc-gateway/instances/${id}`).set('Authorization', alice).expect(404);
+        await request(server)
+          .get(`/api/aigc-gateway/instances/${id}`)
+          .set('Authorization', alice)
+          .expect(404);
 
         // Without "delete data" the volume stays.
         const kept = await request(server)
@@ -81,9 +108,17 @@ describe('engine lifecycle on the local runtime', () => {
           .send({ templateId: 'sample-engine', name: 'kept' })
           .expect(201);
         await waitForState(server, kept.body.id, 'running');
-        await request(server).post(`/api/aigc-gateway/instances/${kept.body.id}/release`).set('Authorization', alice).expect(200);
-        await request(server).delete(`/api/aigc-gateway/instances/${kept.body.id}`).set('Authorization', alice).expect(204);
-        const keptVolume = await knex('volumes').where({ id: kept.body.volumeId }).first();
+        await request(server)
+          .post(`/api/aigc-gateway/instances/${kept.body.id}/release`)
+          .set('Authorization', alice)
+          .expect(200);
+        await request(server)
+          .delete(`/api/aigc-gateway/instances/${kept.body.id}`)
+          .set('Authorization', alice)
+          .expect(204);
+        const keptVolume = await knex('volumes')
+          .where({ id: kept.body.volumeId })
+          .first();
         expect(keptVolume.deleted_at).toBeNull();
         expect(existsSync(keptVolume.runtime_ref)).toBe(true);
       } finally {

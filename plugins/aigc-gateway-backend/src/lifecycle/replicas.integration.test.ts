@@ -7,10 +7,14 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 describe('two backend replicas on one database', () => {
   it.each(databases.eachSupportedId())(
-    'never create two instances for one (owner, template, name), and see each other\'s changes within 2 s (%p)',
+    "never create two instances for one (owner, template, name), and see each other's changes within 2 s (%p)",
     async databaseId => {
       const base = databaseId === 'SQLITE_3' ? 18900 : 18920;
-      const a = await startGateway({ databases, databaseId, ports: { from: base, to: base + 9 } });
+      const a = await startGateway({
+        databases,
+        databaseId,
+        ports: { from: base, to: base + 9 },
+      });
       // The second replica shares the first one's database.
       const b = await startGateway({
         databases: { init: async () => a.knex } as unknown as TestDatabases,
@@ -40,7 +44,10 @@ describe('two backend replicas on one database', () => {
         const cacheOfOther = new AccessCache(a.knex, 500);
         await cacheOfOther.start();
         expect(cacheOfOther.get(id)?.state).toBe('running');
-        await request(ownerServer).post(`/api/aigc-gateway/instances/${id}/release`).set('Authorization', asUser('alice')).expect(200);
+        await request(ownerServer)
+          .post(`/api/aigc-gateway/instances/${id}/release`)
+          .set('Authorization', asUser('alice'))
+          .expect(200);
         const released = Date.now();
         while (cacheOfOther.get(id)?.state !== 'released') {
           expect(Date.now() - released).toBeLessThan(2000);

@@ -32,14 +32,33 @@ describe('resolveLaunch', () => {
   });
 
   it('launches a deprecated version when asked', () => {
-    expect(resolveLaunch(definitions, { templateId: 'sd', version: '1.5.0' }).pool.id).toBe('rtx');
+    expect(
+      resolveLaunch(definitions, { templateId: 'sd', version: '1.5.0' }).pool
+        .id,
+    ).toBe('rtx');
   });
 
   it.each([
-    [{ templateId: 'nope' }, 'NotFoundError', 'engine template "nope" does not exist'],
-    [{ templateId: 'sd', version: '3.0.0' }, 'NotFoundError', 'version "3.0.0" of engine template "sd" does not exist'],
-    [{ templateId: 'sd', poolId: 'h100' }, 'NotFoundError', 'GPU pool "h100" does not exist'],
-    [{ templateId: 'sd', version: '1.0.0' }, 'InputError', 'version "1.0.0" of "sd" is retired and cannot be launched'],
+    [
+      { templateId: 'nope' },
+      'NotFoundError',
+      'engine template "nope" does not exist',
+    ],
+    [
+      { templateId: 'sd', version: '3.0.0' },
+      'NotFoundError',
+      'version "3.0.0" of engine template "sd" does not exist',
+    ],
+    [
+      { templateId: 'sd', poolId: 'h100' },
+      'NotFoundError',
+      'GPU pool "h100" does not exist',
+    ],
+    [
+      { templateId: 'sd', version: '1.0.0' },
+      'InputError',
+      'version "1.0.0" of "sd" is retired and cannot be launched',
+    ],
     [
       { templateId: 'sd', version: '1.5.0', poolId: 'a100' },
       'InputError',

@@ -31,7 +31,9 @@ export function resolveLaunch(
 ): ResolvedLaunch {
   const template = definitions.templates.get(request.templateId);
   if (!template) {
-    throw new NotFoundError(`engine template "${request.templateId}" does not exist`);
+    throw new NotFoundError(
+      `engine template "${request.templateId}" does not exist`,
+    );
   }
   const version = request.version
     ? template.versions.find(v => v.version === request.version)
@@ -41,7 +43,9 @@ export function resolveLaunch(
       ? new NotFoundError(
           `version "${request.version}" of engine template "${template.id}" does not exist`,
         )
-      : new InputError(`engine template "${template.id}" has no launchable version`);
+      : new InputError(
+          `engine template "${template.id}" has no launchable version`,
+        );
   }
   if (version.status === 'retired') {
     throw new InputError(
@@ -55,7 +59,9 @@ export function resolveLaunch(
   }
   if (!version.pools.includes(pool.id)) {
     throw new InputError(
-      `version "${version.version}" of "${template.id}" may not run in pool "${pool.id}" (allowed: ${version.pools.join(', ')})`,
+      `version "${version.version}" of "${template.id}" may not run in pool "${
+        pool.id
+      }" (allowed: ${version.pools.join(', ')})`,
     );
   }
   return { template, version, pool };

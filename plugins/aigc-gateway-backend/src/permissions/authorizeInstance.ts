@@ -44,7 +44,11 @@ export async function authorizeInstance(
   permission: ResourcePermission,
   instance: InstanceRecord,
 ): Promise<void> {
-  const mayRead = await instanceFilter(permissions, credentials, instanceReadPermission);
+  const mayRead = await instanceFilter(
+    permissions,
+    credentials,
+    instanceReadPermission,
+  );
   if (!mayRead(instance)) {
     throw new NotFoundError(`instance ${instance.id} does not exist`);
   }

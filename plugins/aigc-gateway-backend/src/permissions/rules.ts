@@ -12,7 +12,10 @@ export type InstanceQuery = { ownerRefs: string[] };
 export const instanceResourceRef = createPermissionResourceRef<
   InstanceRecord,
   InstanceQuery
->().with({ pluginId: 'aigc-gateway', resourceType: AIGC_INSTANCE_RESOURCE_TYPE });
+>().with({
+  pluginId: 'aigc-gateway',
+  resourceType: AIGC_INSTANCE_RESOURCE_TYPE,
+});
 
 /** IS_OWNER: the instance's owner is one of the given entity refs. */
 /** claims: entity refs, e.g. the user and their groups. */
@@ -23,7 +26,8 @@ export const isInstanceOwner = createPermissionRule<
   IsOwnerParams
 >({
   name: 'IS_OWNER',
-  description: 'Allow instances owned by one of the given entity refs (the user)',
+  description:
+    'Allow instances owned by one of the given entity refs (the user)',
   resourceRef: instanceResourceRef,
   apply: (instance, { claims }) => claims.includes(instance.ownerRef),
   toQuery: ({ claims }) => ({ ownerRefs: claims }),
@@ -40,4 +44,7 @@ export const instanceRules = { isInstanceOwner };
 export const {
   conditions: instanceConditions,
   createConditionalDecision: createInstanceConditionalDecision,
-} = createConditionExports({ resourceRef: instanceResourceRef, rules: instanceRules });
+} = createConditionExports({
+  resourceRef: instanceResourceRef,
+  rules: instanceRules,
+});

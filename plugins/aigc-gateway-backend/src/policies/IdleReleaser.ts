@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineTemplate, GpuPool, IdleConfig, ReleaseWindow } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineTemplate,
+  GpuPool,
+  IdleConfig,
+  ReleaseWindow,
+} from '@internal/plugin-aigc-gateway-common';
 import { activeWindow, describeWindow } from './releaseWindows';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
@@ -45,7 +50,9 @@ export class IdleReleaser {
       try {
         await this.checkOne(instance, computeSince.get(instance.id));
       } catch (error) {
-        this.deps.logger.warn(`Idle check of instance ${instance.id} failed: ${error}`);
+        this.deps.logger.warn(
+          `Idle check of instance ${instance.id} failed: ${error}`,
+        );
       }
     }
   }
@@ -54,12 +61,23 @@ export class IdleReleaser {
    * The idle timeout of an instance in ms (0: idle release is off for it),
    * shortened to the grace of a release window it is in.
    */
-  timeout(instance: InstanceRecord, now: Date): { ms: number; window?: ReleaseWindow } {
+  timeout(
+    instance: InstanceRecord,
+    now: Date,
+  ): { ms: number; window?: ReleaseWindow } {
     const { templates, pools } = this.deps.definitions();
-    const template: EngineTemplate | undefined = templates.get(instance.templateId);
+    const template: EngineTemplate | undefined = templates.get(
+      instance.templateId,
+    );
     const pool: GpuPool | undefined = pools.get(instance.poolId);
-    const ms = (template?.idleTimeoutMinutes ?? pool?.idleTimeoutMinutes ?? this.deps.config.timeoutMinutes) * MINUTE;
-    const windows = [...(template?.releaseWindows ?? []), ...(pool?.releaseWindows ?? [])];
+    const ms =
+      (template?.idleTimeoutMinutes ??
+        pool?.idleTimeoutMinutes ??
+        this.deps.config.timeoutMinutes) * MINUTE;
+    const windows = [
+      ...(template?.releaseWindows ?? []),
+      ...(pool?.releaseWindows ?? []),
+    ];
     const window = activeWindow(windows, now, this.deps.config.timeZone);
     if (!window) return { ms };
     const grace = window.graceMinutes * MINUTE;
@@ -72,11 +90,16 @@ export class IdleReleaser {
     const { ms: timeout, window } = this.timeout(instance, now);
     const idleSince = latest(instance.lastActivityAt, since) ?? now;
     const idleFor = now.getTime() - idleSince.getTime();
-    const lifetimeOver = config.maxLifetimeHours !== undefined && since !== undefined &&
+    const lifetimeOver =
+      config.maxLifetimeHours !== undefined &&
+      since !== undefined &&
       now.getTime() - since.getTime() >= config.maxLifetimeHours * 60 * MINUTE;
     const warnAt = timeout - config.warnMinutesBefore * MINUTE;
     const due = timeout > 0 && idleFor >= timeout;
-    const warnDue = timeout > 0 && idleFor >= warnAt && !due &&
+    const warnDue =
+      timeout > 0 &&
+      idleFor >= warnAt &&
+      !due &&
       !(instance.idleWarnedAt && instance.idleWarnedAt >= idleSince);
     if (!due && !warnDue && !lifetimeOver) return;
 
@@ -86,20 +109,35 @@ export class IdleReleaser {
       return;
     }
     if (lifetimeOver) {
-      await actions.release(instance, `it reached the maximum lifetime of ${config.maxLifetimeHours} h`);
+      await actions.release(
+        instance,
+        `it reached the maximum lifetime of ${config.maxLifetimeHours} h`,
+      );
     } else if (due) {
-      const where = window ? ` in the release window ${describeWindow(window)}` : '';
-      await actions.release(instance, `idle for ${minutes(idleFor)}${where} (no use, no work in progress)`);
+      const where = window
+        ? ` in the release window ${describeWindow(window)}`
+        : '';
+      await actions.release(
+        instance,
+        `idle for ${minutes(idleFor)}${where} (no use, no work in progress)`,
+      );
     } else {
       const left = minutes(timeout - idleFor);
-      await actions.warn(instance, `It has been idle for ${minutes(idleFor)} and will be released in ${left} unless you keep it. Its data is kept either way.`);
+      await actions.warn(
+        instance,
+        `It has been idle for ${minutes(
+          idleFor,
+        )} and will be released in ${left} unless you keep it. Its data is kept either way.`,
+      );
       await store.markIdleWarned(instance.id, now);
     }
   }
 }
 
 function latest(...dates: Array<Date | undefined>): Date | undefined {
-  return dates.filter((d): d is Date => d !== undefined).sort((a, b) => b.getTime() - a.getTime())[0];
+  return dates
+    .filter((d): d is Date => d !== undefined)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
 }
 
 function minutes(ms: number): string {

@@ -27,27 +27,45 @@ export class Quotas implements LaunchGate {
 
   async check(owner: LaunchOwner, pool: GpuPool): Promise<void> {
     const applicable = this.deps.quotas.filter(
-      q => q.entityRef === owner.ownerRef || owner.ownerGroups.includes(q.entityRef),
+      q =>
+        q.entityRef === owner.ownerRef ||
+        owner.ownerGroups.includes(q.entityRef),
     );
     for (const quota of applicable) await this.checkOne(quota, pool);
   }
 
   private async checkOne(quota: Quota, pool: GpuPool) {
-    const whose = quota.entityRef.startsWith('user:') ? quota.entityRef : `the members of ${quota.entityRef}`;
+    const whose = quota.entityRef.startsWith('user:')
+      ? quota.entityRef
+      : `the members of ${quota.entityRef}`;
     const refuse = (what: string) => {
-      throw new NotAllowedError(`launch refused by the quota of ${quota.entityRef}: ${what}`);
+      throw new NotAllowedError(
+        `launch refused by the quota of ${quota.entityRef}: ${what}`,
+      );
     };
-    const scope = quota.entityRef.startsWith('user:') ? { ownerRef: quota.entityRef } : { groupRef: quota.entityRef };
+    const scope = quota.entityRef.startsWith('user:')
+      ? { ownerRef: quota.entityRef }
+      : { groupRef: quota.entityRef };
     if (quota.maxInstances !== undefined || quota.maxGpus !== undefined) {
       const held = await this.deps.store.computeHeldBy(scope);
-      if (quota.maxInstances !== undefined && held.length + 1 > quota.maxInstances) {
-        refuse(`at most ${quota.maxInstances} running instance(s), and ${whose} already run(s) ${held.length}`);
+      if (
+        quota.maxInstances !== undefined &&
+        held.length + 1 > quota.maxInstances
+      ) {
+        refuse(
+          `at most ${quota.maxInstances} running instance(s), and ${whose} already run(s) ${held.length}`,
+        );
       }
       if (quota.maxGpus !== undefined) {
         const pools = this.deps.definitions().pools;
-        const gpus = held.reduce((sum, id) => sum + (pools.get(id)?.gpusPerInstance ?? 0), 0);
+        const gpus = held.reduce(
+          (sum, id) => sum + (pools.get(id)?.gpusPerInstance ?? 0),
+          0,
+        );
         if (gpus + pool.gpusPerInstance > quota.maxGpus) {
-          refuse(`at most ${quota.maxGpus} GPU(s) in use; ${gpus} are in use and this launch needs ${pool.gpusPerInstance}`);
+          refuse(
+            `at most ${quota.maxGpus} GPU(s) in use; ${gpus} are in use and this launch needs ${pool.gpusPerInstance}`,
+          );
         }
       }
     }
@@ -62,7 +80,11 @@ export class Quotas implements LaunchGate {
       if (total.cost >= quota.monthlySpend) {
         const currency = this.deps.currency;
         refuse(
-          `at most ${quota.monthlySpend.toFixed(2)} ${currency} per month; ${total.cost.toFixed(2)} ${currency} spent in ${this.deps.calendar.month(now)}`,
+          `at most ${quota.monthlySpend.toFixed(
+            2,
+          )} ${currency} per month; ${total.cost.toFixed(
+            2,
+          )} ${currency} spent in ${this.deps.calendar.month(now)}`,
         );
       }
     }

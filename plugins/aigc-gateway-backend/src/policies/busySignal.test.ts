@@ -12,13 +12,30 @@ describe('the engine busy signal, read from the sample engine', () => {
     const port = 19120;
     const engine = spawn(
       process.execPath,
-      [engineServer, '--port', String(port), '--data', mkdtempSync(join(tmpdir(), 'aigc-busy-')), '--version', '2.0.0', '--step-ms', '100'],
+      [
+        engineServer,
+        '--port',
+        String(port),
+        '--data',
+        mkdtempSync(join(tmpdir(), 'aigc-busy-')),
+        '--version',
+        '2.0.0',
+        '--step-ms',
+        '100',
+      ],
       { stdio: 'ignore' },
     );
     try {
       const endpoint = { host: '127.0.0.1', port };
       for (let i = 0; i < 100; i++) {
-        if ((await fetch(`http://127.0.0.1:${port}/internal/ping`).catch(() => undefined))?.ok) break;
+        if (
+          (
+            await fetch(`http://127.0.0.1:${port}/internal/ping`).catch(
+              () => undefined,
+            )
+          )?.ok
+        )
+          break;
         await new Promise(r => setTimeout(r, 100));
       }
       expect(await engineBusy('sd-webui', endpoint)).toBe(false);
@@ -32,7 +49,9 @@ describe('the engine busy signal, read from the sample engine', () => {
       expect((await making).status).toBe(200);
       expect(await engineBusy('sd-webui', endpoint)).toBe(false);
       // No engine there, or no probe for the kind: it cannot tell.
-      expect(await engineBusy('sd-webui', { host: '127.0.0.1', port: 9 })).toBeUndefined();
+      expect(
+        await engineBusy('sd-webui', { host: '127.0.0.1', port: 9 }),
+      ).toBeUndefined();
       expect(await engineBusy('generic-http', endpoint)).toBeUndefined();
     } finally {
       engine.kill();

@@ -2,16 +2,23 @@ import { EngineKind } from '@internal/plugin-aigc-gateway-common';
 import { RuntimeEndpoint } from '@internal/plugin-aigc-gateway-node';
 
 /** Where each kind of engine says whether it is working, and how to read the answer. */
-const probes: Record<EngineKind, { path?: string; busy: (body: any) => boolean }> = {
+const probes: Record<
+  EngineKind,
+  { path?: string; busy: (body: any) => boolean }
+> = {
   // Stable Diffusion WebUI: a job in progress or waiting.
   'sd-webui': {
     path: '/sdapi/v1/progress?skip_current_image=true',
-    busy: body => Number(body?.state?.job_count ?? 0) > 0 || Number(body?.progress ?? 0) > 0,
+    busy: body =>
+      Number(body?.state?.job_count ?? 0) > 0 ||
+      Number(body?.progress ?? 0) > 0,
   },
   // ComfyUI: prompts running or queued.
   comfyui: {
     path: '/queue',
-    busy: body => (body?.queue_running?.length ?? 0) + (body?.queue_pending?.length ?? 0) > 0,
+    busy: body =>
+      (body?.queue_running?.length ?? 0) + (body?.queue_pending?.length ?? 0) >
+      0,
   },
   'generic-http': { busy: body => body?.busy === true },
 };

@@ -1,6 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { launchRunning, startGateway, waitForState } from '../__testUtils__/gateway';
+import {
+  launchRunning,
+  startGateway,
+  waitForState,
+} from '../__testUtils__/gateway';
 
 jest.setTimeout(60_000);
 
@@ -13,14 +17,22 @@ describe('idle release in a running gateway', () => {
       databaseId: 'SQLITE_3',
       ports: { from: 19130, to: 19132 },
       // Seconds instead of minutes, checked every second.
-      idle: { timeoutMinutes: 0.05, warnMinutesBefore: 0.02, checkIntervalSeconds: 1 },
+      idle: {
+        timeoutMinutes: 0.05,
+        warnMinutesBefore: 0.02,
+        checkIntervalSeconds: 1,
+      },
       features: [schedulerServiceFactory],
     });
     try {
       const id = await launchRunning(server);
       const released = await waitForState(server, id, 'released');
-      expect(released.events.map((e: { message: string }) => e.message)).toContainEqual(
-        expect.stringMatching(/^releasing: idle for \d+ seconds \(no use, no work in progress\)$/),
+      expect(
+        released.events.map((e: { message: string }) => e.message),
+      ).toContainEqual(
+        expect.stringMatching(
+          /^releasing: idle for \d+ seconds \(no use, no work in progress\)$/,
+        ),
       );
     } finally {
       await backend.stop();

@@ -15,7 +15,10 @@ const groups: Record<string, string[]> = {
 const userInfo = mockServices.userInfo.mock({
   getUserInfo: async (credentials: any) => {
     const ref = credentials.principal.userEntityRef;
-    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] };
+    return {
+      userEntityRef: ref,
+      ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
+    };
   },
 });
 
@@ -37,24 +40,38 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       },
     });
     const launch = (user: string, name?: string) =>
-      request(server).post('/api/aigc-gateway/instances').set('Authorization', asUser(user)).send({ templateId: 'sample-engine', name });
+      request(server)
+        .post('/api/aigc-gateway/instances')
+        .set('Authorization', asUser(user))
+        .send({ templateId: 'sample-engine', name });
     try {
       const first = await launch('alice');
       expect(first.status).toBe(201);
       const second = await launch('alice', 'second');
-      expect({ status: second.status, message: second.body.error?.message }).toEqual({
+      expect({
+        status: second.status,
+        message: second.body.error?.message,
+      }).toEqual({
         status: 403,
-        message: 'launch refused by the quota of user:default/alice: at most 1 running instance(s), and user:default/alice already run(s) 1',
+        message:
+          'launch refused by the quota of user:default/alice: at most 1 running instance(s), and user:default/alice already run(s) 1',
       });
-      await request(server).post(`/api/aigc-gateway/instances/${first.body.id}/release`).set('Authorization', asUser('alice')).expect(200);
+      await request(server)
+        .post(`/api/aigc-gateway/instances/${first.body.id}/release`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
       expect((await launch('alice', 'second')).status).toBe(201);
 
       // The group's GPUs: bob's instance holds 1 of 1.5, so erin's would make 2.
       expect((await launch('bob')).status).toBe(201);
       const erin = await launch('erin');
-      expect({ status: erin.status, message: erin.body.error?.message }).toEqual({
+      expect({
+        status: erin.status,
+        message: erin.body.error?.message,
+      }).toEqual({
         status: 403,
-        message: 'launch refused by the quota of group:default/creators-b: at most 1.5 GPU(s) in use; 1 are in use and this launch needs 1',
+        message:
+          'launch refused by the quota of group:default/creators-b: at most 1.5 GPU(s) in use; 1 are in use and this launch needs 1',
       });
 
       // dave spent 7.20 this month already, over his 5.00.

@@ -1,7 +1,11 @@
 import { releaseWindowSchema } from '@internal/plugin-aigc-gateway-common';
 import { activeWindow, describeWindow } from './releaseWindows';
 
-const weekdayNights = releaseWindowSchema.parse({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '21:00', to: '07:00' });
+const weekdayNights = releaseWindowSchema.parse({
+  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  from: '21:00',
+  to: '07:00',
+});
 const weekends = releaseWindowSchema.parse({ days: ['sat', 'sun'] });
 const windows = [weekdayNights, weekends];
 
@@ -28,7 +32,9 @@ describe('release windows', () => {
   });
 
   it('describes a window for people', () => {
-    expect(describeWindow(weekdayNights)).toBe('Mon, Tue, Wed, Thu, Fri 21:00–07:00');
+    expect(describeWindow(weekdayNights)).toBe(
+      'Mon, Tue, Wed, Thu, Fri 21:00–07:00',
+    );
     expect(describeWindow(weekends)).toBe('Sat, Sun, all day');
   });
 });

@@ -9,7 +9,11 @@ const minutesOf = (clock: string) => {
 };
 
 /** The window `at` falls in, in the given time zone, if any. */
-export function activeWindow(windows: ReleaseWindow[], at: Date, timeZone: string): ReleaseWindow | undefined {
+export function activeWindow(
+  windows: ReleaseWindow[],
+  at: Date,
+  timeZone: string,
+): ReleaseWindow | undefined {
   const local = DateTime.fromJSDate(at, { zone: timeZone });
   const now = local.hour * 60 + local.minute;
   const today = dayNames[local.weekday - 1];
@@ -19,11 +23,16 @@ export function activeWindow(windows: ReleaseWindow[], at: Date, timeZone: strin
     const to = minutesOf(w.to);
     if (from <= to) return w.days.includes(today) && now >= from && now < to;
     // Runs past midnight: the evening of a listed day, or the morning after one.
-    return (w.days.includes(today) && now >= from) || (w.days.includes(yesterday) && now < to);
+    return (
+      (w.days.includes(today) && now >= from) ||
+      (w.days.includes(yesterday) && now < to)
+    );
   });
 }
 
 export function describeWindow(w: ReleaseWindow): string {
   const days = w.days.map(d => d[0].toUpperCase() + d.slice(1)).join(', ');
-  return w.from === '00:00' && w.to === '24:00' ? `${days}, all day` : `${days} ${w.from}–${w.to}`;
+  return w.from === '00:00' && w.to === '24:00'
+    ? `${days}, all day`
+    : `${days} ${w.from}–${w.to}`;
 }

@@ -18,7 +18,8 @@ export class DefinitionCache {
   async reload(): Promise<void> {
     const before = fingerprint(this.definitions);
     this.definitions = await this.store.load();
-    if (fingerprint(this.definitions) !== before) this.listeners.forEach(listener => listener());
+    if (fingerprint(this.definitions) !== before)
+      this.listeners.forEach(listener => listener());
   }
 
   /** Called after a reload that changed something. */
@@ -28,5 +29,8 @@ export class DefinitionCache {
 }
 
 function fingerprint(definitions: Definitions): string {
-  return JSON.stringify([[...definitions.templates.values()], [...definitions.pools.values()]]);
+  return JSON.stringify([
+    [...definitions.templates.values()],
+    [...definitions.pools.values()],
+  ]);
 }

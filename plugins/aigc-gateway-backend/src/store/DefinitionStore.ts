@@ -30,13 +30,23 @@ export class DefinitionStore {
     await this.db.transaction(async tx => {
       for (const pool of config.pools) {
         await tx('pools')
-          .insert({ id: pool.id, source: 'config', spec: JSON.stringify(pool), updated_at: now })
+          .insert({
+            id: pool.id,
+            source: 'config',
+            spec: JSON.stringify(pool),
+            updated_at: now,
+          })
           .onConflict('id')
           .merge();
       }
       for (const { versions, ...template } of config.templates) {
         await tx('templates')
-          .insert({ id: template.id, source: 'config', spec: JSON.stringify(template), updated_at: now })
+          .insert({
+            id: template.id,
+            source: 'config',
+            spec: JSON.stringify(template),
+            updated_at: now,
+          })
           .onConflict('id')
           .merge();
         for (const version of versions) {
@@ -81,7 +91,9 @@ export class DefinitionStore {
       .ignore()
       .returning('version');
     if (inserted.length > 0) return 'created';
-    return (await this.compareVersion(templateId, version)) === 'same' ? 'existing' : 'different';
+    return (await this.compareVersion(templateId, version)) === 'same'
+      ? 'existing'
+      : 'different';
   }
 
   /**
@@ -93,7 +105,9 @@ export class DefinitionStore {
     version: string,
     status: VersionStatus,
   ): Promise<'updated' | 'missing' | 'from-config'> {
-    const row = await this.db('versions').where({ template_id: templateId, version }).first();
+    const row = await this.db('versions')
+      .where({ template_id: templateId, version })
+      .first();
     if (!row) return 'missing';
     if (row.source === 'config') return 'from-config';
     await this.db('versions')
@@ -104,7 +118,11 @@ export class DefinitionStore {
 
   /** Where each version came from (`config` or `api`), by `templateId version`. */
   async versionSources(): Promise<Map<string, 'config' | 'api'>> {
-    const rows = await this.db('versions').select('template_id', 'version', 'source');
+    const rows = await this.db('versions').select(
+      'template_id',
+      'version',
+      'source',
+    );
     return new Map(rows.map(r => [`${r.template_id} ${r.version}`, r.source]));
   }
 
@@ -127,7 +145,9 @@ export class DefinitionStore {
       this.db('versions'),
     ]);
     versions.sort((a, b) =>
-      String(a.version).localeCompare(String(b.version), undefined, { numeric: true }),
+      String(a.version).localeCompare(String(b.version), undefined, {
+        numeric: true,
+      }),
     );
     const byTemplate = new Map<string, EngineVersion[]>();
     for (const row of versions) {
@@ -141,7 +161,10 @@ export class DefinitionStore {
       templates: new Map(
         templates.map(r => [
           r.id,
-          { ...JSON.parse(r.spec), versions: byTemplate.get(r.id) ?? [] } as EngineTemplate,
+          {
+            ...JSON.parse(r.spec),
+            versions: byTemplate.get(r.id) ?? [],
+          } as EngineTemplate,
         ]),
       ),
     };
@@ -159,7 +182,9 @@ function canonical(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([x], [y]) => x.localeCompare(y));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -198,7 +198,10 @@ export class InstanceStore {
   }
 
   /** The instances (not deleted) of one version of a template, oldest first. */
-  async listOnVersion(templateId: string, version: string): Promise<InstanceRecord[]> {
+  async listOnVersion(
+    templateId: string,
+    version: string,
+  ): Promise<InstanceRecord[]> {
     const rows = await this.db('instances')
       .where({ template_id: templateId, version })
       .whereNotIn('state', ['deleting', 'deleted'])
@@ -229,10 +232,15 @@ export class InstanceStore {
   }
 
   /** Instances that exist (not deleted) per `templateId version`, and how many of them hold compute. */
-  async countByVersion(): Promise<Map<string, { total: number; holdingCompute: number }>> {
-    const rows: Array<{ template_id: string; version: string; state: InstanceState; n: number | string }> = await this.db(
-      'instances',
-    )
+  async countByVersion(): Promise<
+    Map<string, { total: number; holdingCompute: number }>
+  > {
+    const rows: Array<{
+      template_id: string;
+      version: string;
+      state: InstanceState;
+      n: number | string;
+    }> = await this.db('instances')
       .select('template_id', 'version', 'state')
       .count({ n: '*' })
       .whereNot('state', 'deleted')
@@ -242,21 +250,35 @@ export class InstanceStore {
       const key = `${row.template_id} ${row.version}`;
       const entry = counts.get(key) ?? { total: 0, holdingCompute: 0 };
       entry.total += Number(row.n);
-      if (computeStates.includes(row.state)) entry.holdingCompute += Number(row.n);
+      if (computeStates.includes(row.state))
+        entry.holdingCompute += Number(row.n);
       counts.set(key, entry);
     }
     return counts;
   }
 
   /** The pools of the instances holding compute for a user, or for the members of a group. */
-  async computeHeldBy(scope: { ownerRef: string } | { groupRef: string }): Promise<string[]> {
-    const query = this.db('instances').select('pool_id', 'owner_groups').whereIn('state', computeStates);
+  async computeHeldBy(
+    scope: { ownerRef: string } | { groupRef: string },
+  ): Promise<string[]> {
+    const query = this.db('instances')
+      .select('pool_id', 'owner_groups')
+      .whereIn('state', computeStates);
     if ('ownerRef' in scope) query.where('owner_ref', scope.ownerRef);
     // The LIKE narrows the rows; the JSON check makes it exact.
-    else query.where('owner_groups', 'like', `%${JSON.stringify(scope.groupRef)}%`);
+    else
+      query.where(
+        'owner_groups',
+        'like',
+        `%${JSON.stringify(scope.groupRef)}%`,
+      );
     const rows: Array<{ pool_id: string; owner_groups: string }> = await query;
     return rows
-      .filter(r => 'ownerRef' in scope || (JSON.parse(r.owner_groups) as string[]).includes(scope.groupRef))
+      .filter(
+        r =>
+          'ownerRef' in scope ||
+          (JSON.parse(r.owner_groups) as string[]).includes(scope.groupRef),
+      )
       .map(r => r.pool_id);
   }
 
@@ -472,17 +494,23 @@ export class InstanceStore {
   }
 
   async markIdleWarned(instanceId: string, at: Date): Promise<void> {
-    await this.db('instances').where({ id: instanceId }).update({ idle_warned_at: at });
+    await this.db('instances')
+      .where({ id: instanceId })
+      .update({ idle_warned_at: at });
   }
 
   /** When each instance holding compute took it: the start of its open usage interval. */
   async computeSince(): Promise<Map<string, Date>> {
-    const rows = await this.db('usage_intervals').select('instance_id', 'started_at').whereNull('ended_at');
+    const rows = await this.db('usage_intervals')
+      .select('instance_id', 'started_at')
+      .whereNull('ended_at');
     return new Map(rows.map(r => [r.instance_id, toDate(r.started_at)]));
   }
 
   async setVolumeLayout(volumeId: string, dataLayout: number): Promise<void> {
-    await this.db('volumes').where({ id: volumeId }).update({ data_layout: dataLayout });
+    await this.db('volumes')
+      .where({ id: volumeId })
+      .update({ data_layout: dataLayout });
   }
 
   async markVolumeDeleted(volumeId: string): Promise<void> {

@@ -9,7 +9,8 @@ import {
 import { toDate } from './time';
 
 /** A rollout as stored: the API's view without its derived parts, with dates. */
-export interface RolloutRecord extends Omit<RolloutView, 'createdAt' | 'updatedAt' | 'counts' | 'targets'> {
+export interface RolloutRecord
+  extends Omit<RolloutView, 'createdAt' | 'updatedAt' | 'counts' | 'targets'> {
   /** The canaries all switched, or an admin resumed after one failed: everyone may switch. */
   canaryCleared: boolean;
   createdAt: Date;
@@ -17,7 +18,8 @@ export interface RolloutRecord extends Omit<RolloutView, 'createdAt' | 'updatedA
 }
 
 /** One instance of a rollout as stored; `goal` names the end (`to`, or `from` while rolling back). */
-export interface RolloutTargetRecord extends Omit<RolloutTargetView, 'goal' | 'updatedAt'> {
+export interface RolloutTargetRecord
+  extends Omit<RolloutTargetView, 'goal' | 'updatedAt'> {
   rolloutId: string;
   position: number;
   goal: 'to' | 'from';
@@ -25,12 +27,24 @@ export interface RolloutTargetRecord extends Omit<RolloutTargetView, 'goal' | 'u
 }
 
 /** States in which a rollout still has work: the runner advances these. */
-export const activeRolloutStates: readonly RolloutState[] = ['running', 'paused', 'aborting', 'rolling-back'];
+export const activeRolloutStates: readonly RolloutState[] = [
+  'running',
+  'paused',
+  'aborting',
+  'rolling-back',
+];
 
 /** Target statuses with a switch still to start or to end. */
-export const openTargetStatuses: readonly RolloutTargetStatus[] = ['pending', 'waiting', 'claimed', 'switching'];
+export const openTargetStatuses: readonly RolloutTargetStatus[] = [
+  'pending',
+  'waiting',
+  'claimed',
+  'switching',
+];
 
-type TargetPatch = Partial<Pick<RolloutTargetRecord, 'status' | 'goal' | 'attempts' | 'detail'>>;
+type TargetPatch = Partial<
+  Pick<RolloutTargetRecord, 'status' | 'goal' | 'attempts' | 'detail'>
+>;
 
 /**
  * Rollouts and their targets. Changes are conditional on the state they
@@ -42,7 +56,12 @@ export class RolloutStore {
     private readonly clock: GatewayClock,
   ) {}
 
-  async create(rollout: Omit<RolloutRecord, 'createdAt' | 'updatedAt'>, targets: Array<Pick<RolloutTargetRecord, 'instanceId' | 'ownerRef' | 'name' | 'canary'>>) {
+  async create(
+    rollout: Omit<RolloutRecord, 'createdAt' | 'updatedAt'>,
+    targets: Array<
+      Pick<RolloutTargetRecord, 'instanceId' | 'ownerRef' | 'name' | 'canary'>
+    >,
+  ) {
     const now = this.clock.now();
     await this.db.transaction(async tx => {
       await tx('rollouts').insert({
@@ -93,19 +112,33 @@ export class RolloutStore {
   }
 
   async active(filter: { templateId?: string } = {}): Promise<RolloutRecord[]> {
-    const query = this.db('rollouts').whereIn('state', activeRolloutStates).orderBy('created_at');
+    const query = this.db('rollouts')
+      .whereIn('state', activeRolloutStates)
+      .orderBy('created_at');
     if (filter.templateId) query.where({ template_id: filter.templateId });
     return (await query).map(toRollout);
   }
 
   async targets(rolloutIds: string[]): Promise<RolloutTargetRecord[]> {
     if (rolloutIds.length === 0) return [];
-    return (await this.db('rollout_targets').whereIn('rollout_id', rolloutIds).orderBy('position')).map(toTarget);
+    return (
+      await this.db('rollout_targets')
+        .whereIn('rollout_id', rolloutIds)
+        .orderBy('position')
+    ).map(toTarget);
   }
 
   /** Moves the rollout to `state` if it is in one of `from`; false when it was not. */
-  async setState(id: string, from: readonly RolloutState[], state: RolloutState, message: string | null = null): Promise<boolean> {
-    const n = await this.db('rollouts').where({ id }).whereIn('state', from).update({ state, message, updated_at: this.clock.now() });
+  async setState(
+    id: string,
+    from: readonly RolloutState[],
+    state: RolloutState,
+    message: string | null = null,
+  ): Promise<boolean> {
+    const n = await this.db('rollouts')
+      .where({ id })
+      .whereIn('state', from)
+      .update({ state, message, updated_at: this.clock.now() });
     return n === 1;
   }
 
@@ -114,7 +147,12 @@ export class RolloutStore {
   }
 
   /** Updates a target if its status is one of `from`; false when it was not. */
-  async updateTarget(rolloutId: string, instanceId: string, from: readonly RolloutTargetStatus[], patch: TargetPatch): Promise<boolean> {
+  async updateTarget(
+    rolloutId: string,
+    instanceId: string,
+    from: readonly RolloutTargetStatus[],
+    patch: TargetPatch,
+  ): Promise<boolean> {
     const n = await this.db('rollout_targets')
       .where({ rollout_id: rolloutId, instance_id: instanceId })
       .whereIn('status', from)
@@ -123,7 +161,11 @@ export class RolloutStore {
   }
 
   /** Updates every target of the rollout in one of `from` with the given goal. */
-  async updateTargets(rolloutId: string, where: { goal: 'to' | 'from'; from: readonly RolloutTargetStatus[] }, patch: TargetPatch): Promise<void> {
+  async updateTargets(
+    rolloutId: string,
+    where: { goal: 'to' | 'from'; from: readonly RolloutTargetStatus[] },
+    patch: TargetPatch,
+  ): Promise<void> {
     await this.db('rollout_targets')
       .where({ rollout_id: rolloutId, goal: where.goal })
       .whereIn('status', where.from)
@@ -139,8 +181,11 @@ export class RolloutStore {
     return this.db.transaction(async tx => {
       const read = tx('rollouts').where({ id: rollout.id }).first();
       // SQLite runs one write transaction at a time; PostgreSQL needs the row lock.
-      const locked = await (this.db.client.config.client === 'pg' ? read.forUpdate() : read);
-      if (!locked || !['running', 'rolling-back'].includes(locked.state)) return false;
+      const locked = await (this.db.client.config.client === 'pg'
+        ? read.forUpdate()
+        : read);
+      if (!locked || !['running', 'rolling-back'].includes(locked.state))
+        return false;
       const [{ n }] = await tx('rollout_targets')
         .count({ n: '*' })
         .where({ rollout_id: rollout.id })
@@ -149,7 +194,11 @@ export class RolloutStore {
       const taken = await tx('rollout_targets')
         .where({ rollout_id: rollout.id, instance_id: instanceId })
         .whereIn('status', ['pending', 'waiting'])
-        .update({ status: 'claimed', attempts: tx.raw('attempts + 1'), updated_at: this.clock.now() });
+        .update({
+          status: 'claimed',
+          attempts: tx.raw('attempts + 1'),
+          updated_at: this.clock.now(),
+        });
       return taken === 1;
     });
   }

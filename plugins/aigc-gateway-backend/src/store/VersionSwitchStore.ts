@@ -22,7 +22,12 @@ export class VersionSwitchStore {
     private readonly clock: GatewayClock,
   ) {}
 
-  async begin(record: Omit<VersionSwitchRecord, 'startedAt' | 'heartbeatAt' | 'backupRef' | 'stepsStarted'>): Promise<void> {
+  async begin(
+    record: Omit<
+      VersionSwitchRecord,
+      'startedAt' | 'heartbeatAt' | 'backupRef' | 'stepsStarted'
+    >,
+  ): Promise<void> {
     const now = this.clock.now();
     await this.db('version_switches').insert({
       instance_id: record.instanceId,
@@ -36,24 +41,34 @@ export class VersionSwitchStore {
   }
 
   async backedUp(instanceId: string, backupRef: string): Promise<void> {
-    await this.db('version_switches').where({ instance_id: instanceId }).update({ backup_ref: backupRef, heartbeat_at: this.clock.now() });
+    await this.db('version_switches')
+      .where({ instance_id: instanceId })
+      .update({ backup_ref: backupRef, heartbeat_at: this.clock.now() });
   }
 
   async stepStarted(instanceId: string, steps: number): Promise<void> {
-    await this.db('version_switches').where({ instance_id: instanceId }).update({ steps_started: steps, heartbeat_at: this.clock.now() });
+    await this.db('version_switches')
+      .where({ instance_id: instanceId })
+      .update({ steps_started: steps, heartbeat_at: this.clock.now() });
   }
 
   async heartbeat(instanceId: string): Promise<void> {
-    await this.db('version_switches').where({ instance_id: instanceId }).update({ heartbeat_at: this.clock.now() });
+    await this.db('version_switches')
+      .where({ instance_id: instanceId })
+      .update({ heartbeat_at: this.clock.now() });
   }
 
   async end(instanceId: string): Promise<void> {
-    await this.db('version_switches').where({ instance_id: instanceId }).delete();
+    await this.db('version_switches')
+      .where({ instance_id: instanceId })
+      .delete();
   }
 
   /** Switches whose backend has not been heard of since `before`: it died. */
   async stale(before: Date): Promise<VersionSwitchRecord[]> {
-    return (await this.db('version_switches').where('heartbeat_at', '<', before)).map(toRecord);
+    return (
+      await this.db('version_switches').where('heartbeat_at', '<', before)
+    ).map(toRecord);
   }
 }
 

@@ -11,16 +11,26 @@ import {
 import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
-import { RolloutRecord, RolloutStore, RolloutTargetRecord } from '../store/RolloutStore';
+import {
+  RolloutRecord,
+  RolloutStore,
+  RolloutTargetRecord,
+} from '../store/RolloutStore';
 import { planRollout, RolloutOptions } from './rolloutPlan';
 import { RolloutRunner } from './RolloutRunner';
 
 /** Which states each admin action may start from, and where it leads. */
-const actions: Record<RolloutAction, { from: RolloutState[]; to: RolloutState }> = {
+const actions: Record<
+  RolloutAction,
+  { from: RolloutState[]; to: RolloutState }
+> = {
   pause: { from: ['running'], to: 'paused' },
   resume: { from: ['paused'], to: 'running' },
   abort: { from: ['running', 'paused'], to: 'aborting' },
-  rollback: { from: ['running', 'paused', 'aborting', 'aborted', 'completed'], to: 'rolling-back' },
+  rollback: {
+    from: ['running', 'paused', 'aborting', 'aborted', 'completed'],
+    to: 'rolling-back',
+  },
 };
 
 /** Rollouts as the API sees them: plan, start, act on, show. The runner does the switching. */
@@ -39,11 +49,22 @@ export class Rollouts {
   async plan(options: RolloutOptions): Promise<RolloutPlanView> {
     const { items } = await planRollout(this.deps, options);
     const { templateId, from, to, canaryPercent, concurrency, force } = options;
-    return { dryRun: true, templateId, from, to, canaryPercent, concurrency, force, items };
+    return {
+      dryRun: true,
+      templateId,
+      from,
+      to,
+      canaryPercent,
+      concurrency,
+      force,
+      items,
+    };
   }
 
   async start(options: RolloutOptions, actor: string): Promise<RolloutView> {
-    const busy = (await this.deps.rollouts.active({ templateId: options.templateId }))[0];
+    const busy = (
+      await this.deps.rollouts.active({ templateId: options.templateId })
+    )[0];
     if (busy) {
       throw new ConflictError(
         `rollout ${busy.id} (${busy.from} → ${busy.to}) of "${options.templateId}" is ${busy.state}; finish, abort or roll it back first`,
@@ -51,7 +72,9 @@ export class Rollouts {
     }
     const { items } = await planRollout(this.deps, options);
     if (items.length === 0) {
-      throw new InputError(`no instance of "${options.templateId}" is on version ${options.from}; there is nothing to roll out`);
+      throw new InputError(
+        `no instance of "${options.templateId}" is on version ${options.from}; there is nothing to roll out`,
+      );
     }
     const id = randomUUID();
     await this.deps.rollouts.create(
@@ -69,22 +92,41 @@ export class Rollouts {
       },
       items,
     );
-    await this.deps.store.audit({ actor, action: 'rollout', outcome: 'started', detail: `${id}: ${options.templateId} ${options.from} → ${options.to}` });
+    await this.deps.store.audit({
+      actor,
+      action: 'rollout',
+      outcome: 'started',
+      detail: `${id}: ${options.templateId} ${options.from} → ${options.to}`,
+    });
     this.kick(id);
     return this.view(id);
   }
 
-  async act(id: string, action: RolloutAction, actor: string): Promise<RolloutView> {
+  async act(
+    id: string,
+    action: RolloutAction,
+    actor: string,
+  ): Promise<RolloutView> {
     const rollout = await this.get(id);
     const { from, to } = actions[action];
-    if (!from.includes(rollout.state) || !(await this.deps.rollouts.setState(id, from, to))) {
-      throw new ConflictError(`rollout ${id} is ${rollout.state}; it cannot ${action} now`);
+    if (
+      !from.includes(rollout.state) ||
+      !(await this.deps.rollouts.setState(id, from, to))
+    ) {
+      throw new ConflictError(
+        `rollout ${id} is ${rollout.state}; it cannot ${action} now`,
+      );
     }
     if (action === 'resume') {
       // Resuming after a failed canary is the admin's word to go on without it.
       await this.deps.rollouts.clearCanary(id);
     }
-    await this.deps.store.audit({ actor, action: `rollout-${action}`, outcome: 'done', detail: id });
+    await this.deps.store.audit({
+      actor,
+      action: `rollout-${action}`,
+      outcome: 'done',
+      detail: id,
+    });
     this.kick(id);
     return this.view(id);
   }
@@ -97,7 +139,12 @@ export class Rollouts {
   async list(templateId?: string): Promise<RolloutView[]> {
     const rollouts = await this.deps.rollouts.list({ templateId });
     const targets = await this.deps.rollouts.targets(rollouts.map(r => r.id));
-    return rollouts.map(r => toView(r, targets.filter(t => t.rolloutId === r.id)));
+    return rollouts.map(r =>
+      toView(
+        r,
+        targets.filter(t => t.rolloutId === r.id),
+      ),
+    );
   }
 
   private async get(id: string): Promise<RolloutRecord> {
@@ -111,12 +158,19 @@ export class Rollouts {
     void this.deps.rollouts
       .get(id)
       .then(rollout => rollout && this.deps.runner.advance(rollout))
-      .catch(error => this.deps.logger.warn(`Could not advance rollout ${id}: ${error}`));
+      .catch(error =>
+        this.deps.logger.warn(`Could not advance rollout ${id}: ${error}`),
+      );
   }
 }
 
-function toView(rollout: RolloutRecord, targets: RolloutTargetRecord[]): RolloutView {
-  const counts = Object.fromEntries(rolloutTargetStatuses.map(s => [s, 0])) as RolloutView['counts'];
+function toView(
+  rollout: RolloutRecord,
+  targets: RolloutTargetRecord[],
+): RolloutView {
+  const counts = Object.fromEntries(
+    rolloutTargetStatuses.map(s => [s, 0]),
+  ) as RolloutView['counts'];
   for (const t of targets) counts[t.status] += 1;
   return {
     id: rollout.id,

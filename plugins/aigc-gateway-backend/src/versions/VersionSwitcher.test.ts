@@ -1,14 +1,25 @@
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { mockServices } from '@backstage/backend-test-utils';
-import { engineTemplateSchema, Migration } from '@internal/plugin-aigc-gateway-common';
-import { EngineRuntime, RuntimeVolume, VolumeMigrator } from '@internal/plugin-aigc-gateway-node';
+import {
+  engineTemplateSchema,
+  Migration,
+} from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineRuntime,
+  RuntimeVolume,
+  VolumeMigrator,
+} from '@internal/plugin-aigc-gateway-node';
 import knexFactory, { Knex } from 'knex';
 import { migrateDatabase } from '../store/migrate';
 import { InstanceStore } from '../store/InstanceStore';
 import { VersionSwitchStore } from '../store/VersionSwitchStore';
 import { VersionSwitcher } from './VersionSwitcher';
 
-const job = (fromLayout: number, toLayout: number) => ({ fromLayout, toLayout, kubernetes: { image: 'migrate:1' } });
+const job = (fromLayout: number, toLayout: number) => ({
+  fromLayout,
+  toLayout,
+  kubernetes: { image: 'migrate:1' },
+});
 const template = engineTemplateSchema.parse({
   id: 'engine',
   title: 'Engine',
@@ -16,13 +27,25 @@ const template = engineTemplateSchema.parse({
   kind: 'generic-http',
   versions: [
     { version: '1.0.0', dataLayout: 1, pools: ['p'] },
-    { version: '2.0.0', dataLayout: 2, pools: ['p'], migrations: [job(1, 2), job(2, 1)] },
-    { version: '3.0.0', dataLayout: 3, pools: ['p'], migrations: [job(2, 3), job(3, 2)] },
+    {
+      version: '2.0.0',
+      dataLayout: 2,
+      pools: ['p'],
+      migrations: [job(1, 2), job(2, 1)],
+    },
+    {
+      version: '3.0.0',
+      dataLayout: 3,
+      pools: ['p'],
+      migrations: [job(2, 3), job(3, 2)],
+    },
   ],
 });
 
 /** A runtime without volume copies that records the migrations it runs; the steps `fails` names fail. */
-function runtimeWithoutBackups(fails: (step: string) => boolean = () => false): EngineRuntime & VolumeMigrator & { ran: string[] } {
+function runtimeWithoutBackups(
+  fails: (step: string) => boolean = () => false,
+): EngineRuntime & VolumeMigrator & { ran: string[] } {
   const ran: string[] = [];
   const unused = () => Promise.reject(new Error('not used here'));
   return {
@@ -55,12 +78,24 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
   const clock = new TestClock('2027-03-28T00:59:30Z');
 
   beforeEach(async () => {
-    db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    db = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
     await migrateDatabase(db);
     store = new InstanceStore(db, clock);
     switches = new VersionSwitchStore(db, clock);
     const now = clock.now();
-    await db('volumes').insert({ id: 'v1', owner_ref: 'user:default/a', template_id: 'engine', runtime_id: 'cluster', runtime_ref: 'claim-v1', data_layout: 1, created_at: now });
+    await db('volumes').insert({
+      id: 'v1',
+      owner_ref: 'user:default/a',
+      template_id: 'engine',
+      runtime_id: 'cluster',
+      runtime_ref: 'claim-v1',
+      data_layout: 1,
+      created_at: now,
+    });
     await db('instances').insert({
       id: 'i1',
       owner_ref: 'user:default/a',
@@ -82,7 +117,10 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
       store,
       switches,
       runtime,
-      definitions: () => ({ templates: new Map([['engine', template]]), pools: new Map() }),
+      definitions: () => ({
+        templates: new Map([['engine', template]]),
+        pools: new Map(),
+      }),
       logger: mockServices.logger.mock(),
       staleAfterMs,
       clock,
@@ -98,7 +136,11 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
 
   it('reverses the steps taken when a later one fails, and stays on the old version', async () => {
     const runtime = runtimeWithoutBackups(step => step === '2→3');
-    await switcher(runtime).switch((await store.get('i1'))!, '3.0.0', 'user:default/admin');
+    await switcher(runtime).switch(
+      (await store.get('i1'))!,
+      '3.0.0',
+      'user:default/admin',
+    );
     const instance = await settled();
     expect(runtime.ran).toEqual(['1→2', '2→3', '3→2', '2→1']);
     expect([instance.state, instance.version, instance.failureReason]).toEqual([
@@ -111,7 +153,13 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
 
   it('refuses every switch on a runtime that keeps volumes with their version, and leaves the instance as it was', async () => {
     const runtime = { ...runtimeWithoutBackups(), volumesBoundToVersion: true };
-    await expect(switcher(runtime).switch((await store.get('i1'))!, '2.0.0', 'user:default/admin')).rejects.toThrow(
+    await expect(
+      switcher(runtime).switch(
+        (await store.get('i1'))!,
+        '2.0.0',
+        'user:default/admin',
+      ),
+    ).rejects.toThrow(
       'the cluster runtime keeps each volume with its engine version, so versions cannot be switched',
     );
     expect(runtime.ran).toEqual([]);
@@ -121,7 +169,11 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
 
   it('marks the instance failed when the reverse fails too, rather than start it on data of unknown layout', async () => {
     const runtime = runtimeWithoutBackups(() => true);
-    await switcher(runtime).switch((await store.get('i1'))!, '2.0.0', 'user:default/admin');
+    await switcher(runtime).switch(
+      (await store.get('i1'))!,
+      '2.0.0',
+      'user:default/admin',
+    );
     const instance = await settled();
     expect(runtime.ran).toEqual(['1→2', '2→1']);
     expect([instance.state, instance.failureReason]).toEqual([
@@ -132,17 +184,32 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
 
   it('after its backend died, reverses the steps that had begun', async () => {
     const instance = (await store.get('i1'))!;
-    const migrating = (await store.transition(instance, { state: 'migrating', message: 'switching' }))!;
-    await switches.begin({ instanceId: 'i1', fromVersion: '1.0.0', toVersion: '3.0.0', fromLayout: 1, toLayout: 3 });
+    const migrating = (await store.transition(instance, {
+      state: 'migrating',
+      message: 'switching',
+    }))!;
+    await switches.begin({
+      instanceId: 'i1',
+      fromVersion: '1.0.0',
+      toVersion: '3.0.0',
+      fromLayout: 1,
+      toLayout: 3,
+    });
     await switches.stepStarted('i1', 2);
-    await db('version_switches').update({ heartbeat_at: new Date(clock.now().getTime() - 120_000) });
+    await db('version_switches').update({
+      heartbeat_at: new Date(clock.now().getTime() - 120_000),
+    });
     expect(migrating.state).toBe('migrating');
 
     const runtime = runtimeWithoutBackups();
     await switcher(runtime).recover();
     const recovered = (await store.get('i1'))!;
     expect(runtime.ran).toEqual(['3→2', '2→1']);
-    expect([recovered.state, recovered.version, recovered.failureReason]).toEqual([
+    expect([
+      recovered.state,
+      recovered.version,
+      recovered.failureReason,
+    ]).toEqual([
       'released',
       '1.0.0',
       'the switch to version 3.0.0 was interrupted; the data was restored',

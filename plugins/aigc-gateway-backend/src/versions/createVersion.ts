@@ -1,5 +1,8 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { EngineTemplate, EngineVersion } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineTemplate,
+  EngineVersion,
+} from '@internal/plugin-aigc-gateway-common';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
 
@@ -9,7 +12,11 @@ export interface CreatedVersion {
   version: EngineVersion;
 }
 
-const dryRunOutcome = { absent: 'created', same: 'existing', different: 'different' } as const;
+const dryRunOutcome = {
+  absent: 'created',
+  same: 'existing',
+  different: 'different',
+} as const;
 
 /**
  * Adds a version to a template, after the checks the request schema cannot
@@ -19,19 +26,28 @@ const dryRunOutcome = { absent: 'created', same: 'existing', different: 'differe
  * same number is a conflict. A dry run makes every check and stores nothing.
  */
 export async function createVersion(
-  deps: { store: DefinitionStore; definitions: DefinitionCache; runtimeId: string },
+  deps: {
+    store: DefinitionStore;
+    definitions: DefinitionCache;
+    runtimeId: string;
+  },
   templateId: string,
   requested: EngineVersion,
   options: { dryRun?: boolean; basedOn?: string } = {},
 ): Promise<CreatedVersion> {
   const { templates, pools } = deps.definitions.current();
   const template = templates.get(templateId);
-  if (!template) throw new NotFoundError(`engine template "${templateId}" does not exist`);
-  const version = options.basedOn ? inherit(template, options.basedOn, requested) : requested;
+  if (!template)
+    throw new NotFoundError(`engine template "${templateId}" does not exist`);
+  const version = options.basedOn
+    ? inherit(template, options.basedOn, requested)
+    : requested;
   const unknownPools = version.pools.filter(p => !pools.has(p));
   if (unknownPools.length > 0) {
     throw new InputError(
-      `unknown pool(s) ${unknownPools.map(p => `"${p}"`).join(', ')} (pools: ${[...pools.keys()].join(', ') || 'none'})`,
+      `unknown pool(s) ${unknownPools.map(p => `"${p}"`).join(', ')} (pools: ${
+        [...pools.keys()].join(', ') || 'none'
+      })`,
     );
   }
   const specs = version.runtime as Record<string, unknown>;
@@ -59,13 +75,22 @@ export async function createVersion(
 }
 
 /** The version with the runtime specs and migrations it leaves out taken from `basedOn`. */
-function inherit(template: EngineTemplate, basedOn: string, version: EngineVersion): EngineVersion {
+function inherit(
+  template: EngineTemplate,
+  basedOn: string,
+  version: EngineVersion,
+): EngineVersion {
   const base = template.versions.find(v => v.version === basedOn);
   if (!base) {
-    throw new InputError(`basedOn: version "${basedOn}" of "${template.id}" does not exist`);
+    throw new InputError(
+      `basedOn: version "${basedOn}" of "${template.id}" does not exist`,
+    );
   }
-  const migrations = new Map(base.migrations.map(m => [`${m.fromLayout}->${m.toLayout}`, m]));
-  for (const m of version.migrations) migrations.set(`${m.fromLayout}->${m.toLayout}`, m);
+  const migrations = new Map(
+    base.migrations.map(m => [`${m.fromLayout}->${m.toLayout}`, m]),
+  );
+  for (const m of version.migrations)
+    migrations.set(`${m.fromLayout}->${m.toLayout}`, m);
   return {
     ...version,
     runtime: { ...base.runtime, ...version.runtime },

@@ -1,18 +1,30 @@
 import { InputError } from '@backstage/errors';
-import { EngineTemplate, EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineTemplate,
+  EngineVersion,
+  Migration,
+} from '@internal/plugin-aigc-gateway-common';
 
 /**
  * The migrations that take a volume from one data layout to another: the
  * shortest chain over what the template's versions declare, the target
  * version's own migrations first. None when the layouts match.
  */
-export function migrationPlan(template: EngineTemplate, target: EngineVersion, fromLayout: number): Migration[] {
+export function migrationPlan(
+  template: EngineTemplate,
+  target: EngineVersion,
+  fromLayout: number,
+): Migration[] {
   if (fromLayout === target.dataLayout) return [];
   const byFrom = new Map<number, Migration[]>();
-  for (const version of [target, ...template.versions.filter(v => v !== target)]) {
+  for (const version of [
+    target,
+    ...template.versions.filter(v => v !== target),
+  ]) {
     for (const migration of version.migrations) {
       const list = byFrom.get(migration.fromLayout) ?? [];
-      if (!list.some(m => m.toLayout === migration.toLayout)) list.push(migration);
+      if (!list.some(m => m.toLayout === migration.toLayout))
+        list.push(migration);
       byFrom.set(migration.fromLayout, list);
     }
   }
@@ -48,10 +60,16 @@ export function migrationPlan(template: EngineTemplate, target: EngineVersion, f
  * template's versions declare from its target layout back to its source.
  * For runtimes that cannot copy a volume aside; names the one missing.
  */
-export function undoPlan(template: EngineTemplate, steps: Migration[], runtimeId: string): Migration[] {
+export function undoPlan(
+  template: EngineTemplate,
+  steps: Migration[],
+  runtimeId: string,
+): Migration[] {
   const declared = template.versions.flatMap(v => v.migrations);
   return [...steps].reverse().map(step => {
-    const reverse = declared.find(m => m.fromLayout === step.toLayout && m.toLayout === step.fromLayout);
+    const reverse = declared.find(
+      m => m.fromLayout === step.toLayout && m.toLayout === step.fromLayout,
+    );
     if (!reverse) {
       throw new InputError(
         `the ${runtimeId} runtime cannot copy volumes aside (no snapshot class), so every migration must be reversible: declare one from layout ${step.toLayout} to ${step.fromLayout}`,

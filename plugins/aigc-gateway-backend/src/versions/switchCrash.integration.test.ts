@@ -6,7 +6,11 @@ import { TEST_EPOCH } from '../__testUtils__/gateway';
 import { processesMarked } from '../runtime/local/processes';
 import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
-import { GatewayProcess, killHard, startGatewayProcess } from '../__testUtils__/startGatewayProcess';
+import {
+  GatewayProcess,
+  killHard,
+  startGatewayProcess,
+} from '../__testUtils__/startGatewayProcess';
 
 describe('kill -9 of the backend in the middle of a version switch', () => {
   const clock = new TestClock(TEST_EPOCH);
@@ -14,13 +18,18 @@ describe('kill -9 of the backend in the middle of a version switch', () => {
   const { db, dataRoot, config } = switchCrashSetup({
     prefix: 'aigc-switch-crash-',
     ports: { from: 19080, to: 19084 },
-    script: "require('fs').writeFileSync(process.env.DATA_DIR + '/half-done', 'x'); setTimeout(() => {}, 30000)",
+    script:
+      "require('fs').writeFileSync(process.env.DATA_DIR + '/half-done', 'x'); setTimeout(() => {}, 30000)",
   });
   let gateway: GatewayProcess | undefined;
   let knex: Knex;
 
   beforeAll(() => {
-    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: db }, useNullAsDefault: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: db },
+      useNullAsDefault: true,
+    });
   });
   afterAll(async () => {
     gateway?.child.kill('SIGTERM');
@@ -29,35 +38,59 @@ describe('kill -9 of the backend in the middle of a version switch', () => {
 
   it('comes back with the data restored and the instance on its old version', async () => {
     gateway = await startGatewayProcess({ db, config, clock });
-    const launched = await api(gateway, 'POST', '/instances', { templateId: 'sample-engine', version: '2.0.0' });
+    const launched = await api(gateway, 'POST', '/instances', {
+      templateId: 'sample-engine',
+      version: '2.0.0',
+    });
     const id = launched.body.id;
-    const state = (wanted: string) => async () => ((await api(gateway!, 'GET', `/instances/${id}`)).body.state === wanted ? true : undefined);
+    const state = (wanted: string) => async () =>
+      (await api(gateway!, 'GET', `/instances/${id}`)).body.state === wanted
+        ? true
+        : undefined;
     await until('running', state('running'));
     await api(gateway, 'POST', `/instances/${id}/release`);
     await until('released', state('released'));
-    const { volume_id: volumeId } = await knex('instances').where({ id }).first();
+    const { volume_id: volumeId } = await knex('instances')
+      .where({ id })
+      .first();
     const volume = join(dataRoot, 'volumes', volumeId);
     const before = readdirSync(volume).sort();
 
-    expect((await api(gateway, 'POST', `/instances/${id}/switch-version`, { version: '3.0.0' })).status).toBe(202);
-    await until('the migration to change the data', async () => (existsSync(join(volume, 'half-done')) ? true : undefined));
+    expect(
+      (
+        await api(gateway, 'POST', `/instances/${id}/switch-version`, {
+          version: '3.0.0',
+        })
+      ).status,
+    ).toBe(202);
+    await until('the migration to change the data', async () =>
+      existsSync(join(volume, 'half-done')) ? true : undefined,
+    );
     await killHard(gateway);
-    expect((await knex('instances').where({ id }).first()).state).toBe('migrating');
+    expect((await knex('instances').where({ id }).first()).state).toBe(
+      'migrating',
+    );
 
     gateway = await startGatewayProcess({ db, config, clock });
     const recovered = await until('recovery', async () => {
       const { body } = await api(gateway!, 'GET', `/instances/${id}`);
       return body.state === 'released' ? body : undefined;
     });
-    expect({ version: recovered.version, failureReason: recovered.failureReason }).toEqual({
+    expect({
+      version: recovered.version,
+      failureReason: recovered.failureReason,
+    }).toEqual({
       version: '2.0.0',
-      failureReason: 'the switch to version 3.0.0 was interrupted; the data was restored',
+      failureReason:
+        'the switch to version 3.0.0 was interrupted; the data was restored',
     });
     expect(readdirSync(volume).sort()).toEqual(before);
     // The migration that outlived its backend was stopped with it undone.
     expect(processesMarked(`AIGC_MIGRATION_VOLUME=${volumeId}`)).toEqual([]);
     expect(await knex('version_switches')).toEqual([]);
-    expect((await knex('volumes').where({ id: volumeId }).first()).data_layout).toBe(2);
+    expect(
+      (await knex('volumes').where({ id: volumeId }).first()).data_layout,
+    ).toBe(2);
 
     // The instance works on its version, as if the switch had not been tried.
     await api(gateway, 'POST', `/instances/${id}/launch`);

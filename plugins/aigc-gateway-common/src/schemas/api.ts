@@ -49,5 +49,9 @@ export interface VersionUsageView extends EngineVersionView {
 
 /** `GET /versions`: every template's versions, newest first, with their use. */
 export interface VersionListResponse {
-  items: Array<{ templateId: string; title: string; versions: VersionUsageView[] }>;
+  items: Array<{
+    templateId: string;
+    title: string;
+    versions: VersionUsageView[];
+  }>;
 }

@@ -17,7 +17,12 @@ export const engineKindSchema = z.enum(['sd-webui', 'comfyui', 'generic-http']);
 
 export const versionStatusSchema = z.enum(['active', 'deprecated', 'retired']);
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day such as 21:00');
+const clockTime = z
+  .string()
+  .regex(
+    /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/,
+    'must be a time of day such as 21:00',
+  );
 
 /**
  * When a pool's or template's engines go: within a window, an engine idle
@@ -26,7 +31,9 @@ const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be
  */
 export const releaseWindowSchema = z
   .object({
-    days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+    days: z
+      .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
+      .min(1),
     from: clockTime.default('00:00'),
     to: clockTime.default('24:00'),
     graceMinutes: z.number().nonnegative().default(10),
@@ -62,13 +69,17 @@ export const migrationSchema = z
   })
   .strict()
   .refine(m => m.fromLayout !== m.toLayout, {
-    message: 'a migration must change the data layout (fromLayout equals toLayout)',
+    message:
+      'a migration must change the data layout (fromLayout equals toLayout)',
     path: ['toLayout'],
   });
 
 export const versionStringSchema = z
   .string()
-  .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/, 'must be a version string such as 1.2.0');
+  .regex(
+    /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/,
+    'must be a version string such as 1.2.0',
+  );
 
 /** The fields of a version, before the checks that span several of them. */
 const engineVersionFields = z
@@ -90,12 +101,17 @@ const engineVersionFields = z
   })
   .strict();
 
-function checkVersion(v: z.infer<typeof engineVersionFields>, ctx: z.RefinementCtx) {
+function checkVersion(
+  v: z.infer<typeof engineVersionFields>,
+  ctx: z.RefinementCtx,
+) {
   if (v.defaultPool && !v.pools.includes(v.defaultPool)) {
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
       path: ['defaultPool'],
-      message: `"${v.defaultPool}" is not one of this version's pools (${v.pools.join(', ')})`,
+      message: `"${
+        v.defaultPool
+      }" is not one of this version's pools (${v.pools.join(', ')})`,
     });
   }
   const seen = new Set<string>();
@@ -112,10 +128,13 @@ function checkVersion(v: z.infer<typeof engineVersionFields>, ctx: z.RefinementC
   });
 }
 
-export const engineVersionSchema = engineVersionFields.superRefine(checkVersion);
+export const engineVersionSchema =
+  engineVersionFields.superRefine(checkVersion);
 
 /** `PATCH /versions/:templateId/:version`: deprecate, retire or reactivate a version. */
-export const versionStatusRequestSchema = z.object({ status: versionStatusSchema }).strict();
+export const versionStatusRequestSchema = z
+  .object({ status: versionStatusSchema })
+  .strict();
 
 /**
  * `POST /versions`: a new version of an existing template. With `basedOn`,
@@ -133,7 +152,10 @@ export const engineTemplateSchema = z
     icon: z.string().optional(),
     owner: z
       .string()
-      .regex(/^group:[^/]+\/[^/]+$|^group:[^/:]+$/, 'must be a group entity ref such as group:default/aigc-admins'),
+      .regex(
+        /^group:[^/]+\/[^/]+$|^group:[^/:]+$/,
+        'must be a group entity ref such as group:default/aigc-admins',
+      ),
     kind: engineKindSchema,
     versions: z.array(engineVersionSchema).min(1),
     /** Idle instances of this template are released after this long (before the pool's setting). */
@@ -172,7 +194,10 @@ export const gpuPoolSchema = z
     priceChanges: z
       .array(
         z
-          .object({ from: z.string().datetime({ offset: true }), pricePerHour: z.number().nonnegative() })
+          .object({
+            from: z.string().datetime({ offset: true }),
+            pricePerHour: z.number().nonnegative(),
+          })
           .strict(),
       )
       .default([]),
@@ -190,12 +215,17 @@ export const gpuPoolSchema = z
 export const timeZoneSchema = z.string().refine(
   zone => {
     try {
-      return Boolean(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
+      return Boolean(
+        new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions()
+          .timeZone,
+      );
     } catch {
       return false;
     }
   },
-  zone => ({ message: `unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)` }),
+  zone => ({
+    message: `unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`,
+  }),
 );
 
 /** A user's or group's spending limit per calendar month. */
@@ -203,7 +233,10 @@ export const budgetSchema = z
   .object({
     entityRef: z
       .string()
-      .regex(/^(user|group):[^/:]+\/[^/:]+$/, 'must be a user or group entity ref such as group:default/creators-a'),
+      .regex(
+        /^(user|group):[^/:]+\/[^/:]+$/,
+        'must be a user or group entity ref such as group:default/creators-a',
+      ),
     monthly: z.number().positive(),
     /** Refuse new launches once the month's spend reaches the budget. */
     enforce: z.boolean().default(false),
@@ -216,7 +249,9 @@ export const costConfigSchema = z
     timeZone: timeZoneSchema.default('UTC'),
     budgets: z.array(budgetSchema).default([]),
     /** Percent of a budget at which its owners are notified. */
-    alertThresholds: z.array(z.number().int().min(1).max(1000)).default([80, 100]),
+    alertThresholds: z
+      .array(z.number().int().min(1).max(1000))
+      .default([80, 100]),
   })
   .strict();
 
@@ -225,7 +260,10 @@ export const quotaSchema = z
   .object({
     entityRef: z
       .string()
-      .regex(/^(user|group):[^/:]+\/[^/:]+$/, 'must be a user or group entity ref such as group:default/creators-a'),
+      .regex(
+        /^(user|group):[^/:]+\/[^/:]+$/,
+        'must be a user or group entity ref such as group:default/creators-a',
+      ),
     /** Instances holding compute (starting, running, releasing). */
     maxInstances: z.number().int().nonnegative().optional(),
     /** GPUs those instances hold (fractions for shared GPUs). */
@@ -332,7 +370,9 @@ export const gatewayConfigSchema = z
             ctx.addIssue({
               code: z.ZodIssueCode.custom,
               path: ['templates', i, 'versions', j, 'pools', k],
-              message: `unknown pool "${p}" (configured pools: ${[...pools].join(', ') || 'none'})`,
+              message: `unknown pool "${p}" (configured pools: ${
+                [...pools].join(', ') || 'none'
+              })`,
             });
           }
         }),

@@ -1,19 +1,31 @@
 import { z } from 'zod';
 
-export const costDimensions = ['user', 'group', 'template', 'version', 'pool', 'instance'] as const;
+export const costDimensions = [
+  'user',
+  'group',
+  'template',
+  'version',
+  'pool',
+  'instance',
+] as const;
 export type CostDimension = (typeof costDimensions)[number];
 
 /** `YYYY-MM-DD` (a day in the cost time zone) or an ISO 8601 time with offset. */
 const instantOrDay = z
   .string()
   .refine(
-    v => /^\d{4}-\d{2}-\d{2}$/.test(v) || z.string().datetime({ offset: true }).safeParse(v).success,
+    v =>
+      /^\d{4}-\d{2}-\d{2}$/.test(v) ||
+      z.string().datetime({ offset: true }).safeParse(v).success,
     'must be a day (2026-11-01) or a time with offset (2026-11-01T08:00:00Z)',
   );
 
 const entityRef = z
   .string()
-  .regex(/^[a-zA-Z]+:([^/:]+\/)?[^/:]+$/, 'must be an entity ref such as user:default/alice');
+  .regex(
+    /^[a-zA-Z]+:([^/:]+\/)?[^/:]+$/,
+    'must be an entity ref such as user:default/alice',
+  );
 
 /** Query of `GET /cost/summary`, `/cost/daily` and `/cost/export.csv`. */
 export const costQuerySchema = z

@@ -43,7 +43,9 @@ export const launchRequestSchema = z
 export type LaunchRequest = z.infer<typeof launchRequestSchema>;
 
 /** `POST /instances/:id/switch-version`: the version to migrate the instance's data to and pin. */
-export const switchVersionRequestSchema = z.object({ version: z.string().min(1).max(64) }).strict();
+export const switchVersionRequestSchema = z
+  .object({ version: z.string().min(1).max(64) })
+  .strict();
 
 export interface InstanceEventView {
   state: InstanceState;

@@ -47,5 +47,7 @@ export const kubernetesPlacementSchema = z
   .strict();
 
 export type KubernetesRuntimeSpec = z.infer<typeof kubernetesRuntimeSpecSchema>;
-export type KubernetesMigrationSpec = z.infer<typeof kubernetesMigrationSpecSchema>;
+export type KubernetesMigrationSpec = z.infer<
+  typeof kubernetesMigrationSpecSchema
+>;
 export type KubernetesPlacement = z.infer<typeof kubernetesPlacementSchema>;

@@ -32,7 +32,15 @@ export const rolloutActionSchema = z.enum(rolloutActions);
  * and starts no more; `rolling-back` → `rolled-back` switches back the
  * instances it moved.
  */
-export const rolloutStates = ['running', 'paused', 'aborting', 'aborted', 'completed', 'rolling-back', 'rolled-back'] as const;
+export const rolloutStates = [
+  'running',
+  'paused',
+  'aborting',
+  'aborted',
+  'completed',
+  'rolling-back',
+  'rolled-back',
+] as const;
 export type RolloutState = (typeof rolloutStates)[number];
 
 /**
@@ -41,11 +49,22 @@ export type RolloutState = (typeof rolloutStates)[number];
  * goal version), `failed` (left on its version, data restored) or
  * `skipped` (deleted, switched by hand, or not reached before an abort).
  */
-export const rolloutTargetStatuses = ['pending', 'waiting', 'claimed', 'switching', 'done', 'failed', 'skipped'] as const;
+export const rolloutTargetStatuses = [
+  'pending',
+  'waiting',
+  'claimed',
+  'switching',
+  'done',
+  'failed',
+  'skipped',
+] as const;
 export type RolloutTargetStatus = (typeof rolloutTargetStatuses)[number];
 
 /** When a planned switch happens. */
-export type RolloutTiming = 'now' | 'at its next release' | 'after a forced release';
+export type RolloutTiming =
+  | 'now'
+  | 'at its next release'
+  | 'after a forced release';
 
 /** One instance a rollout would move, as a dry run lists it. */
 export interface RolloutPlanItemView {

@@ -4,6 +4,10 @@
  * @packageDocumentation
  */
 export { createUserTokenIssuer } from './userTokenIssuer';
-export { engineServer, sampleGatewayConfig, sampleVersion } from './sampleGatewayConfig';
+export {
+  engineServer,
+  sampleGatewayConfig,
+  sampleVersion,
+} from './sampleGatewayConfig';
 export { eventually } from './eventually';
 export { TestClock } from './TestClock';

@@ -2,14 +2,23 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 
 /** The sample engine's server, run by the local runtime in tests and benchmarks. */
-export const engineServer = resolvePackagePath('@internal/sample-engine', 'src/server.ts');
+export const engineServer = resolvePackagePath(
+  '@internal/sample-engine',
+  'src/server.ts',
+);
 
 /** The sample engine's migration command, between its two data layouts. */
-const engineMigrate = resolvePackagePath('@internal/sample-engine', 'src/migrate.ts');
+const engineMigrate = resolvePackagePath(
+  '@internal/sample-engine',
+  'src/migrate.ts',
+);
 const migration = (fromLayout: number, toLayout: number) => ({
   fromLayout,
   toLayout,
-  local: { command: '${node}', args: [engineMigrate, '--data', '${dataDir}', '--to', String(toLayout)] },
+  local: {
+    command: '${node}',
+    args: [engineMigrate, '--data', '${dataDir}', '--to', String(toLayout)],
+  },
 });
 
 /** A version of the sample engine, run by the local runtime; layout 2 brings the migrations to and from layout 1. */
@@ -18,11 +27,23 @@ export function sampleVersion(version: string, dataLayout: number): JsonObject {
     version,
     dataLayout,
     pools: ['local'],
-    ...(dataLayout === 2 ? { migrations: [migration(1, 2), migration(2, 1)] } : {}),
+    ...(dataLayout === 2
+      ? { migrations: [migration(1, 2), migration(2, 1)] }
+      : {}),
     runtime: {
       local: {
         command: '${node}',
-        args: [engineServer, '--port', '${port}', '--data', '${dataDir}', '--version', '${version}', '--step-ms', '5'],
+        args: [
+          engineServer,
+          '--port',
+          '${port}',
+          '--data',
+          '${dataDir}',
+          '--version',
+          '${version}',
+          '--step-ms',
+          '5',
+        ],
         readinessPath: '/internal/ping',
       },
     },
@@ -60,7 +81,9 @@ export function sampleGatewayConfig(options: {
         local: {
           dataRoot: options.dataRoot,
           ...(options.ports ? { ports: options.ports } : {}),
-          ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
+          ...(options.probeIntervalMs
+            ? { probeIntervalMs: options.probeIntervalMs }
+            : {}),
         },
       },
       pools: [
@@ -69,8 +92,12 @@ export function sampleGatewayConfig(options: {
           title: 'This machine',
           gpuType: 'none',
           pricePerHour: 3.6,
-          ...(options.priceChanges ? { priceChanges: options.priceChanges } : {}),
-          ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+          ...(options.priceChanges
+            ? { priceChanges: options.priceChanges }
+            : {}),
+          ...(options.capacity === undefined
+            ? {}
+            : { capacity: options.capacity }),
         },
       ],
       templates: [

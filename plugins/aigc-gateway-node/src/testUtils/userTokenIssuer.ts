@@ -41,7 +41,10 @@ export async function createUserTokenIssuer(privateJwk?: JWK) {
    * user's group refs; `expiresIn` is in seconds, negative for an expired
    * token; `key` signs with another key, for forged tokens.
    */
-  async function sign(user: string, options: { groups?: string[]; expiresIn?: number; key?: KeyLike } = {}) {
+  async function sign(
+    user: string,
+    options: { groups?: string[]; expiresIn?: number; key?: KeyLike } = {},
+  ) {
     const now = Math.floor(Date.now() / 1000);
     const sub = `user:default/${user}`;
     const ent = [sub, ...(options.groups ?? [])];
@@ -50,7 +53,11 @@ export async function createUserTokenIssuer(privateJwk?: JWK) {
     const key = options.key ?? privateKey;
     // The user identity proof: the signature of the limited token Backstage derives for cookies and on-behalf-of calls.
     const limited = await new SignJWT({ sub, iat: now, exp })
-      .setProtectedHeader({ typ: 'vnd.backstage.limited-user', alg: 'ES256', kid: KID })
+      .setProtectedHeader({
+        typ: 'vnd.backstage.limited-user',
+        alg: 'ES256',
+        kid: KID,
+      })
       .sign(key);
     return new SignJWT({ ent, uip: limited.split('.')[2] })
       .setProtectedHeader({ typ: 'vnd.backstage.user', alg: 'ES256', kid: KID })
@@ -70,18 +77,38 @@ export async function createUserTokenIssuer(privateJwk?: JWK) {
       env.registerInit({
         deps: { httpRouter: coreServices.httpRouter },
         async init({ httpRouter }) {
-          httpRouter.addAuthPolicy({ path: '/.well-known', allow: 'unauthenticated' });
-          httpRouter.addAuthPolicy({ path: '/v1/userinfo', allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({
+            path: '/.well-known',
+            allow: 'unauthenticated',
+          });
+          httpRouter.addAuthPolicy({
+            path: '/v1/userinfo',
+            allow: 'unauthenticated',
+          });
           httpRouter.use(async (req: any, res: any, next: () => void) => {
             if (req.path === '/.well-known/jwks.json') {
-              res.json({ keys: [{ ...publicJwk, kid: KID, alg: 'ES256', use: 'sig' }] });
+              res.json({
+                keys: [{ ...publicJwk, kid: KID, alg: 'ES256', use: 'sig' }],
+              });
             } else if (req.path === '/v1/userinfo') {
-              const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+              const token =
+                /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ??
+                '';
               try {
                 const { payload } = await jwtVerify(token, publicKey);
-                res.json({ claims: { sub: payload.sub, ent: ownership.get(String(payload.sub)) ?? [] } });
+                res.json({
+                  claims: {
+                    sub: payload.sub,
+                    ent: ownership.get(String(payload.sub)) ?? [],
+                  },
+                });
               } catch {
-                res.status(401).json({ error: { name: 'AuthenticationError', message: 'invalid token' } });
+                res.status(401).json({
+                  error: {
+                    name: 'AuthenticationError',
+                    message: 'invalid token',
+                  },
+                });
               }
             } else {
               next();

@@ -15,8 +15,20 @@ export const sampleTemplate: EngineTemplateView = {
   owner: 'group:default/aigc-admins',
   kind: 'sd-webui',
   versions: [
-    { version: '1.0.0', status: 'deprecated', dataLayout: 1, pools: ['local'], defaultPool: 'local' },
-    { version: '2.0.0', status: 'active', dataLayout: 2, pools: ['local', 'a100'], defaultPool: 'local' },
+    {
+      version: '1.0.0',
+      status: 'deprecated',
+      dataLayout: 1,
+      pools: ['local'],
+      defaultPool: 'local',
+    },
+    {
+      version: '2.0.0',
+      status: 'active',
+      dataLayout: 2,
+      pools: ['local', 'a100'],
+      defaultPool: 'local',
+    },
   ],
 };
 
@@ -54,14 +66,23 @@ const costRows: Partial<Record<CostDimension, CostSummaryResponse['items']>> = {
 };
 
 const sumOf = (items: CostSummaryResponse['items']) =>
-  items.reduce((s, i) => ({ cost: s.cost + i.cost, hours: s.hours + i.hours, gpuHours: s.gpuHours + i.gpuHours }), {
-    cost: 0,
-    hours: 0,
-    gpuHours: 0,
-  });
+  items.reduce(
+    (s, i) => ({
+      cost: s.cost + i.cost,
+      hours: s.hours + i.hours,
+      gpuHours: s.gpuHours + i.gpuHours,
+    }),
+    {
+      cost: 0,
+      hours: 0,
+      gpuHours: 0,
+    },
+  );
 
 /** An in-memory AigcGatewayApi for component tests; launches run at once. */
-export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGatewayApi & {
+export function fakeGatewayApi(
+  overrides: Partial<AigcGatewayApi> = {},
+): AigcGatewayApi & {
   instances: InstanceView[];
   rollouts: RolloutView[];
   calls: string[];
@@ -90,7 +111,9 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
         name: request.name ?? '',
         state: 'running',
         volumeId: 'v1',
-        url: `http://backend/api/aigc-gateway/instances/i${instances.length + 1}/proxy/`,
+        url: `http://backend/api/aigc-gateway/instances/i${
+          instances.length + 1
+        }/proxy/`,
         createdAt: now,
         updatedAt: now,
       };
@@ -110,8 +133,16 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
         templateId: 'sample-engine',
         title: 'Sample Engine',
         versions: [
-          { ...sampleTemplate.versions[1], source: 'api', instances: { total: 2, holdingCompute: 1 } },
-          { ...sampleTemplate.versions[0], source: 'config', instances: { total: 0, holdingCompute: 0 } },
+          {
+            ...sampleTemplate.versions[1],
+            source: 'api',
+            instances: { total: 2, holdingCompute: 1 },
+          },
+          {
+            ...sampleTemplate.versions[0],
+            source: 'config',
+            instances: { total: 0, holdingCompute: 0 },
+          },
         ],
       },
     ],
@@ -120,8 +151,20 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
     },
     planRollout: async request => {
       calls.push(`plan ${JSON.stringify(request)}`);
-      const { templateId, from, to, canaryPercent = 0, concurrency = 2, force = false } = request;
-      const item = (name: string, ownerRef: string, state: InstanceView['state'], canary: boolean) => ({
+      const {
+        templateId,
+        from,
+        to,
+        canaryPercent = 0,
+        concurrency = 2,
+        force = false,
+      } = request;
+      const item = (
+        name: string,
+        ownerRef: string,
+        state: InstanceView['state'],
+        canary: boolean,
+      ) => ({
         instanceId: `id-${name}`,
         name,
         ownerRef,
@@ -129,7 +172,10 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
         dataLayout: 1,
         migrations: [{ fromLayout: 1, toLayout: 2 }],
         canary,
-        when: state === 'released' ? ('now' as const) : ('at its next release' as const),
+        when:
+          state === 'released'
+            ? ('now' as const)
+            : ('at its next release' as const),
       });
       return {
         dryRun: true,
@@ -139,12 +185,19 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
         canaryPercent,
         concurrency,
         force,
-        items: [item('a1', 'user:default/alice', 'released', canaryPercent > 0), item('b1', 'user:default/bob', 'running', false)],
+        items: [
+          item('a1', 'user:default/alice', 'released', canaryPercent > 0),
+          item('b1', 'user:default/bob', 'running', false),
+        ],
       };
     },
     startRollout: async request => {
       calls.push(`rollout ${JSON.stringify(request)}`);
-      const target = (name: string, status: RolloutView['targets'][number]['status'], detail: string) => ({
+      const target = (
+        name: string,
+        status: RolloutView['targets'][number]['status'],
+        detail: string,
+      ) => ({
         instanceId: `id-${name}`,
         name,
         ownerRef: `user:default/${name === 'a1' ? 'alice' : 'bob'}`,
@@ -167,8 +220,19 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
         createdBy: 'user:default/carol',
         createdAt: now,
         updatedAt: now,
-        counts: { pending: 0, waiting: 1, claimed: 0, switching: 0, done: 1, failed: 0, skipped: 0 },
-        targets: [target('a1', 'done', `on version ${request.to}`), target('b1', 'waiting', 'running; switches at its next release')],
+        counts: {
+          pending: 0,
+          waiting: 1,
+          claimed: 0,
+          switching: 0,
+          done: 1,
+          failed: 0,
+          skipped: 0,
+        },
+        targets: [
+          target('a1', 'done', `on version ${request.to}`),
+          target('b1', 'waiting', 'running; switches at its next release'),
+        ],
       };
       rollouts.unshift(rollout);
       return rollout;
@@ -176,8 +240,15 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
     listRollouts: async () => rollouts,
     rolloutAction: async (id, action) => {
       calls.push(`${action} ${id}`);
-      const states = { pause: 'paused', resume: 'running', abort: 'aborting', rollback: 'rolling-back' } as const;
-      return Object.assign(rollouts.find(r => r.id === id)!, { state: states[action] });
+      const states = {
+        pause: 'paused',
+        resume: 'running',
+        abort: 'aborting',
+        rollback: 'rolling-back',
+      } as const;
+      return Object.assign(rollouts.find(r => r.id === id)!, {
+        state: states[action],
+      });
     },
     keepAlive: async id => {
       calls.push(`keepalive ${id}`);
@@ -221,7 +292,16 @@ export function fakeGatewayApi(overrides: Partial<AigcGatewayApi> = {}): AigcGat
     costExport: async () => new Blob(['interval_id\r\n']),
     costBudgets: async () => ({
       currency: 'USD',
-      items: [{ entityRef: 'group:default/creators-a', month: '2026-12', monthly: 10, enforce: true, spent: 12, percent: 120 }],
+      items: [
+        {
+          entityRef: 'group:default/creators-a',
+          month: '2026-12',
+          monthly: 10,
+          enforce: true,
+          spent: 12,
+          percent: 120,
+        },
+      ],
     }),
     streamEvents: async (id, onEvent) => {
       onEvent({ state: 'starting', message: 'launching', at: now });

@@ -36,9 +36,15 @@ export interface AigcGatewayApi {
   /** Every template's versions with their source and the instances on them. */
   listVersions(): Promise<VersionListResponse['items']>;
   /** Deprecates, retires or reactivates a version created through the API (admins). */
-  setVersionStatus(templateId: string, version: string, status: VersionStatus): Promise<void>;
+  setVersionStatus(
+    templateId: string,
+    version: string,
+    status: VersionStatus,
+  ): Promise<void>;
   /** What a rollout would do, changing nothing (admins). */
-  planRollout(request: Omit<RolloutRequest, 'dryRun'>): Promise<RolloutPlanView>;
+  planRollout(
+    request: Omit<RolloutRequest, 'dryRun'>,
+  ): Promise<RolloutPlanView>;
   /** Starts a rollout (admins). */
   startRollout(request: Omit<RolloutRequest, 'dryRun'>): Promise<RolloutView>;
   /** Rollouts, newest first, with each instance's progress (admins). */
@@ -53,7 +59,9 @@ export interface AigcGatewayApi {
   /** Sets the cookie that lets a browser tab open engines through the gateway. */
   authorizeBrowser(): Promise<void>;
   /** Costs over a range (default: this month so far), optionally of one catalog entity. */
-  costSummary(query: CostRequest & { groupBy: CostDimension }): Promise<CostSummaryResponse>;
+  costSummary(
+    query: CostRequest & { groupBy: CostDimension },
+  ): Promise<CostSummaryResponse>;
   costDaily(query: CostRequest): Promise<CostDailyResponse>;
   /** The usage intervals of a range as CSV, for download. */
   costExport(query: CostRequest): Promise<Blob>;

@@ -13,7 +13,9 @@ function clientAnswering(response: Response) {
 describe('AigcGatewayClient', () => {
   it('reads templates from the plugin base URL', async () => {
     const { client, fetch } = clientAnswering(
-      new Response(JSON.stringify({ items: [sampleTemplate] }), { status: 200 }),
+      new Response(JSON.stringify({ items: [sampleTemplate] }), {
+        status: 200,
+      }),
     );
     await expect(client.listTemplates()).resolves.toEqual([sampleTemplate]);
     expect(fetch).toHaveBeenCalledWith(
@@ -29,7 +31,11 @@ describe('AigcGatewayClient', () => {
           error: { name: 'NotAllowedError', message: 'not yours' },
           response: { statusCode: 403 },
         }),
-        { status: 403, statusText: 'Forbidden', headers: { 'content-type': 'application/json' } },
+        {
+          status: 403,
+          statusText: 'Forbidden',
+          headers: { 'content-type': 'application/json' },
+        },
       ),
     );
     await expect(client.listTemplates()).rejects.toMatchObject({
@@ -40,7 +46,9 @@ describe('AigcGatewayClient', () => {
   });
 
   it('launches with a JSON body', async () => {
-    const { client, fetch } = clientAnswering(new Response(JSON.stringify({ id: 'i1' }), { status: 201 }));
+    const { client, fetch } = clientAnswering(
+      new Response(JSON.stringify({ id: 'i1' }), { status: 201 }),
+    );
     await client.launch({ templateId: 'sample-engine', name: 'a' });
     expect(fetch.mock.calls[0][1]).toMatchObject({
       method: 'POST',
@@ -63,7 +71,11 @@ describe('AigcGatewayClient', () => {
     });
     const { client } = clientAnswering(new Response(body, { status: 200 }));
     const seen: string[] = [];
-    await client.streamEvents('i1', e => seen.push(`${e.state}:${e.message}`), new AbortController().signal);
+    await client.streamEvents(
+      'i1',
+      e => seen.push(`${e.state}:${e.message}`),
+      new AbortController().signal,
+    );
     expect(seen).toEqual(['starting:a', 'running:b']);
   });
 });

@@ -37,9 +37,12 @@ export class AigcGatewayClient implements AigcGatewayApi {
     return (await this.call<PoolListResponse>('GET', '/pools')).items;
   }
 
-  async listInstances(options: { scope?: 'mine' | 'all' } = {}): Promise<InstanceView[]> {
+  async listInstances(
+    options: { scope?: 'mine' | 'all' } = {},
+  ): Promise<InstanceView[]> {
     const query = options.scope === 'all' ? '?scope=all' : '';
-    return (await this.call<InstanceListResponse>('GET', `/instances${query}`)).items;
+    return (await this.call<InstanceListResponse>('GET', `/instances${query}`))
+      .items;
   }
 
   getInstance(id: string): Promise<InstanceView> {
@@ -62,11 +65,23 @@ export class AigcGatewayClient implements AigcGatewayApi {
     return (await this.call<VersionListResponse>('GET', '/versions')).items;
   }
 
-  async setVersionStatus(templateId: string, version: string, status: VersionStatus): Promise<void> {
-    await this.call('PATCH', `/versions/${encodeURIComponent(templateId)}/${encodeURIComponent(version)}`, { status });
+  async setVersionStatus(
+    templateId: string,
+    version: string,
+    status: VersionStatus,
+  ): Promise<void> {
+    await this.call(
+      'PATCH',
+      `/versions/${encodeURIComponent(templateId)}/${encodeURIComponent(
+        version,
+      )}`,
+      { status },
+    );
   }
 
-  planRollout(request: Omit<RolloutRequest, 'dryRun'>): Promise<RolloutPlanView> {
+  planRollout(
+    request: Omit<RolloutRequest, 'dryRun'>,
+  ): Promise<RolloutPlanView> {
     return this.call('POST', '/rollouts', { ...request, dryRun: true });
   }
 
@@ -87,17 +102,26 @@ export class AigcGatewayClient implements AigcGatewayApi {
   }
 
   switchVersion(id: string, version: string): Promise<InstanceView> {
-    return this.call('POST', `/instances/${encodeURIComponent(id)}/switch-version`, { version });
+    return this.call(
+      'POST',
+      `/instances/${encodeURIComponent(id)}/switch-version`,
+      { version },
+    );
   }
 
-  async deleteInstance(id: string, options: { deleteData: boolean }): Promise<void> {
+  async deleteInstance(
+    id: string,
+    options: { deleteData: boolean },
+  ): Promise<void> {
     await this.call(
       'DELETE',
       `/instances/${encodeURIComponent(id)}?deleteData=${options.deleteData}`,
     );
   }
 
-  costSummary(query: CostRequest & { groupBy: CostDimension }): Promise<CostSummaryResponse> {
+  costSummary(
+    query: CostRequest & { groupBy: CostDimension },
+  ): Promise<CostSummaryResponse> {
     return this.call('GET', `/cost/summary${queryString(query)}`);
   }
 
@@ -106,7 +130,9 @@ export class AigcGatewayClient implements AigcGatewayApi {
   }
 
   async costExport(query: CostRequest): Promise<Blob> {
-    return (await this.fetch('GET', `/cost/export.csv${queryString(query)}`)).blob();
+    return (
+      await this.fetch('GET', `/cost/export.csv${queryString(query)}`)
+    ).blob();
   }
 
   costBudgets(): Promise<BudgetListResponse> {
@@ -122,8 +148,15 @@ export class AigcGatewayClient implements AigcGatewayApi {
     onEvent: (event: InstanceEventView) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const response = await this.fetch('GET', `/instances/${encodeURIComponent(id)}/events`, undefined, signal);
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const response = await this.fetch(
+      'GET',
+      `/instances/${encodeURIComponent(id)}/events`,
+      undefined,
+      signal,
+    );
+    const reader = response
+      .body!.pipeThrough(new TextDecoderStream())
+      .getReader();
     let buffer = '';
     try {
       for (;;) {
@@ -147,19 +180,31 @@ export class AigcGatewayClient implements AigcGatewayApi {
     }
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const response = await this.fetch(method, path, body);
-    return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+    return response.status === 204
+      ? (undefined as T)
+      : ((await response.json()) as T);
   }
 
-  private async fetch(method: string, path: string, body?: unknown, signal?: AbortSignal) {
+  private async fetch(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ) {
     const base = await this.deps.discoveryApi.getBaseUrl('aigc-gateway');
     const response = await this.deps.fetchApi.fetch(`${base}${path}`, {
       method,
       signal,
       // The cookie endpoint's answer must be stored by the browser.
       credentials: 'include',
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers:
+        body === undefined ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {

@@ -19,7 +19,15 @@ const named: Record<string, typeof MemoryIcon> = {
 export const TemplateIcon = (props: { icon?: string }) => {
   const { icon } = props;
   if (icon && /^(https?:\/\/|data:image\/)/.test(icon)) {
-    return <img src={icon} alt="" width={32} height={32} data-testid="template-icon" />;
+    return (
+      <img
+        src={icon}
+        alt=""
+        width={32}
+        height={32}
+        data-testid="template-icon"
+      />
+    );
   }
   const Icon = (icon && named[icon]) || MemoryIcon;
   return <Icon fontSize="large" color="primary" data-testid="template-icon" />;

@@ -1,6 +1,13 @@
-import { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
 import {
   InstanceListResponse,
   PoolListResponse,
@@ -38,7 +45,8 @@ export class AigcGatewayEntityProvider implements EntityProvider {
 
   /** Reads the gateway and replaces this provider's entities. */
   async refresh(): Promise<void> {
-    if (!this.connection) throw new Error('the AIGC Gateway entity provider is not connected yet');
+    if (!this.connection)
+      throw new Error('the AIGC Gateway entity provider is not connected yet');
     const baseUrl = await this.deps.discovery.getBaseUrl('aigc-gateway');
     // One token for the three reads of a refresh, read side by side.
     const { token } = await this.deps.auth.getPluginRequestToken({
@@ -46,7 +54,9 @@ export class AigcGatewayEntityProvider implements EntityProvider {
       targetPluginId: 'aigc-gateway',
     });
     const get = async <T>(path: string): Promise<T> => {
-      const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${baseUrl}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       if (!response.ok) throw await ResponseError.fromResponse(response);
       return (await response.json()) as T;
     };
@@ -55,7 +65,11 @@ export class AigcGatewayEntityProvider implements EntityProvider {
       get<PoolListResponse>('/pools'),
       get<InstanceListResponse>('/instances?scope=all'),
     ]);
-    const snapshot: GatewaySnapshot = { templates: templates.items, pools: pools.items, instances: instances.items };
+    const snapshot: GatewaySnapshot = {
+      templates: templates.items,
+      pools: pools.items,
+      instances: instances.items,
+    };
     const location = `aigc-gateway:${baseUrl}`;
     const entities = toEntities(snapshot, {
       location,
@@ -66,7 +80,9 @@ export class AigcGatewayEntityProvider implements EntityProvider {
       type: 'full',
       entities: entities.map(entity => ({ entity, locationKey: location })),
     });
-    this.deps.logger.debug(`Published ${entities.length} AIGC Gateway entities`);
+    this.deps.logger.debug(
+      `Published ${entities.length} AIGC Gateway entities`,
+    );
   }
 
   /** A refresh soon, coalescing bursts of changes (a launch moves through several states). */
@@ -74,7 +90,9 @@ export class AigcGatewayEntityProvider implements EntityProvider {
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      this.refresh().catch(error => this.deps.logger.warn(`AIGC Gateway catalog refresh failed: ${error}`));
+      this.refresh().catch(error =>
+        this.deps.logger.warn(`AIGC Gateway catalog refresh failed: ${error}`),
+      );
     }, delayMs);
   }
 

@@ -25,7 +25,15 @@ describe('toEntities', () => {
           description: 'Text to image',
           owner: 'group:default/aigc-admins',
           kind: 'sd-webui',
-          versions: [{ version: '1.9.0+cu121', status: 'deprecated', dataLayout: 2, pools: ['a100'], defaultPool: 'a100' }],
+          versions: [
+            {
+              version: '1.9.0+cu121',
+              status: 'deprecated',
+              dataLayout: 2,
+              pools: ['a100'],
+              defaultPool: 'a100',
+            },
+          ],
         },
       ],
       pools: [
@@ -42,19 +50,30 @@ describe('toEntities', () => {
       ],
       instances: [instance('i1', 'running'), instance('i2', 'deleted')],
     },
-    { location: 'aigc-gateway:http://backend/api/aigc-gateway', appBaseUrl: 'https://portal', poolOwner: 'group:default/aigc-admins' },
+    {
+      location: 'aigc-gateway:http://backend/api/aigc-gateway',
+      appBaseUrl: 'https://portal',
+      poolOwner: 'group:default/aigc-admins',
+    },
   );
-  const byName = (name: string) => entities.find(e => e.metadata.name === name)!;
+  const byName = (name: string) =>
+    entities.find(e => e.metadata.name === name)!;
 
   it('publishes the template, its version as a subcomponent, the pool and live instances only', () => {
-    expect(entities.map(e => `${e.kind}:${e.metadata.name}:${e.spec?.type}`)).toEqual([
+    expect(
+      entities.map(e => `${e.kind}:${e.metadata.name}:${e.spec?.type}`),
+    ).toEqual([
       'Component:sd:aigc-engine',
       'Component:sd-v1.9.0-cu121:aigc-engine-version',
       'Resource:gpu-pool-a100:gpu-pool',
       'Resource:aigc-instance-i1:aigc-engine-instance',
     ]);
     expect(byName('sd-v1.9.0-cu121').spec).toEqual(
-      expect.objectContaining({ lifecycle: 'deprecated', subcomponentOf: 'component:default/sd', owner: 'group:default/aigc-admins' }),
+      expect.objectContaining({
+        lifecycle: 'deprecated',
+        subcomponentOf: 'component:default/sd',
+        owner: 'group:default/aigc-admins',
+      }),
     );
   });
 
@@ -64,12 +83,19 @@ describe('toEntities', () => {
     expect(i1.spec).toEqual({
       type: 'aigc-engine-instance',
       owner: 'user:default/alice',
-      dependsOn: ['component:default/sd-v1.9.0-cu121', 'resource:default/gpu-pool-a100'],
+      dependsOn: [
+        'component:default/sd-v1.9.0-cu121',
+        'resource:default/gpu-pool-a100',
+      ],
     });
-    expect(i1.metadata.links).toContainEqual({ url: 'https://portal/api/aigc-gateway/instances/i1/proxy/', title: 'Open the engine' });
+    expect(i1.metadata.links).toContainEqual({
+      url: 'https://portal/api/aigc-gateway/instances/i1/proxy/',
+      title: 'Open the engine',
+    });
     expect(i1.metadata.annotations).toEqual(
       expect.objectContaining({
-        'backstage.io/managed-by-location': 'aigc-gateway:http://backend/api/aigc-gateway',
+        'backstage.io/managed-by-location':
+          'aigc-gateway:http://backend/api/aigc-gateway',
         'aigc-gateway.io/instance-id': 'i1',
         'backstage.io/kubernetes-id': 'aigc-instance-i1',
       }),

@@ -1,4 +1,8 @@
-import { Entity, ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
+import {
+  Entity,
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+} from '@backstage/catalog-model';
 import {
   catalogAnnotations,
   catalogNames,
@@ -15,8 +19,11 @@ export interface GatewaySnapshot {
   instances: InstanceView[];
 }
 
-
-const lifecycleOf = { active: 'production', deprecated: 'deprecated', retired: 'retired' } as const;
+const lifecycleOf = {
+  active: 'production',
+  deprecated: 'deprecated',
+  retired: 'retired',
+} as const;
 
 /**
  * The catalog entities of DESIGN §10: templates and versions as Components
@@ -58,7 +65,10 @@ export function toEntities(
           name: catalogNames.version(t.id, v.version),
           title: `${t.title} ${v.version}`,
           description: `Version ${v.version} of ${t.title} (data layout ${v.dataLayout}; ${v.status}).`,
-          annotations: annotations({ [catalogAnnotations.template]: t.id, [catalogAnnotations.version]: v.version }),
+          annotations: annotations({
+            [catalogAnnotations.template]: t.id,
+            [catalogAnnotations.version]: v.version,
+          }),
           tags: ['aigc', v.status],
         },
         spec: {
@@ -94,7 +104,10 @@ export function toEntities(
       kind: 'Resource',
       metadata: {
         name: catalogNames.instance(i.id),
-        title: `${title}${i.name ? ` "${i.name}"` : ''} of ${i.ownerRef.replace(/^user:(default\/)?/, '')}`,
+        title: `${title}${i.name ? ` "${i.name}"` : ''} of ${i.ownerRef.replace(
+          /^user:(default\/)?/,
+          '',
+        )}`,
         description: `${title} ${i.version} in pool ${i.poolId}; ${i.state}.`,
         annotations: annotations({
           [catalogAnnotations.instance]: i.id,
@@ -111,7 +124,10 @@ export function toEntities(
       spec: {
         type: 'aigc-engine-instance',
         owner: i.ownerRef,
-        dependsOn: [catalogRefs.version(i.templateId, i.version), catalogRefs.pool(i.poolId)],
+        dependsOn: [
+          catalogRefs.version(i.templateId, i.version),
+          catalogRefs.pool(i.poolId),
+        ],
       },
     });
   }

@@ -1,5 +1,8 @@
 import { actionContext as context } from '../__testUtils__/actionContext';
-import { CreateVersionRequest, EngineTemplateView } from '@internal/plugin-aigc-gateway-common';
+import {
+  CreateVersionRequest,
+  EngineTemplateView,
+} from '@internal/plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 import { createCreateVersionAction } from './createVersion';
 
@@ -9,7 +12,15 @@ const template: EngineTemplateView = {
   description: '',
   owner: 'group:default/aigc-admins',
   kind: 'sd-webui',
-  versions: [{ version: '2.0.0', status: 'active', dataLayout: 2, pools: ['local', 'a100'], defaultPool: 'local' }],
+  versions: [
+    {
+      version: '2.0.0',
+      status: 'active',
+      dataLayout: 2,
+      pools: ['local', 'a100'],
+      defaultPool: 'local',
+    },
+  ],
 };
 
 /** A gateway that records the versions it is asked to create. */
@@ -17,20 +28,40 @@ function fakeClient() {
   const posted: Array<{ request: CreateVersionRequest; dryRun: boolean }> = [];
   const client = {
     templates: async () => [template],
-    createVersion: async (_as: unknown, request: CreateVersionRequest, dryRun: boolean) => {
+    createVersion: async (
+      _as: unknown,
+      request: CreateVersionRequest,
+      dryRun: boolean,
+    ) => {
       posted.push({ request, dryRun });
-      const version = { version: request.version, status: 'active', dataLayout: request.dataLayout, pools: request.pools, defaultPool: request.pools[0] };
-      return { templateId: request.templateId, version, outcome: 'created', dryRun };
+      const version = {
+        version: request.version,
+        status: 'active',
+        dataLayout: request.dataLayout,
+        pools: request.pools,
+        defaultPool: request.pools[0],
+      };
+      return {
+        templateId: request.templateId,
+        version,
+        outcome: 'created',
+        dryRun,
+      };
     },
   } as unknown as GatewayClient;
   return { client, posted };
 }
 
-
 describe('aigc:version:create', () => {
-  it("takes layout and pools from the base version when not given, and passes the runtime it is given", async () => {
+  it('takes layout and pools from the base version when not given, and passes the runtime it is given', async () => {
     const { client, posted } = fakeClient();
-    const run = context({ templateId: 'sample-engine', version: '2.1.0', basedOn: '2.0.0', command: '${node}', args: ['x.ts'] });
+    const run = context({
+      templateId: 'sample-engine',
+      version: '2.1.0',
+      basedOn: '2.0.0',
+      command: '${node}',
+      args: ['x.ts'],
+    });
     await createCreateVersionAction({ client }).handler(run.ctx);
     expect(posted).toEqual([
       {
@@ -43,7 +74,14 @@ describe('aigc:version:create', () => {
           pools: ['local', 'a100'],
           defaultPool: undefined,
           basedOn: '2.0.0',
-          runtime: { local: { command: '${node}', args: ['x.ts'], env: {}, readinessPath: '/' } },
+          runtime: {
+            local: {
+              command: '${node}',
+              args: ['x.ts'],
+              env: {},
+              readinessPath: '/',
+            },
+          },
           migrations: [],
         },
       },
@@ -59,16 +97,36 @@ describe('aigc:version:create', () => {
   it('asks the gateway for a dry run, and says what is missing before asking at all', async () => {
     const { client, posted } = fakeClient();
     await createCreateVersionAction({ client }).handler(
-      context({ templateId: 'sample-engine', version: '2.1.0', basedOn: '2.0.0' }, true).ctx,
+      context(
+        { templateId: 'sample-engine', version: '2.1.0', basedOn: '2.0.0' },
+        true,
+      ).ctx,
     );
     expect(posted.map(p => p.dryRun)).toEqual([true]);
     // Empty form fields arrive as empty strings.
     await expect(
-      createCreateVersionAction({ client }).handler(context({ templateId: 'sample-engine', version: '3.0.0', basedOn: '', command: '' }).ctx),
-    ).rejects.toThrow('give the command that starts the engine, or a version to base this one on');
+      createCreateVersionAction({ client }).handler(
+        context({
+          templateId: 'sample-engine',
+          version: '3.0.0',
+          basedOn: '',
+          command: '',
+        }).ctx,
+      ),
+    ).rejects.toThrow(
+      'give the command that starts the engine, or a version to base this one on',
+    );
     await expect(
-      createCreateVersionAction({ client }).handler(context({ templateId: 'sample-engine', version: '3.0.0', basedOn: '9.9.9' }).ctx),
-    ).rejects.toThrow('template "sample-engine" has no version "9.9.9" to base a new one on');
+      createCreateVersionAction({ client }).handler(
+        context({
+          templateId: 'sample-engine',
+          version: '3.0.0',
+          basedOn: '9.9.9',
+        }).ctx,
+      ),
+    ).rejects.toThrow(
+      'template "sample-engine" has no version "9.9.9" to base a new one on',
+    );
     expect(posted).toHaveLength(1);
   });
 });

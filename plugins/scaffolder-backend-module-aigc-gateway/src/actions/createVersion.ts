@@ -1,7 +1,10 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { catalogRefs, CreateVersionRequest } from '@internal/plugin-aigc-gateway-common';
+import {
+  catalogRefs,
+  CreateVersionRequest,
+} from '@internal/plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 
 /**
@@ -18,19 +21,48 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
     supportsDryRun: true,
     schema: {
       input: {
-        templateId: z => z.string().min(1).describe('Engine template id, e.g. sample-engine'),
+        templateId: z =>
+          z.string().min(1).describe('Engine template id, e.g. sample-engine'),
         version: z => z.string().min(1).describe('The new version, e.g. 2.1.0'),
         status: z => z.enum(['active', 'deprecated']).default('active'),
         dataLayout: z =>
-          z.number().int().min(1).optional().describe("The data layout it reads and writes; the base version's by default"),
-        pools: z => z.array(z.string()).default([]).describe("GPU pools it may run in; the base version's by default"),
+          z
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .describe(
+              "The data layout it reads and writes; the base version's by default",
+            ),
+        pools: z =>
+          z
+            .array(z.string())
+            .default([])
+            .describe("GPU pools it may run in; the base version's by default"),
         defaultPool: z => z.string().optional(),
         basedOn: z =>
-          z.string().optional().describe('An existing version whose runtime and migrations the new one takes over'),
-        command: z => z.string().optional().describe('Local runtime: the command that starts the engine'),
-        args: z => z.array(z.string()).default([]).describe('Its arguments; ${port} and ${dataDir} are filled in'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'An existing version whose runtime and migrations the new one takes over',
+            ),
+        command: z =>
+          z
+            .string()
+            .optional()
+            .describe('Local runtime: the command that starts the engine'),
+        args: z =>
+          z
+            .array(z.string())
+            .default([])
+            .describe('Its arguments; ${port} and ${dataDir} are filled in'),
         env: z => z.record(z.string()).optional(),
-        readinessPath: z => z.string().default('/').describe('Path that answers once the engine is ready'),
+        readinessPath: z =>
+          z
+            .string()
+            .default('/')
+            .describe('Path that answers once the engine is ready'),
         migrations: z =>
           z
             .array(
@@ -54,13 +86,21 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
     async handler(ctx) {
       const as = await ctx.getInitiatorCredentials();
       // The scaffolder checks input against the schema but does not fill in its defaults.
-      const input = { ...ctx.input, pools: ctx.input.pools ?? [], migrations: ctx.input.migrations ?? [] };
+      const input = {
+        ...ctx.input,
+        pools: ctx.input.pools ?? [],
+        migrations: ctx.input.migrations ?? [],
+      };
       // Form fields left empty arrive as empty strings.
       const basedOn = input.basedOn || undefined;
       if (!input.command && !basedOn) {
-        throw new InputError('give the command that starts the engine, or a version to base this one on');
+        throw new InputError(
+          'give the command that starts the engine, or a version to base this one on',
+        );
       }
-      const base = basedOn ? await baseVersion(client, as, input.templateId, basedOn) : undefined;
+      const base = basedOn
+        ? await baseVersion(client, as, input.templateId, basedOn)
+        : undefined;
       const request: CreateVersionRequest = {
         templateId: input.templateId,
         version: input.version,
@@ -85,23 +125,49 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
           local: { command: m.command, args: m.args ?? [] },
         })),
       };
-      const created = await client.createVersion(as, request, ctx.isDryRun ?? false);
+      const created = await client.createVersion(
+        as,
+        request,
+        ctx.isDryRun ?? false,
+      );
       const what = `version ${created.version.version} of ${created.templateId}`;
-      if (ctx.isDryRun) ctx.logger.info(`Would create ${what}${created.outcome === 'existing' ? ' (it exists already)' : ''}`);
-      else ctx.logger.info(created.outcome === 'created' ? `Created ${what}` : `${what} exists already, unchanged`);
+      if (ctx.isDryRun)
+        ctx.logger.info(
+          `Would create ${what}${
+            created.outcome === 'existing' ? ' (it exists already)' : ''
+          }`,
+        );
+      else
+        ctx.logger.info(
+          created.outcome === 'created'
+            ? `Created ${what}`
+            : `${what} exists already, unchanged`,
+        );
       ctx.output('templateId', created.templateId);
       ctx.output('version', created.version.version);
       ctx.output('outcome', created.outcome);
-      ctx.output('entityRef', catalogRefs.version(created.templateId, created.version.version));
+      ctx.output(
+        'entityRef',
+        catalogRefs.version(created.templateId, created.version.version),
+      );
     },
   });
 }
 
 /** The version a new one is based on, as the gateway lists it; a clear error when there is none. */
-async function baseVersion(client: GatewayClient, as: BackstageCredentials, templateId: string, version: string) {
+async function baseVersion(
+  client: GatewayClient,
+  as: BackstageCredentials,
+  templateId: string,
+  version: string,
+) {
   const template = (await client.templates(as)).find(t => t.id === templateId);
-  if (!template) throw new InputError(`unknown engine template "${templateId}"`);
+  if (!template)
+    throw new InputError(`unknown engine template "${templateId}"`);
   const base = template.versions.find(v => v.version === version);
-  if (!base) throw new InputError(`template "${templateId}" has no version "${version}" to base a new one on`);
+  if (!base)
+    throw new InputError(
+      `template "${templateId}" has no version "${version}" to base a new one on`,
+    );
   return base;
 }

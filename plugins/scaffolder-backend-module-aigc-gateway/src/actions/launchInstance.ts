@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { catalogRefs, InstanceView } from '@internal/plugin-aigc-gateway-common';
+import {
+  catalogRefs,
+  InstanceView,
+} from '@internal/plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 
 /**
@@ -9,19 +12,37 @@ import { GatewayClient } from '../GatewayClient';
  * task gets the same instance back: launches are idempotent per user,
  * template and name, and the instance id is checkpointed.
  */
-export function createLaunchInstanceAction(options: { client: GatewayClient; pollIntervalMs?: number }) {
+export function createLaunchInstanceAction(options: {
+  client: GatewayClient;
+  pollIntervalMs?: number;
+}) {
   const { client } = options;
   return createTemplateAction({
     id: 'aigc:instance:launch',
-    description: 'Launches an AIGC engine instance for the user running the template',
+    description:
+      'Launches an AIGC engine instance for the user running the template',
     supportsDryRun: true,
     schema: {
       input: {
-        templateId: z => z.string().min(1).describe('Engine template id, e.g. sample-engine'),
-        version: z => z.string().optional().describe('Engine version; the newest active one by default'),
-        poolId: z => z.string().optional().describe("GPU pool; the version's default pool by default"),
-        name: z => z.string().optional().describe('A name, for several instances of one template'),
-        waitUntilReady: z => z.boolean().default(true).describe('Wait until the engine answers'),
+        templateId: z =>
+          z.string().min(1).describe('Engine template id, e.g. sample-engine'),
+        version: z =>
+          z
+            .string()
+            .optional()
+            .describe('Engine version; the newest active one by default'),
+        poolId: z =>
+          z
+            .string()
+            .optional()
+            .describe("GPU pool; the version's default pool by default"),
+        name: z =>
+          z
+            .string()
+            .optional()
+            .describe('A name, for several instances of one template'),
+        waitUntilReady: z =>
+          z.boolean().default(true).describe('Wait until the engine answers'),
         timeoutSeconds: z => z.number().int().min(1).max(3600).default(600),
       },
       output: {
@@ -43,15 +64,24 @@ export function createLaunchInstanceAction(options: { client: GatewayClient; pol
       const name = ctx.input.name || undefined;
       if (ctx.isDryRun) {
         // Checks what it can without launching anything.
-        const template = (await client.templates(as)).find(t => t.id === templateId);
-        if (!template) throw new InputError(`unknown engine template "${templateId}"`);
+        const template = (await client.templates(as)).find(
+          t => t.id === templateId,
+        );
+        if (!template)
+          throw new InputError(`unknown engine template "${templateId}"`);
         if (version && !template.versions.some(v => v.version === version)) {
-          throw new InputError(`template "${templateId}" has no version "${version}"`);
+          throw new InputError(
+            `template "${templateId}" has no version "${version}"`,
+          );
         }
         if (poolId && !(await client.pools(as)).some(p => p.id === poolId)) {
           throw new InputError(`unknown GPU pool "${poolId}"`);
         }
-        ctx.logger.info(`Would launch ${templateId}${version ? ` ${version}` : ''}${name ? ` named "${name}"` : ''}`);
+        ctx.logger.info(
+          `Would launch ${templateId}${version ? ` ${version}` : ''}${
+            name ? ` named "${name}"` : ''
+          }`,
+        );
         ctx.output('instanceId', 'dry-run');
         ctx.output('url', '');
         ctx.output('entityRef', '');
@@ -60,11 +90,24 @@ export function createLaunchInstanceAction(options: { client: GatewayClient; pol
       }
       const instanceId = await ctx.checkpoint({
         key: `aigc-launch-${templateId}-${name ?? ''}`,
-        fn: async () => (await client.launch(as, { templateId, version, poolId, name })).id,
+        fn: async () =>
+          (
+            await client.launch(as, { templateId, version, poolId, name })
+          ).id,
       });
       let instance = await client.get(as, instanceId);
-      ctx.logger.info(`Instance ${instanceId} of ${templateId} is ${instance.state}`);
-      if (waitUntilReady) instance = await waitForRunning(client, as, instance, timeoutSeconds, ctx.logger, options.pollIntervalMs);
+      ctx.logger.info(
+        `Instance ${instanceId} of ${templateId} is ${instance.state}`,
+      );
+      if (waitUntilReady)
+        instance = await waitForRunning(
+          client,
+          as,
+          instance,
+          timeoutSeconds,
+          ctx.logger,
+          options.pollIntervalMs,
+        );
       ctx.output('instanceId', instance.id);
       ctx.output('url', instance.url);
       ctx.output('entityRef', catalogRefs.instance(instance.id));
@@ -88,16 +131,30 @@ async function waitForRunning(
   for (;;) {
     if (instance.state === 'running') return instance;
     if (instance.state === 'failed') {
-      throw new Error(`instance ${instance.id} failed to start: ${instance.failureReason ?? 'no reason given'}`);
+      throw new Error(
+        `instance ${instance.id} failed to start: ${
+          instance.failureReason ?? 'no reason given'
+        }`,
+      );
     }
-    if (['released', 'releasing', 'deleting', 'deleted'].includes(instance.state)) {
-      throw new Error(`instance ${instance.id} was ${instance.state} before it was ready`);
+    if (
+      ['released', 'releasing', 'deleting', 'deleted'].includes(instance.state)
+    ) {
+      throw new Error(
+        `instance ${instance.id} was ${instance.state} before it was ready`,
+      );
     }
-    const now = `${instance.state}${instance.queuePosition ? ` (position ${instance.queuePosition} in the queue)` : ''}`;
+    const now = `${instance.state}${
+      instance.queuePosition
+        ? ` (position ${instance.queuePosition} in the queue)`
+        : ''
+    }`;
     if (now !== said) logger.info(`Instance ${instance.id} is ${now}`);
     said = now;
     if (performance.now() > deadline) {
-      throw new Error(`instance ${instance.id} was not ready within ${timeoutSeconds} s; it is ${now}`);
+      throw new Error(
+        `instance ${instance.id} was not ready within ${timeoutSeconds} s; it is ${now}`,
+      );
     }
     await new Promise(r => setTimeout(r, pollIntervalMs));
     instance = await client.get(as, instance.id);

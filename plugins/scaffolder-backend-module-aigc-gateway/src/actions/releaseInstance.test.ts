@@ -19,22 +19,27 @@ function fakeClient(state: InstanceView['state']) {
   return { client, released };
 }
 
-
 describe('aigc:instance:release', () => {
   it('releases a running instance, passes on a released one, and only looks in a dry run', async () => {
     const running = fakeClient('running');
     const run = context({ instanceId: id });
-    await createReleaseInstanceAction({ client: running.client }).handler(run.ctx);
+    await createReleaseInstanceAction({ client: running.client }).handler(
+      run.ctx,
+    );
     expect(running.released).toEqual([id]);
     expect(run.outputs().state).toBe('released');
 
     const already = fakeClient('released');
-    await createReleaseInstanceAction({ client: already.client }).handler(context({ instanceId: id }).ctx);
+    await createReleaseInstanceAction({ client: already.client }).handler(
+      context({ instanceId: id }).ctx,
+    );
     expect(already.released).toEqual([]);
 
     const dry = fakeClient('running');
     const dryRun = context({ instanceId: id }, true);
-    await createReleaseInstanceAction({ client: dry.client }).handler(dryRun.ctx);
+    await createReleaseInstanceAction({ client: dry.client }).handler(
+      dryRun.ctx,
+    );
     expect(dry.released).toEqual([]);
     expect(dryRun.outputs().state).toBe('running');
   });

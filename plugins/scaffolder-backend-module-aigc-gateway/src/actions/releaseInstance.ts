@@ -6,14 +6,18 @@ import { GatewayClient } from '../GatewayClient';
  * Releasing an instance that is already released is not an error, so a
  * retried task passes.
  */
-export function createReleaseInstanceAction(options: { client: GatewayClient }) {
+export function createReleaseInstanceAction(options: {
+  client: GatewayClient;
+}) {
   const { client } = options;
   return createTemplateAction({
     id: 'aigc:instance:release',
     description: 'Releases an AIGC engine instance (compute freed, data kept)',
     supportsDryRun: true,
     schema: {
-      input: { instanceId: z => z.string().uuid().describe('The instance to release') },
+      input: {
+        instanceId: z => z.string().uuid().describe('The instance to release'),
+      },
       output: { state: z => z.string() },
     },
     async handler(ctx) {
@@ -21,7 +25,9 @@ export function createReleaseInstanceAction(options: { client: GatewayClient }) 
       // Also checks, in a dry run, that the user may see the instance.
       const instance = await client.get(as, ctx.input.instanceId);
       if (ctx.isDryRun) {
-        ctx.logger.info(`Would release instance ${instance.id} (${instance.state})`);
+        ctx.logger.info(
+          `Would release instance ${instance.id} (${instance.state})`,
+        );
         ctx.output('state', instance.state);
         return;
       }
@@ -31,7 +37,9 @@ export function createReleaseInstanceAction(options: { client: GatewayClient }) 
         return;
       }
       const released = await client.release(as, instance.id);
-      ctx.logger.info(`Instance ${released.id} is ${released.state}; its data is kept`);
+      ctx.logger.info(
+        `Instance ${released.id} is ${released.state}; its data is kept`,
+      );
       ctx.output('state', released.state);
     },
   });

@@ -25,23 +25,37 @@ export class IngressTokens {
   /** A signed token; its signature (after the dot) is unique, a nonce making equal grants differ. */
   issue(grant: Omit<IngressGrant, 'expiresAt'>, lifetimeMs: number): string {
     const nonce = randomBytes(9).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ ...grant, expiresAt: this.clock.now().getTime() + lifetimeMs, nonce })).toString(
-      'base64url',
-    );
+    const payload = Buffer.from(
+      JSON.stringify({
+        ...grant,
+        expiresAt: this.clock.now().getTime() + lifetimeMs,
+        nonce,
+      }),
+    ).toString('base64url');
     return `${payload}.${this.sign(payload)}`;
   }
 
   /** The grant, when the token is intact, of this kind, for this host and not expired. */
-  verify(token: string | undefined, kind: IngressGrant['kind'], host: string): IngressGrant | undefined {
+  verify(
+    token: string | undefined,
+    kind: IngressGrant['kind'],
+    host: string,
+  ): IngressGrant | undefined {
     const [payload, signature, ...rest] = token?.split('.') ?? [];
     if (!payload || !signature || rest.length > 0) return undefined;
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const { nonce: _nonce, ...grant } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as IngressGrant & {
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return undefined;
+    const { nonce: _nonce, ...grant } = JSON.parse(
+      Buffer.from(payload, 'base64url').toString(),
+    ) as IngressGrant & {
       nonce: string;
     };
-    const valid = grant.kind === kind && grant.host === host && grant.expiresAt > this.clock.now().getTime();
+    const valid =
+      grant.kind === kind &&
+      grant.host === host &&
+      grant.expiresAt > this.clock.now().getTime();
     return valid ? grant : undefined;
   }
 

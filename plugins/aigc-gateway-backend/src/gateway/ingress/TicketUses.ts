@@ -14,7 +14,9 @@ export class TicketUses {
 
   /** True the first time a ticket is used, false ever after. */
   async claim(ticketId: string, expiresAt: number): Promise<boolean> {
-    await this.db('ingress_ticket_uses').where('expires_at', '<', new Date(this.clock.now().getTime())).delete();
+    await this.db('ingress_ticket_uses')
+      .where('expires_at', '<', new Date(this.clock.now().getTime()))
+      .delete();
     const inserted = await this.db('ingress_ticket_uses')
       .insert({ id: ticketId, expires_at: new Date(expiresAt) })
       .onConflict('id')

@@ -18,18 +18,26 @@ export function originalUrl(headers: IncomingHttpHeaders): URL {
   const text =
     original ??
     (forwardedHost &&
-      `${header(headers, 'x-forwarded-proto') ?? 'https'}://${forwardedHost}${header(headers, 'x-forwarded-uri') ?? '/'}`);
+      `${header(headers, 'x-forwarded-proto') ?? 'https'}://${forwardedHost}${
+        header(headers, 'x-forwarded-uri') ?? '/'
+      }`);
   if (!text) {
-    throw new InputError('a forward-auth request names the URL it is for in X-Original-URL or X-Forwarded-Host');
+    throw new InputError(
+      'a forward-auth request names the URL it is for in X-Original-URL or X-Forwarded-Host',
+    );
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new InputError(`the forwarded URL ${JSON.stringify(text)} is not a URL`);
+    throw new InputError(
+      `the forwarded URL ${JSON.stringify(text)} is not a URL`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`the forwarded URL ${JSON.stringify(text)} is not an http(s) URL`);
+    throw new InputError(
+      `the forwarded URL ${JSON.stringify(text)} is not an http(s) URL`,
+    );
   }
   return url;
 }

@@ -7,9 +7,17 @@ import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
  * together may both try to insert it; the first insert wins and everyone
  * reads that one back.
  */
-export async function signingKey(db: Knex, id: string, clock: GatewayClock): Promise<Buffer> {
+export async function signingKey(
+  db: Knex,
+  id: string,
+  clock: GatewayClock,
+): Promise<Buffer> {
   await db('gateway_keys')
-    .insert({ id, secret: randomBytes(32).toString('base64url'), created_at: clock.now() })
+    .insert({
+      id,
+      secret: randomBytes(32).toString('base64url'),
+      created_at: clock.now(),
+    })
     .onConflict('id')
     .ignore();
   const row = await db('gateway_keys').where({ id }).first('secret');

@@ -11,7 +11,17 @@ import {
 } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineRuntime, RuntimeEndpoint, RuntimeEvent, RuntimeInstanceStatus, RuntimePhase, RuntimeStartRequest, RuntimeVolume, VolumeMigrator, GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  RuntimeEndpoint,
+  RuntimeEvent,
+  RuntimeInstanceStatus,
+  RuntimePhase,
+  RuntimeStartRequest,
+  RuntimeVolume,
+  VolumeMigrator,
+  GatewayClock,
+} from '@internal/plugin-aigc-gateway-node';
 import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
 import { PortAllocator } from './ports';
 import { LocalVolumeMigrations } from './volumeMigrations';
@@ -70,7 +80,10 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     this.probeIntervalMs = options.probeIntervalMs ?? 1000;
     this.startTimeoutMs = options.startTimeoutMs ?? 120_000;
     this.portAllocator = new PortAllocator(options.ports, this.host);
-    this.migrations = new LocalVolumeMigrations({ dataRoot: options.dataRoot, workDir: options.workDir });
+    this.migrations = new LocalVolumeMigrations({
+      dataRoot: options.dataRoot,
+      workDir: options.workDir,
+    });
     for (const dir of ['volumes', 'logs', 'processes', 'backups']) {
       mkdirSync(join(options.dataRoot, dir), { recursive: true });
     }
@@ -103,7 +116,11 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     return this.migrations.drop(backupRef);
   }
 
-  runMigration(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void> {
+  runMigration(
+    volume: RuntimeVolume,
+    migration: Migration,
+    target: EngineVersion,
+  ): Promise<void> {
     return this.migrations.run(volume, migration, target);
   }
 
@@ -112,7 +129,9 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     const target = resolve(volume.runtimeRef);
     // Only ever a folder of ours.
     if (!target.startsWith(volumes)) {
-      throw new Error(`refusing to delete ${target}: not a volume of this runtime`);
+      throw new Error(
+        `refusing to delete ${target}: not a volume of this runtime`,
+      );
     }
     rmSync(target, { recursive: true, force: true });
   }
@@ -135,21 +154,25 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
       node: process.execPath,
     };
     const log = openSync(this.logFile(request.instanceId), 'a');
-    const child = spawn(substitute(spec.command, vars), spec.args.map(a => substitute(a, vars)), {
-      cwd: this.options.workDir,
-      detached: true,
-      stdio: ['ignore', log, log],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...Object.fromEntries(
-          Object.entries(spec.env).map(([k, v]) => [k, substitute(v, vars)]),
-        ),
-        PORT: vars.port,
-        DATA_DIR: vars.dataDir,
-        AIGC_INSTANCE_ID: request.instanceId,
+    const child = spawn(
+      substitute(spec.command, vars),
+      spec.args.map(a => substitute(a, vars)),
+      {
+        cwd: this.options.workDir,
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...Object.fromEntries(
+            Object.entries(spec.env).map(([k, v]) => [k, substitute(v, vars)]),
+          ),
+          PORT: vars.port,
+          DATA_DIR: vars.dataDir,
+          AIGC_INSTANCE_ID: request.instanceId,
+        },
       },
-    });
+    );
     closeSync(log);
     if (!child.pid) {
       this.portAllocator.release(port);
@@ -167,10 +190,17 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     this.engines.set(engine.instanceId, engine);
     this.writeRecord(engine);
     child.once('exit', (code, signal) =>
-      this.exited(engine, signal ? `killed by ${signal}` : `exited with code ${code}`),
+      this.exited(
+        engine,
+        signal ? `killed by ${signal}` : `exited with code ${code}`,
+      ),
     );
     child.unref();
-    this.emit(engine, 'starting', `started ${spec.command} as pid ${child.pid} on port ${port}`);
+    this.emit(
+      engine,
+      'starting',
+      `started ${spec.command} as pid ${child.pid} on port ${port}`,
+    );
     this.watch(engine);
   }
 
@@ -202,7 +232,9 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
 
   endpoint(instanceId: string): RuntimeEndpoint | undefined {
     const engine = this.engines.get(instanceId);
-    return engine?.phase === 'ready' ? { host: this.host, port: engine.port } : undefined;
+    return engine?.phase === 'ready'
+      ? { host: this.host, port: engine.port }
+      : undefined;
   }
 
   /** Stops every engine this backend holds: a clean shutdown leaves nothing behind. */
@@ -213,7 +245,12 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
 
   private emit(engine: Engine, phase: RuntimePhase, reason: string) {
     engine.phase = phase;
-    const event = { instanceId: engine.instanceId, phase, reason, at: this.options.clock.now() };
+    const event = {
+      instanceId: engine.instanceId,
+      phase,
+      reason,
+      at: this.options.clock.now(),
+    };
     for (const listener of this.listeners) listener(event);
   }
 
@@ -256,7 +293,11 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
   private exited(engine: Engine, how: string) {
     if (engine.stopping || !this.engines.has(engine.instanceId)) return;
     this.forget(engine);
-    this.emit(engine, 'crashed', `${how}${this.lastLogLine(engine.instanceId)}`);
+    this.emit(
+      engine,
+      'crashed',
+      `${how}${this.lastLogLine(engine.instanceId)}`,
+    );
   }
 
   private forget(engine: Engine) {
@@ -268,7 +309,9 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
 
   private lastLogLine(instanceId: string): string {
     try {
-      const lines = readFileSync(this.logFile(instanceId), 'utf8').trim().split('\n');
+      const lines = readFileSync(this.logFile(instanceId), 'utf8')
+        .trim()
+        .split('\n');
       const last = lines[lines.length - 1]?.trim();
       return last ? `: ${last.slice(0, 300)}` : '';
     } catch {
@@ -284,7 +327,10 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
       readinessPath: engine.readinessPath,
       startedAt: engine.startedAt,
     };
-    writeFileSync(join(this.processDir, `${engine.instanceId}.json`), JSON.stringify(record));
+    writeFileSync(
+      join(this.processDir, `${engine.instanceId}.json`),
+      JSON.stringify(record),
+    );
   }
 
   /** Adopts engines a crashed backend left running; forgets records of dead ones. */

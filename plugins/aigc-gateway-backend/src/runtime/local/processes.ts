@@ -20,7 +20,9 @@ export function isEngineOf(pid: number, instanceId: string): boolean {
 
 function hasMarker(pid: number, marker: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
+    return readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .includes(marker);
   } catch {
     return false;
   }

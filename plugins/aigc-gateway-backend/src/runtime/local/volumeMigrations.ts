@@ -8,23 +8,37 @@ import { processesMarked } from './processes';
 
 /** Marks migration processes, so that one outliving its backend can be found. */
 const MIGRATION_ENV = 'AIGC_MIGRATION_VOLUME';
-const migrationMarker = (volume: RuntimeVolume) => `${MIGRATION_ENV}=${volume.id}`;
+const migrationMarker = (volume: RuntimeVolume) =>
+  `${MIGRATION_ENV}=${volume.id}`;
 
 /** Backups of volume folders, and migration commands run on them, for the local runtime. */
 export class LocalVolumeMigrations {
   constructor(
-    private readonly options: { dataRoot: string; workDir: string; timeoutMs?: number },
+    private readonly options: {
+      dataRoot: string;
+      workDir: string;
+      timeoutMs?: number;
+    },
   ) {}
 
   async backup(volume: RuntimeVolume): Promise<string> {
-    const backupRef = join(this.options.dataRoot, 'backups', `${volume.id}-${Date.now()}`);
-    await cp(volume.runtimeRef, backupRef, { recursive: true, preserveTimestamps: true, errorOnExist: true });
+    const backupRef = join(
+      this.options.dataRoot,
+      'backups',
+      `${volume.id}-${Date.now()}`,
+    );
+    await cp(volume.runtimeRef, backupRef, {
+      recursive: true,
+      preserveTimestamps: true,
+      errorOnExist: true,
+    });
     return backupRef;
   }
 
   async restore(volume: RuntimeVolume, backupRef: string): Promise<void> {
     // A migration left behind by a backend that died must not write into the restored data.
-    for (const pid of processesMarked(migrationMarker(volume))) process.kill(pid, 'SIGKILL');
+    for (const pid of processesMarked(migrationMarker(volume)))
+      process.kill(pid, 'SIGKILL');
     // Set the half-migrated folder aside first, so a crash here still leaves one whole copy.
     const aside = `${volume.runtimeRef}.failed-${Date.now()}`;
     await rename(volume.runtimeRef, aside).catch(error => {
@@ -39,28 +53,42 @@ export class LocalVolumeMigrations {
   }
 
   /** Runs the migration's command with the volume's folder as `${dataDir}`; its output goes to the error. */
-  run(volume: RuntimeVolume, migration: Migration, target: EngineVersion): Promise<void> {
+  run(
+    volume: RuntimeVolume,
+    migration: Migration,
+    target: EngineVersion,
+  ): Promise<void> {
     const spec = migration.local;
     if (!spec) {
       return Promise.reject(
-        new Error(`the migration from layout ${migration.fromLayout} to ${migration.toLayout} has no local command`),
+        new Error(
+          `the migration from layout ${migration.fromLayout} to ${migration.toLayout} has no local command`,
+        ),
       );
     }
-    const vars = { dataDir: volume.runtimeRef, node: process.execPath, version: target.version };
+    const vars = {
+      dataDir: volume.runtimeRef,
+      node: process.execPath,
+      version: target.version,
+    };
     const timeoutMs = this.options.timeoutMs ?? 15 * 60_000;
     return new Promise((resolvePromise, reject) => {
-      const child = spawn(substitute(spec.command, vars), spec.args.map(a => substitute(a, vars)), {
-        cwd: this.options.workDir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          ...spec.env,
-          DATA_DIR: volume.runtimeRef,
-          [MIGRATION_ENV]: volume.id,
+      const child = spawn(
+        substitute(spec.command, vars),
+        spec.args.map(a => substitute(a, vars)),
+        {
+          cwd: this.options.workDir,
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            ...spec.env,
+            DATA_DIR: volume.runtimeRef,
+            [MIGRATION_ENV]: volume.id,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: timeoutMs,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: timeoutMs,
-      });
+      );
       let output = '';
       const keep = (chunk: Buffer) => {
         output = (output + chunk.toString()).slice(-2000);
@@ -71,9 +99,17 @@ export class LocalVolumeMigrations {
       child.on('close', (code, signal) => {
         if (code === 0) resolvePromise();
         else {
-          const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+          const how = signal
+            ? `was stopped by ${signal}`
+            : `exited with code ${code}`;
           const last = gist(output);
-          reject(new Error(`the migration from layout ${migration.fromLayout} to ${migration.toLayout} ${how}${last ? `: ${last}` : ''}`));
+          reject(
+            new Error(
+              `the migration from layout ${migration.fromLayout} to ${
+                migration.toLayout
+              } ${how}${last ? `: ${last}` : ''}`,
+            ),
+          );
         }
       });
     });
@@ -82,6 +118,9 @@ export class LocalVolumeMigrations {
 
 /** The line of a failed command's output that says what went wrong: its error, not Node's stack or version banner. */
 function gist(output: string): string | undefined {
-  const lines = output.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('at ') && !/^Node\.js v\d/.test(l));
+  const lines = output
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l && !l.startsWith('at ') && !/^Node\.js v\d/.test(l));
   return lines.filter(l => /\w*Error\b/.test(l)).pop() ?? lines.pop();
 }

@@ -1,5 +1,8 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { CostDimension, CostSummaryResponse } from '@internal/plugin-aigc-gateway-common';
+import {
+  CostDimension,
+  CostSummaryResponse,
+} from '@internal/plugin-aigc-gateway-common';
 import { hours, money } from './format';
 
 const titles: Record<CostDimension, string> = {
@@ -14,19 +17,37 @@ const titles: Record<CostDimension, string> = {
 type Row = CostSummaryResponse['items'][number];
 
 /** One breakdown of a period's cost, most expensive first. */
-export const BreakdownTable = (props: { summary: CostSummaryResponse; limit?: number; title?: string }) => {
+export const BreakdownTable = (props: {
+  summary: CostSummaryResponse;
+  limit?: number;
+  title?: string;
+}) => {
   const { summary } = props;
   const columns: TableColumn<Row>[] = [
     { title: titles[summary.groupBy], field: 'key' },
-    { title: 'Cost', render: r => money(r.cost, summary.currency), customSort: (a, b) => a.cost - b.cost },
+    {
+      title: 'Cost',
+      render: r => money(r.cost, summary.currency),
+      customSort: (a, b) => a.cost - b.cost,
+    },
     { title: 'Engine hours', render: r => hours(r.hours) },
     { title: 'GPU hours', render: r => hours(r.gpuHours) },
   ];
-  const data = props.limit ? summary.items.slice(0, props.limit) : summary.items;
+  const data = props.limit
+    ? summary.items.slice(0, props.limit)
+    : summary.items;
   return (
     <Table
-      title={props.title ?? `By ${titles[summary.groupBy].toLocaleLowerCase('en-US')}`}
-      options={{ search: false, paging: data.length > 10, pageSize: 10, padding: 'dense' }}
+      title={
+        props.title ??
+        `By ${titles[summary.groupBy].toLocaleLowerCase('en-US')}`
+      }
+      options={{
+        search: false,
+        paging: data.length > 10,
+        pageSize: 10,
+        padding: 'dense',
+      }}
       columns={columns}
       data={data}
       emptyContent={<div style={{ padding: 16 }}>No usage in this period.</div>}

@@ -1,5 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { BudgetStatus } from '@internal/plugin-aigc-gateway-common';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import useAsync from 'react-use/esm/useAsync';
@@ -15,7 +19,11 @@ export const BudgetsTable = () => {
   const columns: TableColumn<BudgetStatus>[] = [
     { title: 'Budget of', field: 'entityRef' },
     { title: 'Month', field: 'month' },
-    { title: 'Spent', render: b => `${money(b.spent, currency)} of ${money(b.monthly, currency)}` },
+    {
+      title: 'Spent',
+      render: b =>
+        `${money(b.spent, currency)} of ${money(b.monthly, currency)}`,
+    },
     {
       title: 'Used',
       render: b => (
@@ -29,7 +37,10 @@ export const BudgetsTable = () => {
         </div>
       ),
     },
-    { title: 'When used up', render: b => (b.enforce ? 'new launches are refused' : 'alert only') },
+    {
+      title: 'When used up',
+      render: b => (b.enforce ? 'new launches are refused' : 'alert only'),
+    },
   ];
   return (
     <Table
@@ -38,7 +49,9 @@ export const BudgetsTable = () => {
       options={{ search: false, paging: false, padding: 'dense' }}
       columns={columns}
       data={value?.items ?? []}
-      emptyContent={<div style={{ padding: 16 }}>No budget applies to you.</div>}
+      emptyContent={
+        <div style={{ padding: 16 }}>No budget applies to you.</div>
+      }
     />
   );
 };

@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { CostDimension } from '@internal/plugin-aigc-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -18,7 +22,11 @@ import { PeriodPreset, periodOf, periodPresets } from './ranges';
  * entity: totals against the period before, a daily chart, breakdowns and
  * the top instances.
  */
-export const CostReport = (props: { entityRef?: string; breakdowns: CostDimension[]; title?: string }) => {
+export const CostReport = (props: {
+  entityRef?: string;
+  breakdowns: CostDimension[];
+  title?: string;
+}) => {
   const api = useApi(aigcGatewayApiRef);
   const [preset, setPreset] = useState<PeriodPreset>('this-month');
   const { entityRef, breakdowns } = props;
@@ -35,7 +43,14 @@ export const CostReport = (props: { entityRef?: string; breakdowns: CostDimensio
   }, [api, preset, entityRef, breakdowns.join()]);
 
   const picker = (
-    <TextField select id="cost-period" size="small" label="Period" value={preset} onChange={e => setPreset(e.target.value as PeriodPreset)}>
+    <TextField
+      select
+      id="cost-period"
+      size="small"
+      label="Period"
+      value={preset}
+      onChange={e => setPreset(e.target.value as PeriodPreset)}
+    >
       {periodPresets.map(p => (
         <MenuItem key={p.value} value={p.value}>
           {p.label}
@@ -51,7 +66,11 @@ export const CostReport = (props: { entityRef?: string; breakdowns: CostDimensio
       {value && (
         <Grid container spacing={3}>
           <Grid item xs={12}>
-            <CostTotals total={value.top.total} previous={value.previous.total} currency={value.top.currency} />
+            <CostTotals
+              total={value.top.total}
+              previous={value.previous.total}
+              currency={value.top.currency}
+            />
             {value.top.scope === 'own' && (
               <Typography variant="caption" color="textSecondary">
                 Only your own usage is shown.
@@ -68,7 +87,11 @@ export const CostReport = (props: { entityRef?: string; breakdowns: CostDimensio
           ))}
           {!breakdowns.includes('instance') && (
             <Grid item xs={12} md={6}>
-              <BreakdownTable summary={value.top} limit={5} title="Top instances" />
+              <BreakdownTable
+                summary={value.top}
+                limit={5}
+                title="Top instances"
+              />
             </Grid>
           )}
         </Grid>

@@ -11,5 +11,10 @@ import { costBreakdownsOf } from './entityCost';
 export const EntityCostContent = () => {
   const { entity } = useEntity();
   const breakdowns: CostDimension[] = costBreakdownsOf(entity) ?? [];
-  return <CostReport entityRef={stringifyEntityRef(entity)} breakdowns={breakdowns} />;
+  return (
+    <CostReport
+      entityRef={stringifyEntityRef(entity)}
+      breakdowns={breakdowns}
+    />
+  );
 };

@@ -10,7 +10,9 @@ const RESOURCE_TYPES = ['aigc-engine-instance', 'gpu-pool'];
  * AIGC cost: a group by member, a user by engine, an engine by instance.
  */
 export function costBreakdownsOf(entity: Entity): CostDimension[] | undefined {
-  const type = String((entity.spec as { type?: unknown } | undefined)?.type ?? '');
+  const type = String(
+    (entity.spec as { type?: unknown } | undefined)?.type ?? '',
+  );
   switch (entity.kind.toLocaleLowerCase('en-US')) {
     case 'user':
       return ['template', 'pool'];
@@ -27,4 +29,5 @@ export function costBreakdownsOf(entity: Entity): CostDimension[] | undefined {
 }
 
 /** For `EntitySwitch` and entity content filters: does this entity have an AIGC cost tab? */
-export const isAigcCostAvailable = (entity: Entity) => costBreakdownsOf(entity) !== undefined;
+export const isAigcCostAvailable = (entity: Entity) =>
+  costBreakdownsOf(entity) !== undefined;

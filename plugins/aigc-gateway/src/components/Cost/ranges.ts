@@ -6,7 +6,11 @@ export interface CostPeriod {
   previous: { from: string; to: string };
 }
 
-export type PeriodPreset = 'this-month' | 'last-month' | 'last-30-days' | 'last-90-days';
+export type PeriodPreset =
+  | 'this-month'
+  | 'last-month'
+  | 'last-30-days'
+  | 'last-90-days';
 
 export const periodPresets: Array<{ value: PeriodPreset; label: string }> = [
   { value: 'this-month', label: 'This month' },
@@ -27,15 +31,34 @@ export function periodOf(preset: PeriodPreset, now = new Date()): CostPeriod {
   if (preset === 'this-month' || preset === 'last-month') {
     const back = preset === 'this-month' ? 0 : 1;
     from = monthStart(now.getFullYear(), now.getMonth() - back);
-    to = preset === 'this-month' ? now : monthStart(now.getFullYear(), now.getMonth());
+    to =
+      preset === 'this-month'
+        ? now
+        : monthStart(now.getFullYear(), now.getMonth());
     previousFrom = monthStart(now.getFullYear(), now.getMonth() - back - 1);
     // "This month" compares with the same number of days of last month.
-    const previousTo = preset === 'this-month' ? new Date(previousFrom.getTime() + (to.getTime() - from.getTime())) : from;
-    return { label, from: from.toISOString(), to: to.toISOString(), previous: { from: previousFrom.toISOString(), to: previousTo.toISOString() } };
+    const previousTo =
+      preset === 'this-month'
+        ? new Date(previousFrom.getTime() + (to.getTime() - from.getTime()))
+        : from;
+    return {
+      label,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      previous: {
+        from: previousFrom.toISOString(),
+        to: previousTo.toISOString(),
+      },
+    };
   }
   const days = preset === 'last-30-days' ? 30 : 90;
   to = now;
   from = new Date(now.getTime() - days * DAY);
   previousFrom = new Date(from.getTime() - days * DAY);
-  return { label, from: from.toISOString(), to: to.toISOString(), previous: { from: previousFrom.toISOString(), to: from.toISOString() } };
+  return {
+    label,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    previous: { from: previousFrom.toISOString(), to: from.toISOString() },
+  };
 }

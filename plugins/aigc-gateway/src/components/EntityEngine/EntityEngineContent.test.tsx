@@ -6,7 +6,11 @@ import { fakeGatewayApi } from '../../__testUtils__/fakeGatewayApi';
 import { EntityEngineContent } from './EntityEngineContent';
 import { isAigcEngine } from './engineEntity';
 
-const engine = (name: string, type = 'aigc-engine', annotations: Record<string, string> = {}) => ({
+const engine = (
+  name: string,
+  type = 'aigc-engine',
+  annotations: Record<string, string> = {},
+) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, annotations },
@@ -17,7 +21,11 @@ describe('the Engine entity tab', () => {
   it('launches the engine the component stands for and lists my instances of it', async () => {
     const api = fakeGatewayApi();
     renderInTestApp(
-      <EntityProvider entity={engine('sample-engine-v1.0.0', 'aigc-engine-version', { 'aigc-gateway.io/template-id': 'sample-engine' })}>
+      <EntityProvider
+        entity={engine('sample-engine-v1.0.0', 'aigc-engine-version', {
+          'aigc-gateway.io/template-id': 'sample-engine',
+        })}
+      >
         <EntityEngineContent />
       </EntityProvider>,
       { apis: [[aigcGatewayApiRef, api]] },
@@ -37,7 +45,9 @@ describe('the Engine entity tab', () => {
       </EntityProvider>,
       { apis: [[aigcGatewayApiRef, fakeGatewayApi()]] },
     );
-    expect(await screen.findByText('This engine cannot be launched')).toBeInTheDocument();
+    expect(
+      await screen.findByText('This engine cannot be launched'),
+    ).toBeInTheDocument();
   });
 
   it('is on engine template and version components only', () => {

@@ -1,5 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -17,7 +21,10 @@ export const EntityEngineContent = () => {
   const api = useApi(aigcGatewayApiRef);
   const templateId = engineTemplateIdOf(entity);
   const { value, loading, error, retry } = useAsyncRetry(
-    async () => ({ templates: await api.listTemplates(), pools: await api.listPools() }),
+    async () => ({
+      templates: await api.listTemplates(),
+      pools: await api.listPools(),
+    }),
     [api],
   );
   if (loading && !value) return <Progress />;
@@ -35,7 +42,11 @@ export const EntityEngineContent = () => {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <TemplateCard template={template} pools={value!.pools} onLaunched={retry} />
+        <TemplateCard
+          template={template}
+          pools={value!.pools}
+          onLaunched={retry}
+        />
       </Grid>
       <Grid item xs={12}>
         <InstancesView scope="mine" templateId={template.id} />

@@ -16,19 +16,30 @@ describe('GatewayPage', () => {
     renderInTestApp(<GatewayPage />, {
       apis: [alice, [aigcGatewayApiRef, fakeGatewayApi()]],
     });
-    expect(await screen.findByTestId('signed-in-name')).toHaveTextContent('Alice Creator');
-    expect(screen.getByTestId('signed-in-ref')).toHaveTextContent('user:default/alice');
-    expect(screen.getByText('Groups: group:default/creators-a')).toBeInTheDocument();
+    expect(await screen.findByTestId('signed-in-name')).toHaveTextContent(
+      'Alice Creator',
+    );
+    expect(screen.getByTestId('signed-in-ref')).toHaveTextContent(
+      'user:default/alice',
+    );
+    expect(
+      screen.getByText('Groups: group:default/creators-a'),
+    ).toBeInTheDocument();
     expect(await screen.findByText('Sample Engine')).toBeInTheDocument();
     expect(screen.getByText('Draws images from a prompt')).toBeInTheDocument();
   });
 
   it('says what to do when no template is configured', async () => {
     renderInTestApp(<GatewayPage />, {
-      apis: [alice, [aigcGatewayApiRef, fakeGatewayApi({ listTemplates: async () => [] })]],
+      apis: [
+        alice,
+        [aigcGatewayApiRef, fakeGatewayApi({ listTemplates: async () => [] })],
+      ],
     });
     expect(await screen.findByText('No engine templates')).toBeInTheDocument();
-    expect(screen.getByText(/aigcGateway.templates in app-config.yaml/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/aigcGateway.templates in app-config.yaml/),
+    ).toBeInTheDocument();
   });
 
   it('shows the backend error when the templates cannot be read', async () => {
@@ -37,27 +48,43 @@ describe('GatewayPage', () => {
         throw await ResponseError.fromResponse(
           new Response(
             JSON.stringify({
-              error: { name: 'AuthenticationError', message: 'Missing credentials' },
+              error: {
+                name: 'AuthenticationError',
+                message: 'Missing credentials',
+              },
               response: { statusCode: 401 },
             }),
-            { status: 401, statusText: 'Unauthorized', headers: { 'content-type': 'application/json' } },
+            {
+              status: 401,
+              statusText: 'Unauthorized',
+              headers: { 'content-type': 'application/json' },
+            },
           ),
         );
       },
     });
-    renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, failing]] });
+    renderInTestApp(<GatewayPage />, {
+      apis: [alice, [aigcGatewayApiRef, failing]],
+    });
     expect(await screen.findByText(/Missing credentials/)).toBeInTheDocument();
   });
 
   it('keeps an instance alive when opened from an idle warning', async () => {
     const api = fakeGatewayApi();
-    renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, api]], initialRouteEntries: ['/?keep=i7'] });
-    expect(await screen.findByRole('status')).toHaveTextContent('Kept: the engine stays up, and its idle time starts again.');
+    renderInTestApp(<GatewayPage />, {
+      apis: [alice, [aigcGatewayApiRef, api]],
+      initialRouteEntries: ['/?keep=i7'],
+    });
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Kept: the engine stays up, and its idle time starts again.',
+    );
     expect(api.calls).toContain('keepalive i7');
   });
 
   it('switches to the instances tab', async () => {
-    renderInTestApp(<GatewayPage />, { apis: [alice, [aigcGatewayApiRef, fakeGatewayApi()]] });
+    renderInTestApp(<GatewayPage />, {
+      apis: [alice, [aigcGatewayApiRef, fakeGatewayApi()]],
+    });
     fireEvent.click(await screen.findByRole('tab', { name: 'Instances' }));
     expect(await screen.findByText('No instances yet')).toBeInTheDocument();
   });

@@ -15,7 +15,10 @@ export const GatewayPage = () => {
   const [tab, setTab] = useState(0);
   return (
     <Page themeId="tool">
-      <Header title="AIGC Gateway" subtitle="AI content engines on the company's GPUs" />
+      <Header
+        title="AIGC Gateway"
+        subtitle="AI content engines on the company's GPUs"
+      />
       <Content>
         <Grid container spacing={3}>
           <Grid item xs={12} md={3}>
@@ -23,7 +26,11 @@ export const GatewayPage = () => {
           </Grid>
           <Grid item xs={12} md={9}>
             <KeepAliveNotice />
-            <Tabs value={tab} onChange={(_, v) => setTab(v)} indicatorColor="primary">
+            <Tabs
+              value={tab}
+              onChange={(_, v) => setTab(v)}
+              indicatorColor="primary"
+            >
               <Tab label="Launch" />
               <Tab label="Instances" />
               <Tab label="All instances" />

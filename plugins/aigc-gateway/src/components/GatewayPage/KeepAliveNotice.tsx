@@ -13,12 +13,24 @@ export const KeepAliveNotice = () => {
   const [params] = useSearchParams();
   const id = params.get('keep');
   const api = useApi(aigcGatewayApiRef);
-  const { loading, error } = useAsync(async () => (id ? api.keepAlive(id) : undefined), [api, id]);
+  const { loading, error } = useAsync(
+    async () => (id ? api.keepAlive(id) : undefined),
+    [api, id],
+  );
   if (!id || loading) return null;
-  if (error) return <WarningPanel severity="error" title="The engine could not be kept" message={error.message} />;
+  if (error)
+    return (
+      <WarningPanel
+        severity="error"
+        title="The engine could not be kept"
+        message={error.message}
+      />
+    );
   return (
     <InfoCard>
-      <Typography role="status">Kept: the engine stays up, and its idle time starts again.</Typography>
+      <Typography role="status">
+        Kept: the engine stays up, and its idle time starts again.
+      </Typography>
     </InfoCard>
   );
 };

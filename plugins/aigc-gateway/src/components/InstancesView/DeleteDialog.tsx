@@ -22,11 +22,16 @@ export const DeleteDialog = (props: {
       <DialogContent>
         <DialogContentText>
           {props.instance.templateId} {props.instance.version}
-          {props.instance.name ? ` “${props.instance.name}”` : ''}. Without the box
-          below, its data volume is kept.
+          {props.instance.name ? ` “${props.instance.name}”` : ''}. Without the
+          box below, its data volume is kept.
         </DialogContentText>
         <FormControlLabel
-          control={<Checkbox checked={deleteData} onChange={e => setDeleteData(e.target.checked)} />}
+          control={
+            <Checkbox
+              checked={deleteData}
+              onChange={e => setDeleteData(e.target.checked)}
+            />
+          }
           label="Also delete its data (models and outputs) for good"
         />
       </DialogContent>

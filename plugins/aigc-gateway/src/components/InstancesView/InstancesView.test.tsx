@@ -17,9 +17,13 @@ describe('InstancesView', () => {
   it('releases and launches again', async () => {
     const api = await withOneInstance();
     fireEvent.click(screen.getByRole('button', { name: 'Release' }));
-    await waitFor(() => expect(screen.getByTestId('state-i1')).toHaveTextContent('released'));
+    await waitFor(() =>
+      expect(screen.getByTestId('state-i1')).toHaveTextContent('released'),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Launch again' }));
-    await waitFor(() => expect(screen.getByTestId('state-i1')).toHaveTextContent('running'));
+    await waitFor(() =>
+      expect(screen.getByTestId('state-i1')).toHaveTextContent('running'),
+    );
     expect(api.calls).toEqual(['release i1', 'relaunch i1']);
   });
 
@@ -27,22 +31,32 @@ describe('InstancesView', () => {
     const api = await withOneInstance();
     fireEvent.click(screen.getByRole('button', { name: 'Release' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
-    fireEvent.click(screen.getByLabelText('Also delete its data (models and outputs) for good'));
+    fireEvent.click(
+      screen.getByLabelText(
+        'Also delete its data (models and outputs) for good',
+      ),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(api.calls).toContain('delete i1 deleteData=true'));
+    await waitFor(() =>
+      expect(api.calls).toContain('delete i1 deleteData=true'),
+    );
   });
 
   it('switches a released instance to another version it can run', async () => {
     const api = await withOneInstance();
     fireEvent.click(screen.getByRole('button', { name: 'Release' }));
-    fireEvent.click(await screen.findByRole('button', { name: 'Switch version' }));
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Switch version' }),
+    );
     fireEvent.mouseDown(await screen.findByLabelText('New version'));
     // The instance is on 2.0.0, so 1.0.0 is the one other version offered.
     const options = await screen.findAllByRole('option');
     expect(options.map(o => o.textContent)).toEqual(['1.0.0 (deprecated)']);
     fireEvent.click(options[0]);
     fireEvent.click(screen.getByRole('button', { name: 'Switch' }));
-    await waitFor(() => expect(screen.getByTestId('state-i1')).toHaveTextContent('migrating'));
+    await waitFor(() =>
+      expect(screen.getByTestId('state-i1')).toHaveTextContent('migrating'),
+    );
     expect(api.calls).toEqual(['release i1', 'switch i1 1.0.0']);
   });
 
@@ -51,7 +65,11 @@ describe('InstancesView', () => {
     const tab = { location: { href: '' } };
     jest.spyOn(window, 'open').mockReturnValue(tab as any);
     fireEvent.click(screen.getByRole('button', { name: 'Open' }));
-    await waitFor(() => expect(tab.location.href).toBe('http://backend/api/aigc-gateway/instances/i1/proxy/'));
+    await waitFor(() =>
+      expect(tab.location.href).toBe(
+        'http://backend/api/aigc-gateway/instances/i1/proxy/',
+      ),
+    );
     expect(api.calls).toEqual(['cookie']);
   });
 });

@@ -1,6 +1,11 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { EmptyState, ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import {
+  EmptyState,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { InstanceView } from '@internal/plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
@@ -12,11 +17,16 @@ import { DeleteDialog } from './DeleteDialog';
 import { SwitchVersionDialog } from './SwitchVersionDialog';
 
 /** The caller's instances (or everyone's, for admins) with their actions; optionally of one engine template. */
-export const InstancesView = (props: { scope?: 'mine' | 'all'; templateId?: string }) => {
+export const InstancesView = (props: {
+  scope?: 'mine' | 'all';
+  templateId?: string;
+}) => {
   const api = useApi(aigcGatewayApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
     async () =>
-      (await api.listInstances({ scope: props.scope })).filter(i => !props.templateId || i.templateId === props.templateId),
+      (await api.listInstances({ scope: props.scope })).filter(
+        i => !props.templateId || i.templateId === props.templateId,
+      ),
     [api, props.scope, props.templateId],
   );
   const [deleting, setDeleting] = useState<InstanceView>();
@@ -60,9 +70,13 @@ export const InstancesView = (props: { scope?: 'mine' | 'all'; templateId?: stri
             <Button onClick={act(() => api.release(i.id))}>Release</Button>
           )}
           {['released', 'failed'].includes(i.state) && (
-            <Button onClick={act(() => api.relaunch(i.id))}>Launch again</Button>
+            <Button onClick={act(() => api.relaunch(i.id))}>
+              Launch again
+            </Button>
           )}
-          {i.state === 'released' && <Button onClick={() => setSwitching(i)}>Switch version</Button>}
+          {i.state === 'released' && (
+            <Button onClick={() => setSwitching(i)}>Switch version</Button>
+          )}
           {['released', 'failed'].includes(i.state) && (
             <Button color="secondary" onClick={() => setDeleting(i)}>
               Delete

@@ -25,7 +25,9 @@ export const SwitchVersionDialog = (props: {
     async () =>
       (await api.listTemplates())
         .find(t => t.id === instance.templateId)
-        ?.versions.filter(v => v.status !== 'retired' && v.version !== instance.version)
+        ?.versions.filter(
+          v => v.status !== 'retired' && v.version !== instance.version,
+        )
         .reverse() ?? [],
     [api, instance.templateId],
   );
@@ -36,10 +38,18 @@ export const SwitchVersionDialog = (props: {
       <DialogContent>
         <DialogContentText>
           {instance.templateId} {instance.version}
-          {instance.name ? ` “${instance.name}”` : ''}. Its data is copied aside first, then migrated to the new
-          version's data layout; if that fails, the copy is put back and it stays on {instance.version}.
+          {instance.name ? ` “${instance.name}”` : ''}. Its data is copied aside
+          first, then migrated to the new version's data layout; if that fails,
+          the copy is put back and it stays on {instance.version}.
         </DialogContentText>
-        <TextField select fullWidth id="switch-version" label="New version" value={version} onChange={e => setVersion(e.target.value)}>
+        <TextField
+          select
+          fullWidth
+          id="switch-version"
+          label="New version"
+          value={version}
+          onChange={e => setVersion(e.target.value)}
+        >
           {versions.map(v => (
             <MenuItem key={v.version} value={v.version}>
               {versionLabel(v)}
@@ -49,7 +59,11 @@ export const SwitchVersionDialog = (props: {
       </DialogContent>
       <DialogActions>
         <Button onClick={props.onCancel}>Cancel</Button>
-        <Button color="primary" disabled={!version} onClick={() => props.onConfirm(version)}>
+        <Button
+          color="primary"
+          disabled={!version}
+          onClick={() => props.onConfirm(version)}
+        >
           Switch
         </Button>
       </DialogActions>

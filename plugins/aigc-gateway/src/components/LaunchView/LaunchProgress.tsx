@@ -40,7 +40,9 @@ export const LaunchProgress = (props: {
         <ListItem key={n}>
           <ListItemText
             primary={`${event.state}: ${event.message}`}
-            secondary={`+${((Date.parse(event.at) - started) / 1000).toFixed(1)} s`}
+            secondary={`+${((Date.parse(event.at) - started) / 1000).toFixed(
+              1,
+            )} s`}
           />
         </ListItem>
       ))}

@@ -6,11 +6,15 @@ import { LaunchView } from './LaunchView';
 
 describe('LaunchView', () => {
   it('offers the newest active version and its pools with free capacity and price', async () => {
-    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, fakeGatewayApi()]] });
+    renderInTestApp(<LaunchView />, {
+      apis: [[aigcGatewayApiRef, fakeGatewayApi()]],
+    });
     expect(await screen.findByText('Sample Engine')).toBeInTheDocument();
     expect(screen.getByText('Draws images from a prompt')).toBeInTheDocument();
     expect(screen.getByTestId('template-icon')).toBeInTheDocument();
-    expect(screen.getByLabelText('Version')).toHaveTextContent('2.0.0 (active)');
+    expect(screen.getByLabelText('Version')).toHaveTextContent(
+      '2.0.0 (active)',
+    );
     fireEvent.mouseDown(screen.getByLabelText('GPU pool'));
     const options = within(screen.getByRole('listbox')).getAllByRole('option');
     expect(options.map(o => o.textContent)).toEqual([
@@ -25,27 +29,45 @@ describe('LaunchView', () => {
       ownershipEntityRefs: ['user:default/alice', 'group:default/creators-a'],
     });
     const api = fakeGatewayApi();
-    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, api], identity] });
+    renderInTestApp(<LaunchView />, {
+      apis: [[aigcGatewayApiRef, api], identity],
+    });
     expect(await screen.findByTestId('month-to-date')).toHaveTextContent(
       'You have spent 12.00 USD this month. Budget of group:default/creators-a: 12.00 USD of 10.00 USD (120%, new launches are refused).',
     );
-    expect(api.calls).toContain('costSummary {"entityRef":"user:default/alice","groupBy":"template"}');
+    expect(api.calls).toContain(
+      'costSummary {"entityRef":"user:default/alice","groupBy":"template"}',
+    );
   });
 
   it('warns about a deprecated version and suggests the newest', async () => {
-    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, fakeGatewayApi()]] });
+    renderInTestApp(<LaunchView />, {
+      apis: [[aigcGatewayApiRef, fakeGatewayApi()]],
+    });
     fireEvent.mouseDown(await screen.findByLabelText('Version'));
-    fireEvent.click(within(screen.getByRole('listbox')).getByText('1.0.0 (deprecated)'));
-    expect(await screen.findByText(/Version 1.0.0 is deprecated/)).toBeInTheDocument();
-    fireEvent.click(screen.getByRole('button', { name: 'Use version 2.0.0 instead' }));
-    expect(screen.getByLabelText('Version')).toHaveTextContent('2.0.0 (active)');
-    expect(screen.queryByText(/Version 1.0.0 is deprecated/)).not.toBeInTheDocument();
+    fireEvent.click(
+      within(screen.getByRole('listbox')).getByText('1.0.0 (deprecated)'),
+    );
+    expect(
+      await screen.findByText(/Version 1.0.0 is deprecated/),
+    ).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Use version 2.0.0 instead' }),
+    );
+    expect(screen.getByLabelText('Version')).toHaveTextContent(
+      '2.0.0 (active)',
+    );
+    expect(
+      screen.queryByText(/Version 1.0.0 is deprecated/),
+    ).not.toBeInTheDocument();
   });
 
   it('launches and follows the progress until the engine can be opened', async () => {
     const api = fakeGatewayApi();
     renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, api]] });
-    fireEvent.change(await screen.findByLabelText('Name (optional)'), { target: { value: 'portraits' } });
+    fireEvent.change(await screen.findByLabelText('Name (optional)'), {
+      target: { value: 'portraits' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Launch' }));
     expect(await screen.findByText('running: answering')).toBeInTheDocument();
     expect(api.calls.filter(c => c.startsWith('launch'))).toEqual([
@@ -57,11 +79,15 @@ describe('LaunchView', () => {
   it('shows why a launch was refused', async () => {
     const api = fakeGatewayApi({
       launch: async () => {
-        throw new Error('version "2.0.0" of "sample-engine" may not run in pool "a100"');
+        throw new Error(
+          'version "2.0.0" of "sample-engine" may not run in pool "a100"',
+        );
       },
     });
     renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, api]] });
     fireEvent.click(await screen.findByRole('button', { name: 'Launch' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('may not run in pool "a100"');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'may not run in pool "a100"',
+    );
   });
 });

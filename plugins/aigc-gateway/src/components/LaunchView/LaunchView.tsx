@@ -1,5 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
@@ -13,7 +17,10 @@ const CAPACITY_REFRESH_MS = 15_000;
 export const LaunchView = (props: { onLaunched?: () => void }) => {
   const api = useApi(aigcGatewayApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
-    async () => ({ templates: await api.listTemplates(), pools: await api.listPools() }),
+    async () => ({
+      templates: await api.listTemplates(),
+      pools: await api.listPools(),
+    }),
     [api],
   );
   // Free capacity changes as others launch and release.

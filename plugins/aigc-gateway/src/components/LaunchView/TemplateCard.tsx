@@ -1,7 +1,11 @@
 import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { InfoCard, WarningPanel } from '@backstage/core-components';
-import { EngineTemplateView, InstanceView, PoolView } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineTemplateView,
+  InstanceView,
+  PoolView,
+} from '@internal/plugin-aigc-gateway-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -80,7 +84,11 @@ export const TemplateCard = (props: {
             title={`Version ${version.version} is deprecated`}
             message={
               newest !== version.version && (
-                <Button variant="outlined" size="small" onClick={() => chooseVersion(newest)}>
+                <Button
+                  variant="outlined"
+                  size="small"
+                  onClick={() => chooseVersion(newest)}
+                >
                   Use version {newest} instead
                 </Button>
               )
@@ -96,7 +104,9 @@ export const TemplateCard = (props: {
               label="Version"
               value={versionId}
               onChange={e => {
-                const next = template.versions.find(v => v.version === e.target.value)!;
+                const next = template.versions.find(
+                  v => v.version === e.target.value,
+                )!;
                 setVersionId(next.version);
                 setPoolId(next.defaultPool);
               }}
@@ -111,7 +121,14 @@ export const TemplateCard = (props: {
             </TextField>
           </Grid>
           <Grid item xs={12} sm={5}>
-            <TextField select fullWidth id={`${template.id}-pool`} label="GPU pool" value={poolId} onChange={e => setPoolId(e.target.value)}>
+            <TextField
+              select
+              fullWidth
+              id={`${template.id}-pool`}
+              label="GPU pool"
+              value={poolId}
+              onChange={e => setPoolId(e.target.value)}
+            >
               {allowedPools.map(p => (
                 <MenuItem key={p.id} value={p.id}>
                   {poolLabel(p)}
@@ -120,10 +137,21 @@ export const TemplateCard = (props: {
             </TextField>
           </Grid>
           <Grid item xs={12} sm={2}>
-            <TextField fullWidth id={`${template.id}-name`} label="Name (optional)" value={name} onChange={e => setName(e.target.value)} />
+            <TextField
+              fullWidth
+              id={`${template.id}-name`}
+              label="Name (optional)"
+              value={name}
+              onChange={e => setName(e.target.value)}
+            />
           </Grid>
           <Grid item xs={12} sm={2}>
-            <Button variant="contained" color="primary" onClick={launch} disabled={busy}>
+            <Button
+              variant="contained"
+              color="primary"
+              onClick={launch}
+              disabled={busy}
+            >
               Launch
             </Button>
           </Grid>

@@ -25,10 +25,25 @@ export const GatewaySelectField = (
     noneLabel: string;
   },
 ) => {
-  const { formData, onChange, schema, required, rawErrors, idSchema, load, dependsOn, emptyLabel, noneLabel } = props;
+  const {
+    formData,
+    onChange,
+    schema,
+    required,
+    rawErrors,
+    idSchema,
+    load,
+    dependsOn,
+    emptyLabel,
+    noneLabel,
+  } = props;
   const api = useApi(aigcGatewayApiRef);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const { value: options, loading, error } = useAsync(() => load(api), dependsOn);
+  const {
+    value: options,
+    loading,
+    error,
+  } = useAsync(() => load(api), dependsOn);
   let helperText = schema.description;
   if (error) helperText = `Could not ask the AIGC Gateway: ${error.message}`;
   else if (loading) helperText = 'Asking the AIGC Gateway…';

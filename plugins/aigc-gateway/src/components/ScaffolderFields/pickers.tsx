@@ -10,9 +10,15 @@ export interface PickerUiOptions {
 
 type PickerProps = FieldExtensionComponentProps<string, PickerUiOptions>;
 
-function sibling(props: PickerProps, option: keyof PickerUiOptions, fallback: string): string | undefined {
+function sibling(
+  props: PickerProps,
+  option: keyof PickerUiOptions,
+  fallback: string,
+): string | undefined {
   const name = props.uiSchema?.['ui:options']?.[option] ?? fallback;
-  const value = (props.formContext?.formData as Record<string, unknown> | undefined)?.[name];
+  const value = (
+    props.formContext?.formData as Record<string, unknown> | undefined
+  )?.[name];
   return typeof value === 'string' && value ? value : undefined;
 }
 
@@ -22,7 +28,12 @@ export const TemplatePicker = (props: PickerProps) => (
     {...props}
     dependsOn={[]}
     noneLabel="The AIGC Gateway has no engine templates."
-    load={async api => (await api.listTemplates()).map(t => ({ value: t.id, label: `${t.title} (${t.id})` }))}
+    load={async api =>
+      (await api.listTemplates()).map(t => ({
+        value: t.id,
+        label: `${t.title} (${t.id})`,
+      }))
+    }
   />
 );
 
@@ -34,10 +45,16 @@ export const VersionPicker = (props: PickerProps) => {
       {...props}
       dependsOn={[templateId]}
       emptyLabel={props.required ? undefined : 'The newest active version'}
-      noneLabel={templateId ? `"${templateId}" has no launchable version.` : 'Choose an engine template first.'}
+      noneLabel={
+        templateId
+          ? `"${templateId}" has no launchable version.`
+          : 'Choose an engine template first.'
+      }
       load={async api => {
         if (!templateId) return [];
-        const template = (await api.listTemplates()).find(t => t.id === templateId);
+        const template = (await api.listTemplates()).find(
+          t => t.id === templateId,
+        );
         return [...(template?.versions ?? [])]
           .reverse()
           .filter(v => v.status !== 'retired')
@@ -61,13 +78,23 @@ export const PoolPicker = (props: PickerProps) => {
       emptyLabel={props.required ? undefined : "The version's default pool"}
       noneLabel="No GPU pool can run this version."
       load={async api => {
-        const [templates, pools] = await Promise.all([api.listTemplates(), api.listPools()]);
-        const versions = templates.find(t => t.id === templateId)?.versions ?? [];
-        const chosen = versions.filter(v => (version ? v.version === version : v.status !== 'retired'));
-        const allowed = templateId ? new Set(chosen.flatMap(v => v.pools)) : undefined;
+        const [templates, pools] = await Promise.all([
+          api.listTemplates(),
+          api.listPools(),
+        ]);
+        const versions =
+          templates.find(t => t.id === templateId)?.versions ?? [];
+        const chosen = versions.filter(v =>
+          version ? v.version === version : v.status !== 'retired',
+        );
+        const allowed = templateId
+          ? new Set(chosen.flatMap(v => v.pools))
+          : undefined;
         return pools
           .filter(p => !allowed || allowed.has(p.id))
-          .sort((a, b) => Number(b.capacity.free > 0) - Number(a.capacity.free > 0))
+          .sort(
+            (a, b) => Number(b.capacity.free > 0) - Number(a.capacity.free > 0),
+          )
           .map(p => ({ value: p.id, label: poolLabel(p) }));
       }}
     />

@@ -1,7 +1,12 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { InfoCard, Table } from '@backstage/core-components';
-import { RolloutPlanItemView, RolloutPlanView, RolloutRequest, VersionListResponse } from '@internal/plugin-aigc-gateway-common';
+import {
+  RolloutPlanItemView,
+  RolloutPlanView,
+  RolloutRequest,
+  VersionListResponse,
+} from '@internal/plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -19,7 +24,8 @@ function defaultVersions(template: Template | undefined) {
   const versions = template?.versions ?? [];
   const to = versions.find(v => v.status !== 'retired')?.version ?? '';
   const others = versions.filter(v => v.version !== to);
-  const from = (others.find(v => v.instances.total > 0) ?? others[0])?.version ?? '';
+  const from =
+    (others.find(v => v.instances.total > 0) ?? others[0])?.version ?? '';
   return { from, to };
 }
 
@@ -33,7 +39,10 @@ const migrationsText = (item: RolloutPlanItemView) =>
  * looks at the dry run (every instance, its migrations, when it switches),
  * then starts it. Changing the form asks for a new dry run.
  */
-export const RolloutForm = (props: { templates: VersionListResponse['items']; onStarted: () => void }) => {
+export const RolloutForm = (props: {
+  templates: VersionListResponse['items'];
+  onStarted: () => void;
+}) => {
   const api = useApi(aigcGatewayApiRef);
   const first = props.templates[0];
   const [form, setForm] = useState<Form>({
@@ -46,7 +55,8 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
   const [plan, setPlan] = useState<RolloutPlanView>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const versions = props.templates.find(t => t.templateId === form.templateId)?.versions ?? [];
+  const versions =
+    props.templates.find(t => t.templateId === form.templateId)?.versions ?? [];
 
   const change = (patch: Partial<Form>) => {
     setForm(current => ({ ...current, ...patch }));
@@ -81,8 +91,13 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
             label="Engine"
             value={form.templateId}
             onChange={e => {
-              const template = props.templates.find(t => t.templateId === e.target.value);
-              change({ templateId: e.target.value, ...defaultVersions(template) });
+              const template = props.templates.find(
+                t => t.templateId === e.target.value,
+              );
+              change({
+                templateId: e.target.value,
+                ...defaultVersions(template),
+              });
             }}
             style={{ minWidth: 180 }}
           >
@@ -94,18 +109,31 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
           </TextField>
         </Grid>
         <Grid item>
-          <TextField select id="rollout-from"
-            label="From version" value={form.from} onChange={e => change({ from: e.target.value })} style={{ minWidth: 140 }}>
+          <TextField
+            select
+            id="rollout-from"
+            label="From version"
+            value={form.from}
+            onChange={e => change({ from: e.target.value })}
+            style={{ minWidth: 140 }}
+          >
             {versions.map(v => (
               <MenuItem key={v.version} value={v.version}>
-                {v.version} ({v.instances.total} instance{v.instances.total === 1 ? '' : 's'})
+                {v.version} ({v.instances.total} instance
+                {v.instances.total === 1 ? '' : 's'})
               </MenuItem>
             ))}
           </TextField>
         </Grid>
         <Grid item>
-          <TextField select id="rollout-to"
-            label="To version" value={form.to} onChange={e => change({ to: e.target.value })} style={{ minWidth: 140 }}>
+          <TextField
+            select
+            id="rollout-to"
+            label="To version"
+            value={form.to}
+            onChange={e => change({ to: e.target.value })}
+            style={{ minWidth: 140 }}
+          >
             {versions
               .filter(v => v.status !== 'retired')
               .map(v => (
@@ -139,7 +167,12 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
         </Grid>
         <Grid item>
           <FormControlLabel
-            control={<Checkbox checked={form.force} onChange={e => change({ force: e.target.checked })} />}
+            control={
+              <Checkbox
+                checked={form.force}
+                onChange={e => change({ force: e.target.checked })}
+              />
+            }
             label="Release running engines now"
           />
         </Grid>
@@ -149,7 +182,12 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
           </Button>
         </Grid>
         <Grid item>
-          <Button variant="contained" color="primary" disabled={busy || !plan || plan.items.length === 0} onClick={start}>
+          <Button
+            variant="contained"
+            color="primary"
+            disabled={busy || !plan || plan.items.length === 0}
+            onClick={start}
+          >
             Start rollout
           </Button>
         </Grid>
@@ -161,7 +199,9 @@ export const RolloutForm = (props: { templates: VersionListResponse['items']; on
       )}
       {plan && (
         <Table<RolloutPlanItemView>
-          title={`Dry run: ${plan.items.length} instance${plan.items.length === 1 ? '' : 's'} from ${plan.from} to ${plan.to}`}
+          title={`Dry run: ${plan.items.length} instance${
+            plan.items.length === 1 ? '' : 's'
+          } from ${plan.from} to ${plan.to}`}
           options={{ paging: false, search: false, padding: 'dense' }}
           data={plan.items}
           columns={[

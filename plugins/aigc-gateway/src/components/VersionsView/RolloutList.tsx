@@ -1,7 +1,12 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { Table } from '@backstage/core-components';
-import { RolloutAction, RolloutState, RolloutTargetView, RolloutView } from '@internal/plugin-aigc-gateway-common';
+import {
+  RolloutAction,
+  RolloutState,
+  RolloutTargetView,
+  RolloutView,
+} from '@internal/plugin-aigc-gateway-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -18,12 +23,21 @@ const actionsIn: Record<RolloutState, RolloutAction[]> = {
   'rolling-back': [],
   'rolled-back': [],
 };
-const actionLabel: Record<RolloutAction, string> = { pause: 'Pause', resume: 'Resume', abort: 'Abort', rollback: 'Roll back' };
+const actionLabel: Record<RolloutAction, string> = {
+  pause: 'Pause',
+  resume: 'Resume',
+  abort: 'Abort',
+  rollback: 'Roll back',
+};
 
-const finished = (r: RolloutView) => r.counts.done + r.counts.failed + r.counts.skipped;
+const finished = (r: RolloutView) =>
+  r.counts.done + r.counts.failed + r.counts.skipped;
 
 /** The rollouts with their live progress and each instance's outcome; the page refreshes them. */
-export const RolloutList = (props: { rollouts: RolloutView[]; onChanged: () => void }) => {
+export const RolloutList = (props: {
+  rollouts: RolloutView[];
+  onChanged: () => void;
+}) => {
   const api = useApi(aigcGatewayApiRef);
   const [error, setError] = useState<string>();
 
@@ -53,17 +67,26 @@ export const RolloutList = (props: { rollouts: RolloutView[]; onChanged: () => v
             title={
               <Box>
                 <Typography variant="h6">
-                  {r.templateId} {r.from} → {r.to}: <span data-testid="rollout-state">{r.state}</span>
+                  {r.templateId} {r.from} → {r.to}:{' '}
+                  <span data-testid="rollout-state">{r.state}</span>
                 </Typography>
                 <Typography variant="body2" color="textSecondary">
-                  {finished(r)} of {r.targets.length} instances finished · {r.counts.done} switched · {r.counts.failed} failed ·{' '}
-                  {r.counts.waiting} waiting for release · canary {r.canaryPercent}% · {r.concurrency} at once
+                  {finished(r)} of {r.targets.length} instances finished ·{' '}
+                  {r.counts.done} switched · {r.counts.failed} failed ·{' '}
+                  {r.counts.waiting} waiting for release · canary{' '}
+                  {r.canaryPercent}% · {r.concurrency} at once
                   {r.force ? ' · forced' : ''} · started by {r.createdBy}
                 </Typography>
-                {r.message && <Typography variant="body2">{r.message}</Typography>}
+                {r.message && (
+                  <Typography variant="body2">{r.message}</Typography>
+                )}
                 <LinearProgress
                   variant="determinate"
-                  value={r.targets.length ? (100 * finished(r)) / r.targets.length : 100}
+                  value={
+                    r.targets.length
+                      ? (100 * finished(r)) / r.targets.length
+                      : 100
+                  }
                   aria-label={`progress of rollout ${r.id}`}
                 />
                 {actionsIn[r.state].map(action => (

@@ -13,9 +13,15 @@ import { RolloutList } from './RolloutList';
 const REFRESH_MS = 3000;
 
 /** Rollouts for admins: start one after a dry run, and follow and steer those under way. */
-export const RolloutsSection = (props: { templates: VersionListResponse['items']; onChanged: () => void }) => {
+export const RolloutsSection = (props: {
+  templates: VersionListResponse['items'];
+  onChanged: () => void;
+}) => {
   const api = useApi(aigcGatewayApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.listRollouts(), [api]);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.listRollouts(),
+    [api],
+  );
   useInterval(retry, REFRESH_MS);
   const refresh = () => {
     retry();

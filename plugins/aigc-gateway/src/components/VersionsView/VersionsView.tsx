@@ -1,7 +1,17 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
-import { VersionStatus, VersionUsageView } from '@internal/plugin-aigc-gateway-common';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import {
+  VersionStatus,
+  VersionUsageView,
+} from '@internal/plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
@@ -16,7 +26,11 @@ const nextStatuses: Record<VersionStatus, VersionStatus[]> = {
   deprecated: ['active', 'retired'],
   retired: ['active'],
 };
-const actionLabel: Record<VersionStatus, string> = { active: 'Activate', deprecated: 'Deprecate', retired: 'Retire' };
+const actionLabel: Record<VersionStatus, string> = {
+  active: 'Activate',
+  deprecated: 'Deprecate',
+  retired: 'Retire',
+};
 
 /**
  * Versions per engine template, with status, source and the instances on
@@ -26,7 +40,10 @@ const actionLabel: Record<VersionStatus, string> = { active: 'Activate', depreca
  */
 export const VersionsView = () => {
   const api = useApi(aigcGatewayApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.listVersions(), [api]);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.listVersions(),
+    [api],
+  );
   const [actionError, setActionError] = useState<string>();
   // Instance counts move as engines launch, release and switch versions.
   useInterval(retry, 5000);
@@ -34,32 +51,58 @@ export const VersionsView = () => {
   if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value?.length) {
-    return <EmptyState missing="data" title="No engine templates" description="Templates and their versions appear here." />;
+    return (
+      <EmptyState
+        missing="data"
+        title="No engine templates"
+        description="Templates and their versions appear here."
+      />
+    );
   }
 
-  const setStatus = (templateId: string, version: string, status: VersionStatus) => async () => {
-    setActionError(undefined);
-    try {
-      await api.setVersionStatus(templateId, version, status);
-    } catch (e) {
-      setActionError((e as Error).message);
-    }
-    retry();
-  };
+  const setStatus =
+    (templateId: string, version: string, status: VersionStatus) =>
+    async () => {
+      setActionError(undefined);
+      try {
+        await api.setVersionStatus(templateId, version, status);
+      } catch (e) {
+        setActionError((e as Error).message);
+      }
+      retry();
+    };
 
   const columns = (templateId: string): TableColumn<VersionUsageView>[] => [
     { title: 'Version', field: 'version' },
-    { title: 'Status', render: v => <span data-testid={`status-${templateId}-${v.version}`}>{v.status}</span> },
+    {
+      title: 'Status',
+      render: v => (
+        <span data-testid={`status-${templateId}-${v.version}`}>
+          {v.status}
+        </span>
+      ),
+    },
     { title: 'Data layout', field: 'dataLayout' },
     { title: 'Pools', render: v => v.pools.join(', ') },
-    { title: 'Instances', render: v => `${v.instances.holdingCompute} running of ${v.instances.total}` },
-    { title: 'Source', render: v => (v.source === 'config' ? 'app-config' : 'API') },
+    {
+      title: 'Instances',
+      render: v =>
+        `${v.instances.holdingCompute} running of ${v.instances.total}`,
+    },
+    {
+      title: 'Source',
+      render: v => (v.source === 'config' ? 'app-config' : 'API'),
+    },
     {
       title: 'Actions',
       render: v =>
         v.source === 'api' ? (
           nextStatuses[v.status].map(status => (
-            <Button key={status} size="small" onClick={setStatus(templateId, v.version, status)}>
+            <Button
+              key={status}
+              size="small"
+              onClick={setStatus(templateId, v.version, status)}
+            >
               {actionLabel[status]}
             </Button>
           ))
@@ -74,8 +117,9 @@ export const VersionsView = () => {
       <Grid item xs={12}>
         <InfoCard>
           <Typography variant="body2">
-            New versions come from the “Create an engine version” template in Create. Instances switch version from
-            the Instances tab once released, or many at once with a rollout below.
+            New versions come from the “Create an engine version” template in
+            Create. Instances switch version from the Instances tab once
+            released, or many at once with a rollout below.
           </Typography>
         </InfoCard>
       </Grid>
