@@ -19,6 +19,9 @@ yarn tsc
 step "lint"
 yarn backstage-cli repo lint
 
+step "formatting (prettier --check)"
+yarn prettier:check
+
 step "Kubernetes control plane for the runtime's tests (built once, then cached)"
 test/kube/build.sh
 
