@@ -14,6 +14,7 @@ import { Knex } from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
 import { gatewayDatabase } from './databases';
 import {
+  createUserTokenIssuer,
   sampleGatewayConfig,
   TestClock,
 } from '@internal/plugin-aigc-gateway-node/testUtils';
@@ -110,4 +111,44 @@ export async function launchRunning(
     .send(body);
   await waitForState(server, launched.body.id, 'running', asUser(user));
   return launched.body.id as string;
+}
+
+/**
+ * A gateway that verifies real user tokens (`createUserTokenIssuer`), with
+ * alice's sample engine running: her bearer token, the cookie the portal sets
+ * for browser navigations, and the engine's path-form proxy.
+ */
+export async function startWithAliceEngine(options: {
+  databases: TestDatabases;
+  ports: { from: number; to: number };
+}) {
+  const issuer = await createUserTokenIssuer();
+  const gateway = await startGateway({
+    ...options,
+    databaseId: 'SQLITE_3',
+    features: issuer.features,
+  });
+  try {
+    const { server } = gateway;
+    const alice = `Bearer ${await issuer.sign('alice')}`;
+    const launched = await request(server)
+      .post('/api/aigc-gateway/instances')
+      .set('Authorization', alice)
+      .send({ templateId: 'sample-engine' });
+    if (launched.status !== 201)
+      throw new Error(`launch answered ${launched.status}`);
+    const id: string = launched.body.id;
+    await waitForState(server, id, 'running', alice);
+    const cookieRes = await request(server)
+      .get('/api/aigc-gateway/cookie')
+      .set('Authorization', alice);
+    if (cookieRes.status !== 200)
+      throw new Error(`GET /cookie answered ${cookieRes.status}`);
+    const cookie = String(cookieRes.headers['set-cookie']).split(';')[0];
+    const proxy = `/api/aigc-gateway/instances/${id}/proxy`;
+    return { ...gateway, issuer, alice, id, cookie, proxy };
+  } catch (error) {
+    await gateway.backend.stop();
+    throw error;
+  }
 }

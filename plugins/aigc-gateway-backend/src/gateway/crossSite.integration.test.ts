@@ -2,8 +2,7 @@ import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
-import { startGateway, waitForState } from '../__testUtils__/gateway';
+import { startWithAliceEngine } from '../__testUtils__/gateway';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -32,30 +31,16 @@ const evil = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };
  */
 describe('requests another site makes with the user cookie', () => {
   it('are refused for state changes, WebSockets and embedded reads; own pages, navigations and tokens still work', async () => {
-    const issuer = await createUserTokenIssuer();
-    const gateway = await startGateway({
+    const gateway = await startWithAliceEngine({
       databases,
-      databaseId: 'SQLITE_3',
       ports: { from: 18420, to: 18429 },
-      features: issuer.features,
     });
-    const { server } = gateway;
+    const { server, alice, cookie, proxy, id } = gateway;
     try {
-      const alice = `Bearer ${await issuer.sign('alice')}`;
-      const launched = await request(server)
-        .post('/api/aigc-gateway/instances')
-        .set('Authorization', alice)
-        .send({ templateId: 'sample-engine' });
-      await waitForState(server, launched.body.id, 'running', alice);
-      const proxy = `/api/aigc-gateway/instances/${launched.body.id}/proxy`;
-      const cookieRes = await request(server)
-        .get('/api/aigc-gateway/cookie')
-        .set('Authorization', alice);
-      const cookie = String(cookieRes.headers['set-cookie']).split(';')[0];
       const ownOrigin = new URL(
         (
           await request(server)
-            .get(`/api/aigc-gateway/instances/${launched.body.id}`)
+            .get(`/api/aigc-gateway/instances/${id}`)
             .set('Authorization', alice)
         ).body.url,
       ).origin;

@@ -1,7 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { startGateway, waitForState } from '../__testUtils__/gateway';
-import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { startWithAliceEngine } from '../__testUtils__/gateway';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -12,34 +11,19 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
  */
 describe('proxy authentication with real user tokens', () => {
   it('accepts valid tokens and cookies; refuses expired and forged ones', async () => {
-    const issuer = await createUserTokenIssuer();
-    const gateway = await startGateway({
+    const gateway = await startWithAliceEngine({
       databases,
-      databaseId: 'SQLITE_3',
       ports: { from: 18400, to: 18409 },
-      features: issuer.features,
     });
-    const { server } = gateway;
+    const { server, issuer, alice, cookie } = gateway;
     try {
-      const alice = `Bearer ${await issuer.sign('alice')}`;
-      const launched = await request(server)
-        .post('/api/aigc-gateway/instances')
-        .set('Authorization', alice)
-        .send({ templateId: 'sample-engine' });
-      expect(launched.status).toBe(201);
-      await waitForState(server, launched.body.id, 'running', alice);
-      const ping = `/api/aigc-gateway/instances/${launched.body.id}/proxy/internal/ping`;
+      const ping = `${gateway.proxy}/internal/ping`;
 
       expect(
         (await request(server).get(ping).set('Authorization', alice)).status,
       ).toBe(200);
 
       // The cookie the portal sets for browser navigations.
-      const cookieRes = await request(server)
-        .get('/api/aigc-gateway/cookie')
-        .set('Authorization', alice);
-      expect(cookieRes.status).toBe(200);
-      const cookie = String(cookieRes.headers['set-cookie']).split(';')[0];
       expect(cookie).toMatch(/^backstage-auth=/);
       expect(
         (await request(server).get(ping).set('Cookie', cookie)).status,
