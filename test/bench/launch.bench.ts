@@ -15,10 +15,9 @@ import {
   sampleGatewayConfig,
 } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
-import { TEST_EPOCH } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 
-const clock = new TestClock(TEST_EPOCH);
+const clock = new TestClock();
 
 const RUNS = 20;
 const PROBE_MS = 50;

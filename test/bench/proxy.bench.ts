@@ -19,10 +19,9 @@ import autocannon from 'autocannon';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
-import { TEST_EPOCH } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 
-const clock = new TestClock(TEST_EPOCH);
+const clock = new TestClock();
 
 const repo = resolve(__dirname, '../..');
 const execFileAsync = promisify(execFile);

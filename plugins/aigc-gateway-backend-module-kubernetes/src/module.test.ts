@@ -11,7 +11,7 @@ import { UnavailableRuntime } from './runtime/UnavailableRuntime';
 import { fakeGatewayPlugin } from './__testUtils__/fakeGateway';
 import { pools, sampleVersion, startRequest } from './__testUtils__/fixtures';
 
-const testClock = new TestClock('2026-11-23T09:00:00Z');
+const testClock = new TestClock();
 
 /** A kubeconfig whose API server is a closed port on this machine. */
 function unreachableKubeconfig(): string {

@@ -18,7 +18,7 @@ import catalogModuleAigcGateway from './index';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
-const testClock = new TestClock('2026-11-23T09:00:00Z');
+const testClock = new TestClock();
 
 const alice = mockCredentials.user.header('user:default/alice');
 

@@ -17,7 +17,7 @@ import {
 import { GameServerSetRuntime } from './GameServerSetRuntime';
 import { gameServerSetName } from './gameServerSetManifest';
 
-const testClock = new TestClock('2026-11-23T09:00:00Z');
+const testClock = new TestClock();
 
 const NAMESPACE = 'aigc-okg-test';
 const placement = {

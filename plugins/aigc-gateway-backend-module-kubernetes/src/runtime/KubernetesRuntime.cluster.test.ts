@@ -32,7 +32,7 @@ import {
 } from '../__testUtils__/testCluster';
 import { KubernetesRuntime } from './KubernetesRuntime';
 
-const testClock = new TestClock('2026-11-23T09:00:00Z');
+const testClock = new TestClock();
 
 const NAMESPACE = 'aigc-runtime-test';
 

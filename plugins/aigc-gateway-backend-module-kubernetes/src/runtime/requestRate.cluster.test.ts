@@ -12,7 +12,7 @@ import { EventLog } from '../__testUtils__/events';
 import { startTestCluster, TestCluster } from '../__testUtils__/testCluster';
 import { KubernetesRuntime } from './KubernetesRuntime';
 
-const testClock = new TestClock('2026-11-23T09:00:00Z');
+const testClock = new TestClock();
 
 /**
  * A measurement, not a check that runs by default: the API requests the

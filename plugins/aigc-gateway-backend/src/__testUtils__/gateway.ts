@@ -24,9 +24,6 @@ export {
   sampleGatewayConfig,
 } from '@internal/plugin-aigc-gateway-node/testUtils';
 
-/** Where test gateways' clocks start unless a test says otherwise: a Monday, 10:00 in Berlin. */
-export const TEST_EPOCH = '2026-11-23T09:00:00Z';
-
 export const asUser = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);
 
@@ -48,7 +45,7 @@ export async function startGateway(options: {
   /** The gateway's clock; by default one running from a fixed Monday morning. */
   clock?: TestClock;
 }) {
-  const clock = options.clock ?? new TestClock(TEST_EPOCH);
+  const clock = options.clock ?? new TestClock();
   const knex =
     options.knex ?? (await options.databases.init(options.databaseId));
   const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { sampleGatewayConfig, TEST_EPOCH } from '../__testUtils__/gateway';
+import { sampleGatewayConfig } from '../__testUtils__/gateway';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import {
@@ -28,7 +28,7 @@ function enginePids(instanceId: string): number[] {
 }
 
 describe('kill -9 of the backend', () => {
-  const clock = new TestClock(TEST_EPOCH);
+  const clock = new TestClock();
   const dir = mkdtempSync(join(tmpdir(), 'aigc-crash-'));
   const db = join(dir, 'gateway.sqlite');
   // The engine is slow to start, so the backend can die while it starts.

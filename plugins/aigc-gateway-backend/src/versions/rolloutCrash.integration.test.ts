@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
-import { TEST_EPOCH } from '../__testUtils__/gateway';
 import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import {
@@ -12,7 +11,7 @@ import {
 } from '../__testUtils__/startGatewayProcess';
 
 describe('kill -9 of the backend in the middle of a rollout', () => {
-  const clock = new TestClock(TEST_EPOCH);
+  const clock = new TestClock();
   // 3.0.0's migration marks the data half done, takes 1.5 s, then completes it.
   const { db, dataRoot, config } = switchCrashSetup({
     prefix: 'aigc-rollout-crash-',

@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
-import { TEST_EPOCH } from '../__testUtils__/gateway';
 import { processesMarked } from '../runtime/local/processes';
 import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
@@ -13,7 +12,7 @@ import {
 } from '../__testUtils__/startGatewayProcess';
 
 describe('kill -9 of the backend in the middle of a version switch', () => {
-  const clock = new TestClock(TEST_EPOCH);
+  const clock = new TestClock();
   // 3.0.0's migration starts changing the data, then takes its time.
   const { db, dataRoot, config } = switchCrashSetup({
     prefix: 'aigc-switch-crash-',

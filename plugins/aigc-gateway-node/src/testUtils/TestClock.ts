@@ -2,6 +2,9 @@ import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { performance } from 'node:perf_hooks';
 import { GatewayClock, gatewayClockServiceRef } from '../clock';
 
+/** Where test clocks start unless a test says otherwise: a Monday, 10:00 in Berlin. */
+const TEST_EPOCH = '2026-11-23T09:00:00Z';
+
 /**
  * A clock a test controls: it starts at a fixed instant and, unless frozen,
  * runs on at the speed of a monotonic timer, so engines that really start
@@ -13,7 +16,7 @@ export class TestClock implements GatewayClock {
   private since = performance.now();
 
   constructor(
-    start: Date | string,
+    start: Date | string = TEST_EPOCH,
     private readonly options: { frozen?: boolean } = {},
   ) {
     this.base = new Date(start).getTime();
