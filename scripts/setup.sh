@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Brings the project's toolchain and dependencies up to date. Idempotent: with
-# nothing changed it only compares a checksum and returns.
+# Brings the project's toolchain, dependencies and the sample engine's build up
+# to date. Idempotent: with nothing changed it only compares a checksum and
+# file times and returns.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
 cd "$AIGC_ROOT"
@@ -11,14 +12,20 @@ manifest_sum() {
 }
 
 stamp=node_modules/.aigc-install-stamp
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(manifest_sum)" ]; then
-  exit 0
+if ! [ -f "$stamp" ] || [ "$(cat "$stamp")" != "$(manifest_sum)" ]; then
+  echo "aigc: installing dependencies with Yarn $(yarn --version) on Node $(node -v)" >&2
+  if [ -n "${CI:-}" ]; then
+    yarn install --immutable
+  else
+    yarn install
+  fi
+  manifest_sum > "$stamp"
 fi
 
-echo "aigc: installing dependencies with Yarn $(yarn --version) on Node $(node -v)" >&2
-if [ -n "${CI:-}" ]; then
-  yarn install --immutable
-else
-  yarn install
+# The sample engine runs as built JavaScript, as it does from a registry.
+engine=packages/sample-engine
+if ! [ -f "$engine/dist/server.js" ] ||
+  [ -n "$(find "$engine/src" "$engine/tsconfig.build.json" -newer "$engine/dist/server.js" -print -quit)" ]; then
+  echo "aigc: building the sample engine" >&2
+  yarn workspace @aigc-gateway/sample-engine build
 fi
-manifest_sum > "$stamp"

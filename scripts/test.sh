@@ -33,9 +33,9 @@ export BACKSTAGE_TEST_DISABLE_DOCKER=1
 export AIGC_REQUIRE_POSTGRES=1
 CI=true yarn backstage-cli repo test --ci
 # Tests that need real dynamic imports, which jest's sandbox cannot run.
-yarn workspace @internal/plugin-aigc-gateway-backend-module-kubernetes test:node
+yarn workspace @aigc-gateway/backstage-plugin-aigc-gateway-backend-module-kubernetes test:node
 yarn workspace @internal/dev-idp test
-yarn workspace @internal/sample-engine test
+yarn workspace @aigc-gateway/sample-engine test
 
 step "date sweep: the time-sensitive suites under shifted clocks (libfaketime)"
 "$here/date-sweep.sh"

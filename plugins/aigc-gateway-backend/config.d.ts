@@ -9,19 +9,8 @@ export interface Config {
      */
     adminGroups?: string[];
     runtime?: {
-      /** The local runtime: engines as child processes of the backend's machine. */
-      local?: {
-        /** Volumes, logs and process records. Defaults to .aigc-gateway. */
-        dataRoot?: string;
-        /** Working directory of engine commands. Defaults to the backend's. */
-        workDir?: string;
-        /** Ports handed to engines. Defaults to 17860-17999. */
-        ports?: { from: number; to: number };
-        /** Readiness and liveness probe interval. Defaults to 1000. */
-        probeIntervalMs?: number;
-        /** A start not ready by then fails. Defaults to 120000. */
-        startTimeoutMs?: number;
-      };
+      /** The local runtime; read by its backend module, which documents it. */
+      local?: { [key: string]: unknown };
       /** The Kubernetes runtime; read by its backend module, which documents it. */
       kubernetes?: { [key: string]: unknown };
     };
@@ -159,15 +148,11 @@ export interface Config {
         /** The pool chosen when a launch names none; defaults to the first of `pools`. */
         defaultPool?: string;
         runtime?: {
-          /** How the local runtime starts the engine as a child process. */
-          local?: {
-            /** `$${node}`, `$${port}`, `$${dataDir}`, `$${version}` and `$${instanceId}` are filled in per instance. */
-            command: string;
-            args?: string[];
-            env?: { [name: string]: string };
-            /** HTTP path that answers 2xx when the engine is ready. */
-            readinessPath?: string;
-          };
+          /**
+           * How the local runtime starts the engine: the name of a program
+           * declared under `aigcGateway.runtime.local.engines`.
+           */
+          local?: { engine: string };
           /** How the Kubernetes runtime runs the engine's container. */
           kubernetes?: {
             image: string;
@@ -186,12 +171,8 @@ export interface Config {
         migrations?: Array<{
           fromLayout: number;
           toLayout: number;
-          /** A command run on the volume's folder; `$${dataDir}` and `$${node}` are filled in. */
-          local?: {
-            command: string;
-            args?: string[];
-            env?: { [name: string]: string };
-          };
+          /** The local runtime's migration program, declared under `aigcGateway.runtime.local.engines`. */
+          local?: { engine: string };
           /** A Job that mounts the volume. */
           kubernetes?: {
             image: string;

@@ -4,7 +4,7 @@ import { loadConfig } from '@backstage/config-loader';
 import {
   formatZodError,
   gatewayConfigSchema,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -31,7 +31,14 @@ describe("the portal's app-config", () => {
       ['1.0.0', 1, 0],
       ['2.0.0', 2, 2],
     ]);
+    expect(sample.versions[1].runtime.local).toEqual({
+      engine: 'sample-engine',
+    });
     // `$${…}` reaches the runtime as `${…}`, for it to fill in.
-    expect(sample.versions[1].runtime.local?.args).toContain('${dataDir}');
+    expect(
+      config.getStringArray(
+        'aigcGateway.runtime.local.engines.sample-engine.args',
+      ),
+    ).toContain('${dataDir}');
   });
 });

@@ -18,7 +18,11 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 // aigc:instance:launch and aigc:instance:release, on behalf of the user.
-backend.add(import('@internal/plugin-scaffolder-backend-module-aigc-gateway'));
+backend.add(
+  import(
+    '@aigc-gateway/backstage-plugin-scaffolder-backend-module-aigc-gateway'
+  ),
+);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // Users own their instances; members of aigcGateway.adminGroups manage everything.
@@ -29,10 +33,20 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
-backend.add(import('@internal/plugin-aigc-gateway-backend'));
+backend.add(import('@aigc-gateway/backstage-plugin-aigc-gateway-backend'));
+// Engines as processes on this host, from the programs under aigcGateway.runtime.local.engines.
+backend.add(
+  import('@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local'),
+);
 // Engines on a Kubernetes cluster, when aigcGateway.runtime.kubernetes is configured.
-backend.add(import('@internal/plugin-aigc-gateway-backend-module-kubernetes'));
+backend.add(
+  import(
+    '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-kubernetes'
+  ),
+);
 // Engine templates, versions, pools and instances in the catalog.
-backend.add(import('@internal/plugin-catalog-backend-module-aigc-gateway'));
+backend.add(
+  import('@aigc-gateway/backstage-plugin-catalog-backend-module-aigc-gateway'),
+);
 
 backend.start();

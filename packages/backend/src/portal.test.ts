@@ -9,7 +9,8 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
+import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
+import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 const repoRoot = resolve(__dirname, '../../..');
@@ -35,6 +36,7 @@ describe('the portal backend', () => {
         features: [
           catalogPlugin,
           aigcGatewayPlugin,
+          aigcGatewayModuleLocal,
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
             data: {

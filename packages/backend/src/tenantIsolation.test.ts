@@ -6,11 +6,12 @@ import { permissionsServiceFactory } from '@backstage/backend-defaults/permissio
 import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import request from 'supertest';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
+import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
+import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
 import {
   createUserTokenIssuer,
   sampleGatewayConfig,
-} from '@internal/plugin-aigc-gateway-node/testUtils';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const groups: Record<string, string[]> = {
@@ -46,6 +47,7 @@ describe('tenant isolation with the portal permission policy', () => {
     backend = await startTestBackend({
       features: [
         aigcGatewayPlugin,
+        aigcGatewayModuleLocal,
         permissionPlugin,
         permissionPolicyModule,
         permissionsServiceFactory,

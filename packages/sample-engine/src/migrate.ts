@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Migrates a sample engine data folder between layouts, in place:
  *   node src/migrate.ts --data ./data --to 2
@@ -14,7 +15,6 @@ import {
   statSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   type DataLayout,
@@ -22,6 +22,7 @@ import {
   readLayout,
   writeLayout,
 } from './layout.ts';
+import { isMain } from './isMain.ts';
 
 export function migrate(
   dataDir: string,
@@ -55,7 +56,7 @@ export function migrate(
   return { from, moved };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: { data: { type: 'string' }, to: { type: 'string' } },
   });

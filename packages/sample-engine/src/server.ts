@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The sample engine: a small real engine for examples and tests. It serves a
  * web UI and the Stable Diffusion WebUI API subset the gateway relies on
@@ -14,7 +15,6 @@ import {
 } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { JobQueue } from './jobs.ts';
 import {
@@ -27,6 +27,7 @@ import {
 import { render } from './render.ts';
 import { uiPage } from './ui.ts';
 import { acceptWebSocket } from './websocket.ts';
+import { isMain } from './isMain.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -228,7 +229,7 @@ export function createEngine(options: EngineOptions) {
   return { server, jobs };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.PORT ?? '7860' },

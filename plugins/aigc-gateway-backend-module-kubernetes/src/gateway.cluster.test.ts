@@ -7,9 +7,9 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
-import { createUserTokenIssuer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { createUserTokenIssuer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { ownersOnlyPolicy } from '@internal/plugin-aigc-gateway-backend/testUtils';
+import { ownersOnlyPolicy } from '@aigc-gateway/backstage-plugin-aigc-gateway-backend/testUtils';
 import knexFactory from 'knex';
 import request from 'supertest';
 import fc from 'fast-check';

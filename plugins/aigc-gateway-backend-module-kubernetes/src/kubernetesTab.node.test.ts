@@ -20,7 +20,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { toEntities } from '@internal/plugin-catalog-backend-module-aigc-gateway';
+import { toEntities } from '@aigc-gateway/backstage-plugin-catalog-backend-module-aigc-gateway';
 import request from 'supertest';
 import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
 import { eventually } from './__testUtils__/events';

@@ -1,4 +1,4 @@
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

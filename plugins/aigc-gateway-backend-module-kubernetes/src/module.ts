@@ -5,7 +5,7 @@ import {
 import {
   aigcGatewayRuntimesExtensionPoint,
   gatewayClockServiceRef,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { hasRuntimeConfig } from './config/readRuntimeConfig';
 import { createKubernetesRuntime } from './runtime/createKubernetesRuntime';
 

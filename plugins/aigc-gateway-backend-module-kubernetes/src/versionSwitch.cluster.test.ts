@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   mockCredentials,
   mockServices,
@@ -14,7 +11,7 @@ import {
 } from '@kubernetes/client-node';
 // The module is tested inside the gateway plugin it extends, as a portal runs it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
+import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
 import request from 'supertest';
 import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
 import aigcGatewayModuleKubernetes from './index';
@@ -25,7 +22,7 @@ import {
   startTestCluster,
   TestCluster,
 } from './__testUtils__/testCluster';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
 const testClock = new TestClock();
@@ -128,9 +125,6 @@ describeWithCluster('version switches on the Kubernetes runtime', () => {
           data: {
             aigcGateway: {
               runtime: {
-                local: {
-                  dataRoot: mkdtempSync(join(tmpdir(), 'aigc-k8s-switch-')),
-                },
                 kubernetes: {
                   kubeconfig: cluster.kubeconfig,
                   namespace,

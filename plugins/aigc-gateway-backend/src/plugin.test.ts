@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { aigcGatewayPlugin } from './plugin';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
+import {
+  aigcGatewayRuntimesExtensionPoint,
+  EngineRuntime,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
 const testClock = new TestClock();
@@ -45,6 +51,7 @@ function startWith(aigcGateway: JsonObject = {}) {
     features: [
       testClock.factory(),
       aigcGatewayPlugin,
+      aigcGatewayModuleLocal,
       mockServices.rootConfig.factory({
         data: {
           aigcGateway: { runtime: { local: { dataRoot } }, ...aigcGateway },
@@ -167,4 +174,89 @@ describe('invalid aigcGateway config', () => {
       await expect(startWith(aigcGateway)).rejects.toThrow(message);
     },
   );
+});
+
+describe('the runtime modules', () => {
+  const alice = mockCredentials.user.header('user:default/alice');
+  const config = { pools, templates };
+
+  it('without one, answers the API and refuses launches with a 503 that names the modules to add', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        testClock.factory(),
+        aigcGatewayPlugin,
+        mockServices.rootConfig.factory({ data: { aigcGateway: config } }),
+      ],
+    });
+    const templatesRes = await request(server)
+      .get('/api/aigc-gateway/templates')
+      .set('Authorization', alice);
+    expect(templatesRes.status).toBe(200);
+    expect(templatesRes.body.items).toHaveLength(1);
+    const launch = await request(server)
+      .post('/api/aigc-gateway/instances')
+      .set('Authorization', alice)
+      .send({ templateId: 'sd-webui' });
+    expect(launch.status).toBe(503);
+    expect(launch.body.error.message).toContain(
+      'add @aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local',
+    );
+    const instances = await request(server)
+      .get('/api/aigc-gateway/instances')
+      .set('Authorization', alice);
+    expect(instances.body.items).toEqual([]);
+  });
+
+  it('does not run engines on the host when the local module has no config', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        testClock.factory(),
+        aigcGatewayPlugin,
+        aigcGatewayModuleLocal,
+        mockServices.rootConfig.factory({ data: { aigcGateway: config } }),
+      ],
+    });
+    const launch = await request(server)
+      .post('/api/aigc-gateway/instances')
+      .set('Authorization', alice)
+      .send({ templateId: 'sd-webui' });
+    expect(launch.status).toBe(503);
+  });
+
+  it('stops the backend when two runtimes would serve the same pools, naming both', async () => {
+    const second = createBackendModule({
+      pluginId: 'aigc-gateway',
+      moduleId: 'second-runtime',
+      register(env) {
+        env.registerInit({
+          deps: { runtimes: aigcGatewayRuntimesExtensionPoint },
+          async init({ runtimes }) {
+            runtimes.addRuntime({ id: 'second' } as EngineRuntime);
+          },
+        });
+      },
+    });
+    await expect(
+      startTestBackend({
+        features: [
+          testClock.factory(),
+          aigcGatewayPlugin,
+          aigcGatewayModuleLocal,
+          second,
+          mockServices.rootConfig.factory({
+            data: {
+              aigcGateway: {
+                ...config,
+                runtime: {
+                  local: { dataRoot: mkdtempSync(join(tmpdir(), 'aigc-')) },
+                },
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      'Two engine runtimes serve the same pools (a100, rtx): "local" and "second"',
+    );
+  });
 });

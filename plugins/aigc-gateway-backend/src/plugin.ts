@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   coreServices,
   createBackendPlugin,
@@ -6,12 +5,12 @@ import {
 import {
   aigcGatewayPermissions,
   instancePermissions,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   aigcGatewayRuntimesExtensionPoint,
   EngineRuntime,
   gatewayClockServiceRef,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { readGatewayConfig } from './config/readGatewayConfig';
 import { createRouter } from './api/createRouter';
 import { migrateDatabase } from './store/migrate';
@@ -26,7 +25,8 @@ import { IdleReleaser } from './policies/IdleReleaser';
 import { Quotas } from './policies/Quotas';
 import { engineBusy } from './policies/busySignal';
 import { InstanceStore } from './store/InstanceStore';
-import { LocalRuntime } from './runtime/local/LocalRuntime';
+import { chooseRuntime } from './runtime/chooseRuntime';
+import { NO_RUNTIME_MESSAGE, NoRuntime } from './runtime/NoRuntime';
 import { Lifecycle } from './lifecycle/Lifecycle';
 import { Reconciler } from './lifecycle/Reconciler';
 import { instanceResourceRef, isInstanceOwner } from './permissions/rules';
@@ -49,7 +49,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   DEFINITIONS_CHANGED_TOPIC,
   INSTANCES_CHANGED_TOPIC,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
@@ -104,18 +104,13 @@ export const aigcGatewayPlugin = createBackendPlugin({
         const definitions = () => definitionCache.current();
         const store = new InstanceStore(knex, clock);
 
-        const local = gatewayConfig.runtime.local;
-        const runtime =
-          addedRuntimes[0] ??
-          new LocalRuntime({
-            dataRoot: resolve(local.dataRoot),
-            workDir: resolve(local.workDir ?? '.'),
-            ports: local.ports,
-            probeIntervalMs: local.probeIntervalMs,
-            startTimeoutMs: local.startTimeoutMs,
-            logger: logger.child({ runtime: 'local' }),
-            clock,
-          });
+        const noRuntime = new NoRuntime();
+        const runtime: EngineRuntime =
+          chooseRuntime(
+            addedRuntimes,
+            gatewayConfig.pools.map(p => p.id),
+          ) ?? noRuntime;
+        if (runtime === noRuntime) logger.warn(NO_RUNTIME_MESSAGE);
 
         const ledger = new CostLedger(knex);
         const calendar = new CostCalendar(gatewayConfig.cost.timeZone);
@@ -136,6 +131,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           runtime,
           logger,
           gates: [
+            ...(runtime === noRuntime ? [noRuntime] : []),
             budgets,
             new Quotas({
               quotas: gatewayConfig.quotas,
@@ -393,7 +389,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             definitions,
             definitionStore,
             definitionCache,
-            runtimeId: runtime.id,
+            runtime,
             switcher,
             rollouts,
             poolSlots: pool => runtime.poolSlots?.(pool),

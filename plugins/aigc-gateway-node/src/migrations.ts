@@ -1,4 +1,7 @@
-import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineVersion,
+  Migration,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { EngineRuntime, RuntimeVolume } from './runtime';
 
 /**

@@ -1,4 +1,7 @@
-import { EngineVersion, GpuPool } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineVersion,
+  GpuPool,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { IngressHosts } from './ingressHosts';
 
 /** The data volume an instance mounts; its identity is the uuid, never a name. */
@@ -79,6 +82,11 @@ export interface EngineRuntime {
    * (OpenKruiseGame: a GameServer's claim), so versions cannot be switched.
    */
   readonly volumesBoundToVersion?: boolean;
+  /**
+   * Why this runtime cannot run the version (a program it names that is not
+   * installed, …), checked when a version is created; undefined when it can.
+   */
+  refuseVersion?(version: EngineVersion): string | undefined;
   /** Creates the volume's storage if missing and returns where it lives. */
   ensureVolume(
     volumeId: string,

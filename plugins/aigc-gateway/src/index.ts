@@ -1,6 +1,6 @@
 /**
  * The AIGC Gateway frontend plugin. The new frontend system imports the
- * default export of `@internal/plugin-aigc-gateway/alpha`; legacy apps use
+ * default export of `@aigc-gateway/backstage-plugin-aigc-gateway/alpha`; legacy apps use
  * the exports below.
  *
  * @packageDocumentation

@@ -8,14 +8,15 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
-import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
+import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
+import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
 import {
   eventually,
   sampleGatewayConfig,
-} from '@internal/plugin-aigc-gateway-node/testUtils';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import request from 'supertest';
 import catalogModuleAigcGateway from './index';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
 const testClock = new TestClock();
@@ -36,6 +37,7 @@ describe('the AIGC Gateway catalog module, through the catalog backend', () => {
           includeInitialDelayedTasksOnStartup: true,
         }),
         aigcGatewayPlugin,
+        aigcGatewayModuleLocal,
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://portal.example' },

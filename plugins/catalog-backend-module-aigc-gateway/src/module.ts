@@ -8,7 +8,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   DEFINITIONS_CHANGED_TOPIC,
   INSTANCES_CHANGED_TOPIC,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { AigcGatewayEntityProvider } from './provider/AigcGatewayEntityProvider';
 
 /**

@@ -12,7 +12,7 @@ import {
   LaunchRequest,
   PoolListResponse,
   TemplateListResponse,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /**
  * The gateway's API as the scaffolder calls it: always on behalf of the

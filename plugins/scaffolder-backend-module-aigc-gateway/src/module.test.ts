@@ -9,11 +9,12 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
-import { sampleGatewayConfig } from '@internal/plugin-aigc-gateway-node/testUtils';
+import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
+import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
+import { sampleGatewayConfig } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import request from 'supertest';
 import scaffolderModuleAigcGateway from './index';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
 const testClock = new TestClock();
@@ -32,6 +33,7 @@ function startScaffolder(ports: { from: number; to: number }) {
       scaffolderPlugin,
       scaffolderModuleAigcGateway,
       aigcGatewayPlugin,
+      aigcGatewayModuleLocal,
       mockServices.rootConfig.factory({
         data: {
           catalog: {

@@ -17,11 +17,11 @@ import {
   AIGC_INSTANCE_RESOURCE_TYPE,
   costReadPermission,
   versionManagePermission,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   createInstanceConditionalDecision,
   instanceConditions,
-} from '@internal/plugin-aigc-gateway-backend';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
 
 /**
  * The portal's policy: members of an admin group may do everything; everyone

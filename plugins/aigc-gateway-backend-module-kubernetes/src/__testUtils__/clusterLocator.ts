@@ -24,7 +24,7 @@ export async function rbacClusterLocator(kubeConfig: KubeConfig) {
     readFileSync(
       join(
         resolvePackagePath(
-          '@internal/plugin-aigc-gateway-backend-module-kubernetes',
+          '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-kubernetes',
         ),
         'deploy/rbac.yaml',
       ),

@@ -1,5 +1,5 @@
-import { RuntimeEvent } from '@internal/plugin-aigc-gateway-node';
-import { eventually } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { RuntimeEvent } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { eventually } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 export { eventually };
 

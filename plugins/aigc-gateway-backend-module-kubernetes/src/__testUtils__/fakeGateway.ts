@@ -2,7 +2,7 @@ import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import {
   aigcGatewayRuntimesExtensionPoint,
   EngineRuntime,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** The gateway plugin's extension point alone, keeping the runtimes modules add. */
 export function fakeGatewayPlugin() {

@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 // The module is tested inside the gateway plugin it extends, as a portal runs it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import aigcGatewayPlugin from '@internal/plugin-aigc-gateway-backend';
+import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
 import aigcGatewayModuleKubernetes from '../index';
 import { sampleVersion } from './fixtures';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
 const testClock = new TestClock();
@@ -50,9 +47,6 @@ export function startGatewayOnCluster(options: {
             : {}),
           aigcGateway: {
             runtime: {
-              local: {
-                dataRoot: mkdtempSync(join(tmpdir(), 'aigc-k8s-gateway-')),
-              },
               kubernetes: {
                 kubeconfig: options.kubeconfig,
                 namespace: options.namespace,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engineServer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { engineServer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { eventually } from './events';
 
 async function freePort(): Promise<number> {

@@ -6,7 +6,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 /** The repository root, where test/kube lives. */
 function repoRoot(): string {
   const start = resolvePackagePath(
-    '@internal/plugin-aigc-gateway-backend-module-kubernetes',
+    '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-kubernetes',
   );
   for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, 'test/kube/cluster.sh'))) return dir;

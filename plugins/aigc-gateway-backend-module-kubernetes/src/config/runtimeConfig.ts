@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ingressHostTemplateProblem } from '@internal/plugin-aigc-gateway-node';
+import { ingressHostTemplateProblem } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 const dnsLabel = z
   .string()

@@ -1,4 +1,4 @@
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { randomUUID } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';

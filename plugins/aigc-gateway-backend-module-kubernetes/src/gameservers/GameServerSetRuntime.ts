@@ -8,7 +8,7 @@ import {
   RuntimeStartRequest,
   RuntimeVolume,
   VolumePlacement,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   describeKubeError,
   isConflict,

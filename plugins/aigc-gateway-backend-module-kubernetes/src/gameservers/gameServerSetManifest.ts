@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { VolumePlacement } from '@internal/plugin-aigc-gateway-node';
+import { VolumePlacement } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { enginePodSpec, DATA_VOLUME } from '../manifests/enginePodSpec';
 import {
   ANNOTATIONS,

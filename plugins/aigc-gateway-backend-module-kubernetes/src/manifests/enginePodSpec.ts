@@ -1,5 +1,8 @@
 import type { V1EnvVar, V1PodSpec } from '@kubernetes/client-node';
-import { EngineVersion, GpuPool } from '@internal/plugin-aigc-gateway-common';
+import {
+  EngineVersion,
+  GpuPool,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { gpuRequest } from './gpuRequest';
 import { mergePodSpec } from './mergePodSpec';
 import { substitute } from './substitute';

@@ -1,5 +1,5 @@
 import type { V1Ingress, V1Pod } from '@kubernetes/client-node';
-import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
+import { IngressHosts } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { IngressSettings } from '../config/runtimeConfig';
 import { LABELS } from './labels';
 import { ownedBy } from './ownedBy';

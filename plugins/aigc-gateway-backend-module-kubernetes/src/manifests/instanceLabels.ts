@@ -1,4 +1,4 @@
-import { RuntimeStartRequest } from '@internal/plugin-aigc-gateway-node';
+import { RuntimeStartRequest } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   kubernetesId,
   LABELS,

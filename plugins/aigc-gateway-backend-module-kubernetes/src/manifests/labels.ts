@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { catalogNames } from '@internal/plugin-aigc-gateway-common';
+import { catalogNames } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** Labels and annotations the gateway puts on its objects, and reads back after a restart. */
 export const LABELS = {

@@ -1,6 +1,9 @@
 import type { V1Job, V1PodSpec } from '@kubernetes/client-node';
-import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
-import { RuntimeVolume } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineVersion,
+  Migration,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { RuntimeVolume } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { LABELS, MANAGED_BY } from './labels';
 import { mergePodSpec } from './mergePodSpec';
 import { substitute } from './substitute';

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { RuntimeStartRequest } from '@internal/plugin-aigc-gateway-node';
+import { RuntimeStartRequest } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { enginePodSpec } from './enginePodSpec';
 import { instanceLabels } from './instanceLabels';
 import { ANNOTATIONS } from './labels';

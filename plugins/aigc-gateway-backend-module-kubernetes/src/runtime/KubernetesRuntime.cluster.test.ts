@@ -1,4 +1,4 @@
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket, connect as connectTcp } from 'node:net';

@@ -13,7 +13,7 @@ import {
   EngineVersion,
   GpuPool,
   Migration,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   EngineRuntime,
   IngressHosts,
@@ -25,7 +25,7 @@ import {
   RuntimeVolume,
   VolumePlacement,
   GatewayClock,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { KubernetesRuntimeConfig } from '../config/runtimeConfig';
 import {
   describeKubeError,

@@ -6,8 +6,11 @@ import {
   KubeConfig,
   V1Job,
 } from '@kubernetes/client-node';
-import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
-import { RuntimeVolume } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineVersion,
+  Migration,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { RuntimeVolume } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { describeKubeError, isNotFound } from '../cluster/kubeErrors';
 import { KubernetesRuntimeConfig } from '../config/runtimeConfig';
 import { claimManifest } from '../manifests/claimManifest';

@@ -3,7 +3,7 @@ import {
   RuntimeEndpoint,
   RuntimeInstanceStatus,
   RuntimeVolume,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * Stands in for the Kubernetes runtime when its configuration cannot work

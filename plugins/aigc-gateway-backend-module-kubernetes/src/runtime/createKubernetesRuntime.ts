@@ -3,7 +3,7 @@ import { Config } from '@backstage/config';
 import {
   EngineRuntime,
   GatewayClock,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { readRuntimeConfig } from '../config/readRuntimeConfig';
 import { loadKubeConfig } from '../cluster/loadKubeConfig';
 import {

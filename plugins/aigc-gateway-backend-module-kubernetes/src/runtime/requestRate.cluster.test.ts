@@ -1,10 +1,10 @@
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
-import { gpuPoolSchema } from '@internal/plugin-aigc-gateway-common';
+import { gpuPoolSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { parseRuntimeConfig } from '../config/readRuntimeConfig';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
 import { startRequest } from '../__testUtils__/fixtures';

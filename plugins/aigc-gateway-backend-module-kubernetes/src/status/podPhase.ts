@@ -1,5 +1,5 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import { RuntimePhase } from '@internal/plugin-aigc-gateway-node';
+import { RuntimePhase } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { ANNOTATIONS, LABELS } from '../manifests/labels';
 import { ENGINE_CONTAINER } from '../manifests/enginePodSpec';
 

@@ -12,17 +12,18 @@ import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { Knex } from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
+import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
 import { gatewayDatabase } from './databases';
 import {
   createUserTokenIssuer,
   sampleGatewayConfig,
   TestClock,
-} from '@internal/plugin-aigc-gateway-node/testUtils';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 export {
   engineServer,
   sampleGatewayConfig,
-} from '@internal/plugin-aigc-gateway-node/testUtils';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 export const asUser = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);
@@ -37,6 +38,8 @@ export async function startGateway(options: {
   idle?: JsonObject;
   /** More `aigcGateway` sections, e.g. `quotas`. */
   extra?: JsonObject;
+  /** More programs of the local runtime, e.g. a migration that fails. */
+  engines?: JsonObject;
   priceChanges?: JsonObject[];
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
@@ -52,6 +55,7 @@ export async function startGateway(options: {
   const backend = await startTestBackend({
     features: [
       aigcGatewayPlugin,
+      aigcGatewayModuleLocal,
       ...(options.features ?? []),
       gatewayDatabase(knex),
       clock.factory(),
@@ -64,6 +68,7 @@ export async function startGateway(options: {
           cost: options.cost,
           idle: options.idle,
           extra: options.extra,
+          engines: options.engines,
           priceChanges: options.priceChanges,
         }),
       }),

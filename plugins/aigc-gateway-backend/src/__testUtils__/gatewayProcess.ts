@@ -9,11 +9,12 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { AddressInfo } from 'node:net';
 import knexFactory from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
+import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
 import { gatewayDatabase } from './databases';
 import {
   createUserTokenIssuer,
   TestClock,
-} from '@internal/plugin-aigc-gateway-node/testUtils';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 async function main() {
   const config = JSON.parse(process.env.AIGC_TEST_GATEWAY_CONFIG!);
@@ -34,6 +35,7 @@ async function main() {
   const backend = await startTestBackend({
     features: [
       aigcGatewayPlugin,
+      aigcGatewayModuleLocal,
       ...realAuth,
       // With AIGC_TEST_REAL_SCHEDULER, scheduled tasks run on their schedule, not only once at start.
       ...(process.env.AIGC_TEST_REAL_SCHEDULER

@@ -22,6 +22,10 @@ export function switchCrashSetup(options: {
     probeIntervalMs: 100,
   });
   config.aigcGateway.versionSwitch = { staleAfterSeconds: 1 };
+  config.aigcGateway.runtime.local.engines['layout-3-migration'] = {
+    command: '${node}',
+    args: ['-e', options.script],
+  };
   config.aigcGateway.templates[0].versions.push({
     ...config.aigcGateway.templates[0].versions[1],
     version: '3.0.0',
@@ -30,7 +34,7 @@ export function switchCrashSetup(options: {
       {
         fromLayout: 2,
         toLayout: 3,
-        local: { command: '${node}', args: ['-e', options.script] },
+        local: { engine: 'layout-3-migration' },
       },
     ],
   });

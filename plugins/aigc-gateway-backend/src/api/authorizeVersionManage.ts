@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { versionManagePermission } from '@internal/plugin-aigc-gateway-common';
+import { versionManagePermission } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** Version changes and rollouts are for holders of `aigc-gateway.version.manage`; the caller's user ref. */
 export async function authorizeVersionManage(

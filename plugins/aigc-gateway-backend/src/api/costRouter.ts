@@ -14,7 +14,7 @@ import {
   costQuerySchema,
   costReadPermission,
   CostSummaryResponse,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { Budgets } from '../cost/Budgets';
 import { CostCalendar } from '../cost/calendar';
 import { CostLedger, CostScope } from '../cost/CostLedger';
@@ -24,7 +24,7 @@ import { toCsvLine } from '../cost/csv';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { parse } from './parse';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** `GET /cost/summary`, `/cost/daily` and `/cost/export.csv` (DESIGN §9, §13). */
 export function costRouter(deps: {

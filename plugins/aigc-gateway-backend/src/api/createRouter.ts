@@ -7,8 +7,14 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { GatewayConfig, GpuPool } from '@internal/plugin-aigc-gateway-common';
-import { IngressHosts, GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import {
+  GatewayConfig,
+  GpuPool,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import {
+  IngressHosts,
+  GatewayClock,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { versionsRouter } from './versionsRouter';
@@ -24,6 +30,7 @@ import { costRouter } from './costRouter';
 import { CostLedger } from '../cost/CostLedger';
 import { CostCalendar } from '../cost/calendar';
 import { Budgets } from '../cost/Budgets';
+import { VersionRuntime } from '../versions/createVersion';
 
 /** The plugin's REST API, one sub-router per resource. */
 export function createRouter(deps: {
@@ -31,7 +38,7 @@ export function createRouter(deps: {
   definitions: () => Definitions;
   definitionStore: DefinitionStore;
   definitionCache: DefinitionCache;
-  runtimeId: string;
+  runtime: VersionRuntime;
   switcher: VersionSwitcher;
   rollouts: Rollouts;
   poolSlots: (pool: GpuPool) => number | undefined;

@@ -1,5 +1,5 @@
-import { InstanceView } from '@internal/plugin-aigc-gateway-common';
-import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
+import { InstanceView } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { IngressHosts } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { InstanceRecord } from '../store/InstanceStore';
 
 /**

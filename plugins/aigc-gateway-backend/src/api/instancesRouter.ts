@@ -17,9 +17,12 @@ import {
   InstanceListResponse,
   launchRequestSchema,
   switchVersionRequestSchema,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { z } from 'zod';
-import { IngressHosts, GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import {
+  IngressHosts,
+  GatewayClock,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Lifecycle } from '../lifecycle/Lifecycle';
 import { VersionSwitcher } from '../versions/VersionSwitcher';
 import {

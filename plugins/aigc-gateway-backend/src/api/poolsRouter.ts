@@ -5,11 +5,11 @@ import {
   computeStates,
   GpuPool,
   PoolListResponse,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { instancePricePerHour, priceAt } from '../cost/priceBook';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 export function poolsRouter(deps: {
   store: InstanceStore;

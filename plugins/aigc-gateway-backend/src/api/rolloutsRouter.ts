@@ -9,7 +9,7 @@ import {
   rolloutActionSchema,
   rolloutRequestSchema,
   slugSchema,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { z } from 'zod';
 import { Rollouts } from '../versions/Rollouts';
 import { authorizeVersionManage } from './authorizeVersionManage';

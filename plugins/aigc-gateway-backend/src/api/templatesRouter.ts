@@ -7,7 +7,7 @@ import {
   EngineVersion,
   EngineVersionView,
   TemplateListResponse,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { Definitions } from '../store/DefinitionStore';
 
 /** What a caller sees of a template: versions and pools, not runtime specs. */

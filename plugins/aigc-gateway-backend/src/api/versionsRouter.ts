@@ -10,11 +10,11 @@ import {
   CreateVersionResponse,
   versionStatusRequestSchema,
   VersionListResponse,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
-import { createVersion } from '../versions/createVersion';
+import { createVersion, VersionRuntime } from '../versions/createVersion';
 import { z } from 'zod';
 import { parse } from './parse';
 import { authorizeVersionManage } from './authorizeVersionManage';
@@ -28,7 +28,7 @@ export function versionsRouter(deps: {
   definitionStore: DefinitionStore;
   definitionCache: DefinitionCache;
   store: InstanceStore;
-  runtimeId: string;
+  runtime: VersionRuntime;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
 }): express.Router {
@@ -49,7 +49,7 @@ export function versionsRouter(deps: {
       {
         store: deps.definitionStore,
         definitions: deps.definitionCache,
-        runtimeId: deps.runtimeId,
+        runtime: deps.runtime,
       },
       templateId,
       version,

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import {
   CostDimension,
   CostFigures,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { toDate } from '../store/time';
 
 /** Which usage a report covers; every field narrows it. */

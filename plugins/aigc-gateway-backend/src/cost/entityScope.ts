@@ -1,6 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { catalogNames } from '@internal/plugin-aigc-gateway-common';
+import { catalogNames } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { Definitions } from '../store/DefinitionStore';
 import { CostScope } from './CostLedger';
 

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { InstanceState } from '@internal/plugin-aigc-gateway-common';
+import { InstanceState } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { toDate } from '../store/time';
 
 export interface AccessEntry {

@@ -1,5 +1,5 @@
 import { InstanceStore } from '../store/InstanceStore';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * Remembers the last proxied activity per instance in memory and writes it

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { Agent, Dispatcher } from 'undici';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { ActivityRecorder } from './ActivityRecorder';
 import { errorStatus } from './errors';
 import { answerError } from './errorPage';

@@ -3,7 +3,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { instanceReadPermission } from '@internal/plugin-aigc-gateway-common';
+import { instanceReadPermission } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { AccessCache, AccessEntry } from './AccessCache';
 import { instanceFilter } from '../permissions/authorizeInstance';
 

@@ -2,7 +2,7 @@ import { IncomingMessage, Server } from 'node:http';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { AccessCache } from './AccessCache';
 import { ActivityRecorder } from './ActivityRecorder';
 import { resolveTarget } from './resolveTarget';

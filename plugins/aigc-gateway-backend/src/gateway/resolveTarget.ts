@@ -3,7 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import {
   EngineRuntime,
   RuntimeEndpoint,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { engineRelativePath } from './proxyPath';
 import { ProxyAccess } from './ProxyAccess';
 import { hasBearerToken, UserCredentialsCache } from './UserCredentialsCache';

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { GpuPool, LaunchRequest } from '@internal/plugin-aigc-gateway-common';
+import {
+  GpuPool,
+  LaunchRequest,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   EngineRuntime,
   RuntimeEvent,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import {
   InstanceRecord,

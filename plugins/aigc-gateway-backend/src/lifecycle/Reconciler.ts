@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   EngineRuntime,
   GatewayClock,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { InstanceStore } from '../store/InstanceStore';
 import { Lifecycle } from './Lifecycle';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { sampleGatewayConfig } from '../__testUtils__/gateway';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import {
   GatewayProcess,

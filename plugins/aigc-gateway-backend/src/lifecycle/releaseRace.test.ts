@@ -1,10 +1,10 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { gatewayConfigSchema } from '@internal/plugin-aigc-gateway-common';
-import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   sampleGatewayConfig,
   TestClock,
-} from '@internal/plugin-aigc-gateway-node/testUtils';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { DefinitionStore } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { migrateDatabase } from '../store/migrate';

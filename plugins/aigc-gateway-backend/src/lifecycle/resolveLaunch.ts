@@ -3,7 +3,7 @@ import {
   EngineTemplate,
   EngineVersion,
   GpuPool,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { Definitions } from '../store/DefinitionStore';
 
 export interface ResolvedLaunch {

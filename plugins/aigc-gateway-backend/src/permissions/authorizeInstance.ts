@@ -8,7 +8,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import { instanceReadPermission } from '@internal/plugin-aigc-gateway-common';
+import { instanceReadPermission } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { InstanceRecord } from '../store/InstanceStore';
 import { isInstanceOwner } from './rules';
 

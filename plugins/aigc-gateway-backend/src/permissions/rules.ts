@@ -3,7 +3,7 @@ import {
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
-import { AIGC_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-aigc-gateway-common';
+import { AIGC_INSTANCE_RESOURCE_TYPE } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { InstanceRecord } from '../store/InstanceStore';
 
 /** Conditions on instances, as a database filter. */

@@ -1,7 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { gatewayConfigSchema } from '@internal/plugin-aigc-gateway-common';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { asUser, launchRunning, startGateway } from '../__testUtils__/gateway';
 import { DefinitionStore } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';

@@ -4,11 +4,11 @@ import {
   GpuPool,
   IdleConfig,
   ReleaseWindow,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { activeWindow, describeWindow } from './releaseWindows';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 const MINUTE = 60_000;
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engineServer } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { engineServer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { engineBusy } from './busySignal';
 
 jest.setTimeout(30_000);

@@ -1,5 +1,5 @@
-import { EngineKind } from '@internal/plugin-aigc-gateway-common';
-import { RuntimeEndpoint } from '@internal/plugin-aigc-gateway-node';
+import { EngineKind } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { RuntimeEndpoint } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** Where each kind of engine says whether it is working, and how to read the answer. */
 const probes: Record<

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ReleaseWindow } from '@internal/plugin-aigc-gateway-common';
+import { ReleaseWindow } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 const dayNames = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

@@ -6,7 +6,7 @@ import {
   notificationService,
 } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
-import { eventually } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { eventually } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import {
   asUser,
   launchRunning,

@@ -2,8 +2,8 @@ import { Knex } from 'knex';
 import {
   computeStates,
   InstanceState,
-} from '@internal/plugin-aigc-gateway-common';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { toDate, toOptionalDate } from './time';
 
 export interface InstanceRecord {

@@ -1,11 +1,11 @@
 import { Knex } from 'knex';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   RolloutState,
   RolloutTargetStatus,
   RolloutTargetView,
   RolloutView,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { toDate } from './time';
 
 /** A rollout as stored: the API's view without its derived parts, with dates. */

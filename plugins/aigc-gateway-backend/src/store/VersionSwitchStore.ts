@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { toDate } from './time';
 
 export interface VersionSwitchRecord {

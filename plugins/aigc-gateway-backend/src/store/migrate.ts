@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-aigc-gateway-backend',
+  '@aigc-gateway/backstage-plugin-aigc-gateway-backend',
   'migrations',
 );
 

@@ -3,7 +3,7 @@ import {
   AuthorizeResult,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { AIGC_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-aigc-gateway-common';
+import { AIGC_INSTANCE_RESOURCE_TYPE } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   createInstanceConditionalDecision,
   instanceConditions,

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { computeStates } from '@internal/plugin-aigc-gateway-common';
+import { computeStates } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import {
   openTargetStatuses,
@@ -9,7 +9,7 @@ import {
   RolloutTargetRecord,
 } from '../store/RolloutStore';
 import { VersionSwitcher } from './VersionSwitcher';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** A switch that did not reach its version is tried once more (it may have been cut short by a dying backend). */
 const MAX_ATTEMPTS = 2;

@@ -7,8 +7,8 @@ import {
   RolloutState,
   rolloutTargetStatuses,
   RolloutView,
-} from '@internal/plugin-aigc-gateway-common';
-import { EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
 import {

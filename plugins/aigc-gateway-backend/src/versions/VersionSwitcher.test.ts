@@ -1,14 +1,14 @@
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   engineTemplateSchema,
   Migration,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   EngineRuntime,
   RuntimeVolume,
   VolumeMigrator,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import knexFactory, { Knex } from 'knex';
 import { migrateDatabase } from '../store/migrate';
 import { InstanceStore } from '../store/InstanceStore';

@@ -4,14 +4,14 @@ import {
   EngineTemplate,
   EngineVersion,
   Migration,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   canMigrate,
   EngineRuntime,
   RuntimeVolume,
   VolumeMigrator,
   GatewayClock,
-} from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import {

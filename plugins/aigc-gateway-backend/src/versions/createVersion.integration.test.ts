@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { sampleVersion } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { sampleVersion } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
 
 jest.setTimeout(60_000);
@@ -20,7 +20,7 @@ const version3 = {
     {
       fromLayout: 1,
       toLayout: 2,
-      local: { command: '${node}', args: ['migrate.ts', '--to', '2'] },
+      local: { engine: 'sample-engine-migrate' },
     },
   ],
 };
@@ -217,6 +217,30 @@ describe.each(databases.eachSupportedId())(
           { ...version3, runtime: {} },
           400,
           'this gateway runs engines on the "local" runtime, so the version needs runtime.local',
+        ],
+        // Whoever may create versions names a program from config; a command line is refused.
+        [
+          {
+            ...version3,
+            runtime: { local: { command: '/bin/sh', args: ['-c', 'id'] } },
+          },
+          400,
+          "runtime.local: Unrecognized key(s) in object: 'command', 'args'",
+        ],
+        [
+          {
+            ...version3,
+            migrations: [
+              { fromLayout: 1, toLayout: 2, local: { command: '/bin/sh' } },
+            ],
+          },
+          400,
+          "Unrecognized key(s) in object: 'command'",
+        ],
+        [
+          { ...version3, runtime: { local: { engine: 'nope' } } },
+          400,
+          'version 3.0.0 names the engine install "nope", which aigcGateway.runtime.local.engines does not declare (declared: sample-engine, sample-engine-migrate)',
         ],
         [{ ...version3, version: '' }, 400, 'version'],
         [

@@ -1,10 +1,20 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   EngineTemplate,
   EngineVersion,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
+import { NO_RUNTIME_MESSAGE } from '../runtime/NoRuntime';
+
+/** What creating a version asks of the gateway's runtime. */
+export type VersionRuntime = Pick<EngineRuntime, 'id' | 'refuseVersion'>;
 
 export interface CreatedVersion {
   outcome: 'created' | 'existing';
@@ -29,7 +39,7 @@ export async function createVersion(
   deps: {
     store: DefinitionStore;
     definitions: DefinitionCache;
-    runtimeId: string;
+    runtime: VersionRuntime;
   },
   templateId: string,
   requested: EngineVersion,
@@ -50,12 +60,17 @@ export async function createVersion(
       })`,
     );
   }
+  const runtimeId = deps.runtime.id;
+  if (runtimeId === 'none')
+    throw new ServiceUnavailableError(NO_RUNTIME_MESSAGE);
   const specs = version.runtime as Record<string, unknown>;
-  if (!specs[deps.runtimeId]) {
+  if (!specs[runtimeId]) {
     throw new InputError(
-      `this gateway runs engines on the "${deps.runtimeId}" runtime, so the version needs runtime.${deps.runtimeId}`,
+      `this gateway runs engines on the "${runtimeId}" runtime, so the version needs runtime.${runtimeId}`,
     );
   }
+  const refused = deps.runtime.refuseVersion?.(version);
+  if (refused) throw new InputError(refused);
   const outcome = options.dryRun
     ? dryRunOutcome[await deps.store.compareVersion(template.id, version)]
     : await deps.store.addVersion(template.id, version);

@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import request from 'supertest';
-import { eventually } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { eventually } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import {
   asUser,
   launchRunning,
@@ -39,6 +39,15 @@ describe.each(databases.eachSupportedId())('rollouts on %s', databaseId => {
       databaseId,
       ports: { from: ports, to: ports + 9 },
       extra: { rollouts: { checkIntervalSeconds: 1 } },
+      engines: {
+        'broken-migration': {
+          command: '${node}',
+          args: [
+            '-e',
+            "console.error('layout 3 is not ready'); process.exit(3)",
+          ],
+        },
+      },
       features: [schedulerServiceFactory, carolManages],
     });
     const as =
@@ -260,13 +269,7 @@ describe.each(databases.eachSupportedId())('rollouts on %s', databaseId => {
           {
             fromLayout: 2,
             toLayout: 3,
-            local: {
-              command: '${node}',
-              args: [
-                '-e',
-                "console.error('layout 3 is not ready'); process.exit(3)",
-              ],
-            },
+            local: { engine: 'broken-migration' },
           },
         ],
       });

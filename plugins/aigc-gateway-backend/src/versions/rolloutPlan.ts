@@ -5,8 +5,11 @@ import {
   RolloutPlanItemView,
   RolloutTiming,
   rolloutRequestSchema,
-} from '@internal/plugin-aigc-gateway-common';
-import { canMigrate, EngineRuntime } from '@internal/plugin-aigc-gateway-node';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import {
+  canMigrate,
+  EngineRuntime,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { z } from 'zod';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';

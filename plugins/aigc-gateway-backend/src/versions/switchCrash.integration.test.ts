@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
-import { processesMarked } from '../runtime/local/processes';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
+import { processesMarked } from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local/src/runtime/processes';
 import { switchCrashSetup } from '../__testUtils__/switchCrashSetup';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import {

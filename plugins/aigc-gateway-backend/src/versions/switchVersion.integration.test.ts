@@ -35,6 +35,15 @@ describe.each(databases.eachSupportedId())(
         databases,
         databaseId,
         ports: { from: ports, to: (ports += 3) - 1 },
+        engines: {
+          'broken-migration': {
+            command: '${node}',
+            args: [
+              '-e',
+              "require('fs').writeFileSync(process.env.DATA_DIR + '/half-done', 'x'); console.error('layout 3 is not ready'); process.exit(3)",
+            ],
+          },
+        },
       });
 
     it('migrates the data both ways and pins the version; a failed migration leaves data and version as they were', async () => {
@@ -137,13 +146,7 @@ describe.each(databases.eachSupportedId())(
               {
                 fromLayout: 2,
                 toLayout: 3,
-                local: {
-                  command: '${node}',
-                  args: [
-                    '-e',
-                    "require('fs').writeFileSync(process.env.DATA_DIR + '/half-done', 'x'); console.error('layout 3 is not ready'); process.exit(3)",
-                  ],
-                },
+                local: { engine: 'broken-migration' },
               },
             ],
           });

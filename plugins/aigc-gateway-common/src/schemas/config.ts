@@ -40,24 +40,18 @@ export const releaseWindowSchema = z
   })
   .strict();
 
-/** How the local runtime starts an engine as a child process of the backend. */
-export const localRuntimeSpecSchema = z
-  .object({
-    command: z.string().min(1),
-    args: z.array(z.string()).default([]),
-    env: z.record(z.string()).default({}),
-    readinessPath: z.string().startsWith('/').default('/'),
-  })
-  .strict();
+/**
+ * A version's local-runtime spec names an engine install that the portal's
+ * operators declared under `aigcGateway.runtime.local.engines`; only config
+ * says what the portal's host executes.
+ */
+export const localEngineRefSchema = z.object({ engine: slugSchema }).strict();
 
-/** A command the local runtime runs on a volume's folder to move its data between layouts. */
-export const localMigrationSpecSchema = z
-  .object({
-    command: z.string().min(1),
-    args: z.array(z.string()).default([]),
-    env: z.record(z.string()).default({}),
-  })
-  .strict();
+/** How the local runtime starts an engine as a child process of the backend. */
+export const localRuntimeSpecSchema = localEngineRefSchema;
+
+/** The engine install the local runtime runs on a volume's folder to move its data between layouts. */
+export const localMigrationSpecSchema = localEngineRefSchema;
 
 /** How to move a volume's data from one layout to another. */
 export const migrationSchema = z
@@ -289,24 +283,6 @@ export const idleConfigSchema = z
   })
   .strict();
 
-/** Where the local runtime keeps engines, and the ports it gives them. */
-export const localRuntimeConfigSchema = z
-  .object({
-    dataRoot: z.string().min(1).default('.aigc-gateway'),
-    workDir: z.string().min(1).optional(),
-    ports: z
-      .object({
-        from: z.number().int().min(1024).max(65535),
-        to: z.number().int().min(1024).max(65535),
-      })
-      .strict()
-      .refine(p => p.from <= p.to, { message: '"from" must not be above "to"' })
-      .default({ from: 17860, to: 17999 }),
-    probeIntervalMs: z.number().int().min(50).max(60_000).default(1000),
-    startTimeoutMs: z.number().int().min(1000).default(120_000),
-  })
-  .strict();
-
 /** The `aigcGateway` section of app-config, as the backend validates it at start. */
 export const gatewayConfigSchema = z
   .object({
@@ -315,7 +291,8 @@ export const gatewayConfigSchema = z
     adminGroups: z.array(z.string()).default(['group:default/aigc-admins']),
     runtime: z
       .object({
-        local: localRuntimeConfigSchema.default({}),
+        /** Read by the local runtime module, which validates it. */
+        local: z.record(z.unknown()).optional(),
         /** Read by the Kubernetes runtime module, which validates it. */
         kubernetes: z.record(z.unknown()).optional(),
       })
@@ -389,7 +366,6 @@ export type CreateVersionRequest = z.input<typeof createVersionRequestSchema>;
 export type EngineTemplate = z.infer<typeof engineTemplateSchema>;
 export type GpuPool = z.infer<typeof gpuPoolSchema>;
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
-export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;
 export type Budget = z.infer<typeof budgetSchema>;
 export type CostConfig = z.infer<typeof costConfigSchema>;
 export type IdleConfig = z.infer<typeof idleConfigSchema>;

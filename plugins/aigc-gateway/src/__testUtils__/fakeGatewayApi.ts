@@ -5,7 +5,7 @@ import {
   InstanceView,
   PoolView,
   RolloutView,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { AigcGatewayApi } from '../api/AigcGatewayApi';
 
 export const sampleTemplate: EngineTemplateView = {

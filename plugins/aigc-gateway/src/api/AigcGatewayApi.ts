@@ -15,7 +15,7 @@ import {
   RolloutView,
   VersionListResponse,
   VersionStatus,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** The range and entity of a cost query; `from` and `to` are ISO times. */
 export interface CostRequest {

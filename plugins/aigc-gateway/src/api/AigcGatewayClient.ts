@@ -20,7 +20,7 @@ import {
   RolloutView,
   VersionListResponse,
   VersionStatus,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { AigcGatewayApi, CostRequest } from './AigcGatewayApi';
 
 /** Calls the backend plugin with the signed-in user's token (fetchApi adds it). */

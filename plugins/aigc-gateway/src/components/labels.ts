@@ -2,7 +2,7 @@ import {
   EngineTemplateView,
   EngineVersionView,
   PoolView,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** The version a launch gets by default: the newest active one, else the newest. */
 export function preferredVersion(template: EngineTemplateView): string {

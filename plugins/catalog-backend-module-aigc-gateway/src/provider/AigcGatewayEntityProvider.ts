@@ -12,7 +12,7 @@ import {
   InstanceListResponse,
   PoolListResponse,
   TemplateListResponse,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { GatewaySnapshot, toEntities } from './toEntities';
 
 /**

@@ -1,4 +1,4 @@
-import { InstanceView } from '@internal/plugin-aigc-gateway-common';
+import { InstanceView } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { toEntities } from './toEntities';
 
 const instance = (id: string, state: InstanceView['state']): InstanceView => ({

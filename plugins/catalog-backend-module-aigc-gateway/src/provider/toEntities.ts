@@ -10,7 +10,7 @@ import {
   EngineTemplateView,
   InstanceView,
   PoolView,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** What the gateway serves, as the provider reads it. */
 export interface GatewaySnapshot {

@@ -2,7 +2,7 @@ import { actionContext as context } from '../__testUtils__/actionContext';
 import {
   CreateVersionRequest,
   EngineTemplateView,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 import { createCreateVersionAction } from './createVersion';
 
@@ -59,8 +59,7 @@ describe('aigc:version:create', () => {
       templateId: 'sample-engine',
       version: '2.1.0',
       basedOn: '2.0.0',
-      command: '${node}',
-      args: ['x.ts'],
+      engine: 'sample-engine-next',
     });
     await createCreateVersionAction({ client }).handler(run.ctx);
     expect(posted).toEqual([
@@ -74,14 +73,7 @@ describe('aigc:version:create', () => {
           pools: ['local', 'a100'],
           defaultPool: undefined,
           basedOn: '2.0.0',
-          runtime: {
-            local: {
-              command: '${node}',
-              args: ['x.ts'],
-              env: {},
-              readinessPath: '/',
-            },
-          },
+          runtime: { local: { engine: 'sample-engine-next' } },
           migrations: [],
         },
       },
@@ -110,11 +102,11 @@ describe('aigc:version:create', () => {
           templateId: 'sample-engine',
           version: '3.0.0',
           basedOn: '',
-          command: '',
+          engine: '',
         }).ctx,
       ),
     ).rejects.toThrow(
-      'give the command that starts the engine, or a version to base this one on',
+      'name the engine program that starts the version, or a version to base this one on',
     );
     await expect(
       createCreateVersionAction({ client }).handler(

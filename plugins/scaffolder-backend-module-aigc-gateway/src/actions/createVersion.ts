@@ -4,7 +4,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   catalogRefs,
   CreateVersionRequest,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 
 /**
@@ -47,34 +47,29 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
             .describe(
               'An existing version whose runtime and migrations the new one takes over',
             ),
-        command: z =>
+        engine: z =>
           z
             .string()
             .optional()
-            .describe('Local runtime: the command that starts the engine'),
-        args: z =>
-          z
-            .array(z.string())
-            .default([])
-            .describe('Its arguments; ${port} and ${dataDir} are filled in'),
-        env: z => z.record(z.string()).optional(),
-        readinessPath: z =>
-          z
-            .string()
-            .default('/')
-            .describe('Path that answers once the engine is ready'),
+            .describe(
+              'Local runtime: the engine program that starts it, by its name under aigcGateway.runtime.local.engines',
+            ),
         migrations: z =>
           z
             .array(
               z.object({
                 fromLayout: z.number().int(),
                 toLayout: z.number().int(),
-                command: z.string().min(1),
-                args: z.array(z.string()).default([]),
+                engine: z
+                  .string()
+                  .min(1)
+                  .describe(
+                    'The migration program, by its name under aigcGateway.runtime.local.engines',
+                  ),
               }),
             )
             .default([])
-            .describe('Commands that move a volume between data layouts'),
+            .describe('Programs that move a volume between data layouts'),
       },
       output: {
         templateId: z => z.string(),
@@ -93,9 +88,9 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
       };
       // Form fields left empty arrive as empty strings.
       const basedOn = input.basedOn || undefined;
-      if (!input.command && !basedOn) {
+      if (!input.engine && !basedOn) {
         throw new InputError(
-          'give the command that starts the engine, or a version to base this one on',
+          'name the engine program that starts the version, or a version to base this one on',
         );
       }
       const base = basedOn
@@ -109,20 +104,11 @@ export function createCreateVersionAction(options: { client: GatewayClient }) {
         pools: input.pools.length > 0 ? input.pools : base?.pools ?? [],
         defaultPool: input.defaultPool || undefined,
         basedOn,
-        runtime: input.command
-          ? {
-              local: {
-                command: input.command,
-                args: input.args ?? [],
-                env: input.env ?? {},
-                readinessPath: input.readinessPath ?? '/',
-              },
-            }
-          : {},
+        runtime: input.engine ? { local: { engine: input.engine } } : {},
         migrations: input.migrations.map(m => ({
           fromLayout: m.fromLayout,
           toLayout: m.toLayout,
-          local: { command: m.command, args: m.args ?? [] },
+          local: { engine: m.engine },
         })),
       };
       const created = await client.createVersion(

@@ -1,5 +1,5 @@
 import { actionContext as context } from '../__testUtils__/actionContext';
-import { InstanceView } from '@internal/plugin-aigc-gateway-common';
+import { InstanceView } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { GatewayClient } from '../GatewayClient';
 import { createReleaseInstanceAction } from './releaseInstance';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { IngressTokens } from './IngressTokens';
 import { originalUrl } from './originalUrl';
 

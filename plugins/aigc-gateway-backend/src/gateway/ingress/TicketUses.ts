@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * Which sign-in tickets were used, so a ticket that leaks from a URL (a log,

@@ -6,7 +6,7 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { IngressHosts } from '@internal/plugin-aigc-gateway-node';
+import { IngressHosts } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { AccessCache } from '../AccessCache';
 import { answerError } from '../errorPage';
 import { ProxyAccess } from '../ProxyAccess';

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { TestClock } from '@internal/plugin-aigc-gateway-node/testUtils';
+import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { migrateDatabase } from '../../store/migrate';
 import { signingKey } from './signingKey';
 import { TicketUses } from './TicketUses';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
-import { GatewayClock } from '@internal/plugin-aigc-gateway-node';
+import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * The named key from `gateway_keys`, made on first use. Replicas that start

@@ -2,7 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import {
   CostDimension,
   CostSummaryResponse,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { hours, money } from './format';
 
 const titles: Record<CostDimension, string> = {

@@ -4,7 +4,7 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { BudgetStatus } from '@internal/plugin-aigc-gateway-common';
+import { BudgetStatus } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import useAsync from 'react-use/esm/useAsync';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';

@@ -1,4 +1,4 @@
-import { CostDailyResponse } from '@internal/plugin-aigc-gateway-common';
+import { CostDailyResponse } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   Bar,
   BarChart,

@@ -5,7 +5,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { CostDimension } from '@internal/plugin-aigc-gateway-common';
+import { CostDimension } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';

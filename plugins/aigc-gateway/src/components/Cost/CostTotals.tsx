@@ -1,4 +1,4 @@
-import { CostFigures } from '@internal/plugin-aigc-gateway-common';
+import { CostFigures } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { change, hours, money } from './format';

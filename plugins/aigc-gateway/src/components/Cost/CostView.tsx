@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   CostDimension,
   costDimensions,
-} from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';

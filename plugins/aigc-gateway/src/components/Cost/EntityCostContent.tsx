@@ -1,6 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { CostDimension } from '@internal/plugin-aigc-gateway-common';
+import { CostDimension } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { CostReport } from './CostReport';
 import { costBreakdownsOf } from './entityCost';
 

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { CostDimension } from '@internal/plugin-aigc-gateway-common';
+import { CostDimension } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** Spec types the gateway's catalog provider gives its entities (DESIGN §10). */
 const ENGINE_TYPES = ['aigc-engine', 'aigc-engine-version'];

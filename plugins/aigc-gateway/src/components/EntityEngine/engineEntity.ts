@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { catalogAnnotations } from '@internal/plugin-aigc-gateway-common';
+import { catalogAnnotations } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** For `EntitySwitch` and entity content filters: is this an engine template or version component? */
 export function isAigcEngine(entity: Entity): boolean {

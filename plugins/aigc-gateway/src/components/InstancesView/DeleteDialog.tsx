@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { InstanceView } from '@internal/plugin-aigc-gateway-common';
+import { InstanceView } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import Dialog from '@material-ui/core/Dialog';

@@ -6,7 +6,7 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { InstanceView } from '@internal/plugin-aigc-gateway-common';
+import { InstanceView } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { InstanceView } from '@internal/plugin-aigc-gateway-common';
+import { InstanceView } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';

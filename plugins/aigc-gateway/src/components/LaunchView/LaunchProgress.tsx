@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { InstanceEventView } from '@internal/plugin-aigc-gateway-common';
+import { InstanceEventView } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { InfoCard, Progress } from '@backstage/core-components';
-import { VersionListResponse } from '@internal/plugin-aigc-gateway-common';
+import { VersionListResponse } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';

@@ -21,12 +21,17 @@ import {
   RuntimeVolume,
   VolumeMigrator,
   GatewayClock,
-} from '@internal/plugin-aigc-gateway-node';
-import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  EngineVersion,
+  Migration,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { PortAllocator } from './ports';
 import { LocalVolumeMigrations } from './volumeMigrations';
 import { isAlive, isEngineOf, signalGroup } from './processes';
 import { substitute } from './substitute';
+import { engineInstall } from './installs';
+import { EngineInstall } from '../config/localConfig';
 
 export interface LocalRuntimeOptions {
   /** Volumes, logs and process records live under this folder. */
@@ -38,6 +43,8 @@ export interface LocalRuntimeOptions {
   probeIntervalMs?: number;
   /** A start that is not ready by then is reported as crashed. */
   startTimeoutMs?: number;
+  /** The programs versions may name, from `aigcGateway.runtime.local.engines`. */
+  engines: Record<string, EngineInstall>;
   logger: LoggerService;
   clock: GatewayClock;
 }
@@ -83,6 +90,7 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     this.migrations = new LocalVolumeMigrations({
       dataRoot: options.dataRoot,
       workDir: options.workDir,
+      engines: options.engines,
     });
     for (const dir of ['volumes', 'logs', 'processes', 'backups']) {
       mkdirSync(join(options.dataRoot, dir), { recursive: true });
@@ -136,14 +144,32 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     rmSync(target, { recursive: true, force: true });
   }
 
+  refuseVersion(version: EngineVersion): string | undefined {
+    try {
+      engineInstall(
+        this.options.engines,
+        version.runtime.local,
+        `version ${version.version}`,
+      );
+      for (const m of version.migrations)
+        engineInstall(
+          this.options.engines,
+          m.local,
+          `the migration from layout ${m.fromLayout} to ${m.toLayout}`,
+        );
+      return undefined;
+    } catch (error) {
+      return String((error as Error).message);
+    }
+  }
+
   async start(request: RuntimeStartRequest): Promise<void> {
     if (this.engines.has(request.instanceId)) return;
-    const spec = request.version.runtime.local;
-    if (!spec) {
-      throw new Error(
-        `version ${request.version.version} of ${request.templateId} has no local runtime spec`,
-      );
-    }
+    const spec = engineInstall(
+      this.options.engines,
+      request.version.runtime.local,
+      `version ${request.version.version} of ${request.templateId}`,
+    );
     const port = await this.portAllocator.allocate();
     const vars = {
       port: String(port),

@@ -1,24 +1,52 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 
-/** The sample engine's server, run by the local runtime in tests and benchmarks. */
+/** The sample engine's server (built JavaScript), run by the local runtime in tests and benchmarks. */
 export const engineServer = resolvePackagePath(
-  '@internal/sample-engine',
-  'src/server.ts',
+  '@aigc-gateway/sample-engine',
+  'dist/server.js',
 );
 
 /** The sample engine's migration command, between its two data layouts. */
 const engineMigrate = resolvePackagePath(
-  '@internal/sample-engine',
-  'src/migrate.ts',
+  '@aigc-gateway/sample-engine',
+  'dist/migrate.js',
 );
+
+/**
+ * The programs of the test gateways' local runtime
+ * (`aigcGateway.runtime.local.engines`): the sample engine, started with
+ * `engineArgs` after its usual arguments, and its migration.
+ */
+export function sampleEngineInstalls(engineArgs: string[] = []): JsonObject {
+  return {
+    'sample-engine': {
+      command: '${node}',
+      args: [
+        engineServer,
+        '--port',
+        '${port}',
+        '--data',
+        '${dataDir}',
+        '--version',
+        '${version}',
+        '--step-ms',
+        '5',
+        ...engineArgs,
+      ],
+      readinessPath: '/internal/ping',
+    },
+    'sample-engine-migrate': {
+      command: '${node}',
+      args: [engineMigrate, '--data', '${dataDir}', '--to', '${toLayout}'],
+    },
+  };
+}
+
 const migration = (fromLayout: number, toLayout: number) => ({
   fromLayout,
   toLayout,
-  local: {
-    command: '${node}',
-    args: [engineMigrate, '--data', '${dataDir}', '--to', String(toLayout)],
-  },
+  local: { engine: 'sample-engine-migrate' },
 });
 
 /** A version of the sample engine, run by the local runtime; layout 2 brings the migrations to and from layout 1. */
@@ -30,23 +58,7 @@ export function sampleVersion(version: string, dataLayout: number): JsonObject {
     ...(dataLayout === 2
       ? { migrations: [migration(1, 2), migration(2, 1)] }
       : {}),
-    runtime: {
-      local: {
-        command: '${node}',
-        args: [
-          engineServer,
-          '--port',
-          '${port}',
-          '--data',
-          '${dataDir}',
-          '--version',
-          '${version}',
-          '--step-ms',
-          '5',
-        ],
-        readinessPath: '/internal/ping',
-      },
-    },
+    runtime: { local: { engine: 'sample-engine' } },
   };
 }
 
@@ -61,6 +73,8 @@ export function sampleGatewayConfig(options: {
   capacity?: number;
   /** Extra arguments for the engine, e.g. a slow start. */
   engineArgs?: string[];
+  /** More programs under `runtime.local.engines`, e.g. a migration that fails. */
+  engines?: JsonObject;
   /** The `aigcGateway.cost` section. */
   cost?: JsonObject;
   /** The `aigcGateway.idle` section. */
@@ -70,16 +84,15 @@ export function sampleGatewayConfig(options: {
   /** Price changes of the pool. */
   priceChanges?: JsonObject[];
 }): JsonObject {
-  const version = (v: string, dataLayout: number): JsonObject => {
-    const base = sampleVersion(v, dataLayout) as any;
-    base.runtime.local.args.push(...(options.engineArgs ?? []));
-    return base;
-  };
   return {
     aigcGateway: {
       runtime: {
         local: {
           dataRoot: options.dataRoot,
+          engines: {
+            ...sampleEngineInstalls(options.engineArgs),
+            ...options.engines,
+          },
           ...(options.ports ? { ports: options.ports } : {}),
           ...(options.probeIntervalMs
             ? { probeIntervalMs: options.probeIntervalMs }
@@ -106,7 +119,7 @@ export function sampleGatewayConfig(options: {
           title: 'Sample Engine',
           owner: 'group:default/aigc-admins',
           kind: 'sd-webui',
-          versions: [version('1.0.0', 1), version('2.0.0', 2)],
+          versions: [sampleVersion('1.0.0', 1), sampleVersion('2.0.0', 2)],
         },
       ],
       ...(options.cost ? { cost: options.cost } : {}),

@@ -1,6 +1,9 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { performance } from 'node:perf_hooks';
-import { GatewayClock, gatewayClockServiceRef } from '../clock';
+import {
+  GatewayClock,
+  gatewayClockServiceRef,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** Where test clocks start unless a test says otherwise: a Monday, 10:00 in Berlin. */
 const TEST_EPOCH = '2026-11-23T09:00:00Z';

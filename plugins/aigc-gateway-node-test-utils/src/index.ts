@@ -6,6 +6,7 @@
 export { createUserTokenIssuer } from './userTokenIssuer';
 export {
   engineServer,
+  sampleEngineInstalls,
   sampleGatewayConfig,
   sampleVersion,
 } from './sampleGatewayConfig';

@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
 import { cp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineVersion, Migration } from '@internal/plugin-aigc-gateway-common';
-import { RuntimeVolume } from '@internal/plugin-aigc-gateway-node';
+import {
+  EngineVersion,
+  Migration,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { RuntimeVolume } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { substitute } from './substitute';
 import { processesMarked } from './processes';
+import { engineInstall } from './installs';
+import { EngineInstall } from '../config/localConfig';
 
 /** Marks migration processes, so that one outliving its backend can be found. */
 const MIGRATION_ENV = 'AIGC_MIGRATION_VOLUME';
@@ -17,6 +22,7 @@ export class LocalVolumeMigrations {
     private readonly options: {
       dataRoot: string;
       workDir: string;
+      engines: Record<string, EngineInstall>;
       timeoutMs?: number;
     },
   ) {}
@@ -58,18 +64,22 @@ export class LocalVolumeMigrations {
     migration: Migration,
     target: EngineVersion,
   ): Promise<void> {
-    const spec = migration.local;
-    if (!spec) {
-      return Promise.reject(
-        new Error(
-          `the migration from layout ${migration.fromLayout} to ${migration.toLayout} has no local command`,
-        ),
+    let spec: EngineInstall;
+    try {
+      spec = engineInstall(
+        this.options.engines,
+        migration.local,
+        `the migration from layout ${migration.fromLayout} to ${migration.toLayout}`,
       );
+    } catch (error) {
+      return Promise.reject(error);
     }
     const vars = {
       dataDir: volume.runtimeRef,
       node: process.execPath,
       version: target.version,
+      fromLayout: String(migration.fromLayout),
+      toLayout: String(migration.toLayout),
     };
     const timeoutMs = this.options.timeoutMs ?? 15 * 60_000;
     return new Promise((resolvePromise, reject) => {

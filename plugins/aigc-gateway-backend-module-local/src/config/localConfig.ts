@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { slugSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+
+/**
+ * A program the portal's operators installed on the backend's host. Versions
+ * name it; they never carry a command line, so nobody who may create a
+ * version through the API or a template chooses what the host executes.
+ */
+export const engineInstallSchema = z
+  .object({
+    /** `${node}`, `${port}`, `${dataDir}`, `${version}`, `${instanceId}`, `${fromLayout}` and `${toLayout}` are filled in. */
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string()).default({}),
+    /** HTTP path that answers 2xx when the engine is ready (not used for migrations). */
+    readinessPath: z.string().startsWith('/').default('/'),
+  })
+  .strict();
+
+/** The `aigcGateway.runtime.local` section: where engines live, their ports and the installs versions may name. */
+export const localRuntimeConfigSchema = z
+  .object({
+    dataRoot: z.string().min(1).default('.aigc-gateway'),
+    workDir: z.string().min(1).optional(),
+    ports: z
+      .object({
+        from: z.number().int().min(1024).max(65535),
+        to: z.number().int().min(1024).max(65535),
+      })
+      .strict()
+      .refine(p => p.from <= p.to, { message: '"from" must not be above "to"' })
+      .default({ from: 17860, to: 17999 }),
+    probeIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+    startTimeoutMs: z.number().int().min(1000).default(120_000),
+    engines: z.record(slugSchema, engineInstallSchema).default({}),
+  })
+  .strict();
+
+export type EngineInstall = z.infer<typeof engineInstallSchema>;
+export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;
