@@ -16,6 +16,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "type check"
 yarn tsc
 
+step "API reports (an export that changes without its report fails)"
+yarn build:api-reports --ci
+
 step "lint"
 yarn backstage-cli repo lint
 

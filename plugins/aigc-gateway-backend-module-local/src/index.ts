@@ -5,6 +5,3 @@
  * @packageDocumentation
  */
 export { aigcGatewayModuleLocal as default } from './module';
-export { LocalRuntime } from './runtime/LocalRuntime';
-export type { LocalRuntimeOptions } from './runtime/LocalRuntime';
-export type { EngineInstall } from './config/localConfig';

@@ -8,3 +8,5 @@ export {
   instanceConditions,
   createInstanceConditionalDecision,
 } from './permissions/rules';
+export type { InstanceQuery, IsOwnerParams } from './permissions/rules';
+export type { InstanceRecord } from './store/InstanceStore';

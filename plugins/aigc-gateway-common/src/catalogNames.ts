@@ -8,6 +8,7 @@
 /** Catalog names allow [A-Za-z0-9._-]; version strings may hold `+`. */
 const safe = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '-');
 
+/** @public */
 export const catalogNames = {
   template: (templateId: string) => templateId,
   version: (templateId: string, version: string) =>
@@ -16,6 +17,7 @@ export const catalogNames = {
   instance: (instanceId: string) => `aigc-instance-${instanceId}`,
 };
 
+/** @public */
 export const catalogRefs = {
   template: (templateId: string) =>
     `component:default/${catalogNames.template(templateId)}`,
@@ -26,7 +28,11 @@ export const catalogRefs = {
     `resource:default/${catalogNames.instance(instanceId)}`,
 };
 
-/** Annotations the catalog provider sets, naming the gateway thing an entity stands for. */
+/**
+ * Annotations the catalog provider sets, naming the gateway thing an entity stands for.
+ *
+ * @public
+ */
 export const catalogAnnotations = {
   template: 'aigc-gateway.io/template-id',
   version: 'aigc-gateway.io/version',
@@ -34,8 +40,16 @@ export const catalogAnnotations = {
   instance: 'aigc-gateway.io/instance-id',
 };
 
-/** The events topic the gateway publishes to whenever instances change. */
+/**
+ * The events topic the gateway publishes to whenever instances change.
+ *
+ * @public
+ */
 export const INSTANCES_CHANGED_TOPIC = 'aigc-gateway.instances-changed';
 
-/** Published on Backstage's events service when templates, versions or pools change. */
+/**
+ * Published on Backstage's events service when templates, versions or pools change.
+ *
+ * @public
+ */
 export const DEFINITIONS_CHANGED_TOPIC = 'aigc-gateway.definitions-changed';

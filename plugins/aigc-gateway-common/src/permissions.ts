@@ -1,47 +1,76 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** The resource type of engine instances in the permission framework. */
+/**
+ * The resource type of engine instances in the permission framework.
+ *
+ * @public
+ */
 export const AIGC_INSTANCE_RESOURCE_TYPE = 'aigc-gateway-instance';
 
-/** Launch a new instance. */
+/**
+ * Launch a new instance.
+ *
+ * @public
+ */
 export const instanceCreatePermission = createPermission({
   name: 'aigc-gateway.instance.create',
   attributes: { action: 'create' },
 });
 
-/** See an instance and open its engine through the gateway. */
+/**
+ * See an instance and open its engine through the gateway.
+ *
+ * @public
+ */
 export const instanceReadPermission = createPermission({
   name: 'aigc-gateway.instance.read',
   attributes: { action: 'read' },
   resourceType: AIGC_INSTANCE_RESOURCE_TYPE,
 });
 
-/** Release, relaunch and keep alive an instance. */
+/**
+ * Release, relaunch and keep alive an instance.
+ *
+ * @public
+ */
 export const instanceReleasePermission = createPermission({
   name: 'aigc-gateway.instance.release',
   attributes: { action: 'update' },
   resourceType: AIGC_INSTANCE_RESOURCE_TYPE,
 });
 
-/** Delete an instance (and, when asked, its data). */
+/**
+ * Delete an instance (and, when asked, its data).
+ *
+ * @public
+ */
 export const instanceDeletePermission = createPermission({
   name: 'aigc-gateway.instance.delete',
   attributes: { action: 'delete' },
   resourceType: AIGC_INSTANCE_RESOURCE_TYPE,
 });
 
-/** Create versions and run rollouts. */
+/**
+ * Create versions and run rollouts.
+ *
+ * @public
+ */
 export const versionManagePermission = createPermission({
   name: 'aigc-gateway.version.manage',
   attributes: { action: 'update' },
 });
 
-/** Read everybody's costs (everyone may read their own). */
+/**
+ * Read everybody's costs (everyone may read their own).
+ *
+ * @public
+ */
 export const costReadPermission = createPermission({
   name: 'aigc-gateway.cost.read',
   attributes: { action: 'read' },
 });
 
+/** @public */
 export const aigcGatewayPermissions = [
   instanceCreatePermission,
   instanceReadPermission,
@@ -51,6 +80,7 @@ export const aigcGatewayPermissions = [
   costReadPermission,
 ];
 
+/** @public */
 export const instancePermissions = [
   instanceReadPermission,
   instanceReleasePermission,

@@ -13,6 +13,8 @@ const TEST_EPOCH = '2026-11-23T09:00:00Z';
  * runs on at the speed of a monotonic timer, so engines that really start
  * and stop see time pass, while nothing depends on the real date. `set` and
  * `advance` move it.
+ *
+ * @public
  */
 export class TestClock implements GatewayClock {
   private base: number;

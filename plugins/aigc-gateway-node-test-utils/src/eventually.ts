@@ -1,4 +1,8 @@
-/** Polls until `check` passes (returns without throwing), for at most `timeoutMs`. */
+/**
+ * Polls until `check` passes (returns without throwing), for at most `timeoutMs`.
+ *
+ * @public
+ */
 export async function eventually<T>(
   check: () => Promise<T> | T,
   timeoutMs = 30_000,

@@ -1,7 +1,11 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 
-/** The sample engine's server (built JavaScript), run by the local runtime in tests and benchmarks. */
+/**
+ * The sample engine's server (built JavaScript), run by the local runtime in tests and benchmarks.
+ *
+ * @public
+ */
 export const engineServer = resolvePackagePath(
   '@aigc-gateway/sample-engine',
   'dist/server.js',
@@ -17,6 +21,8 @@ const engineMigrate = resolvePackagePath(
  * The programs of the test gateways' local runtime
  * (`aigcGateway.runtime.local.engines`): the sample engine, started with
  * `engineArgs` after its usual arguments, and its migration.
+ *
+ * @public
  */
 export function sampleEngineInstalls(engineArgs: string[] = []): JsonObject {
   return {
@@ -49,7 +55,11 @@ const migration = (fromLayout: number, toLayout: number) => ({
   local: { engine: 'sample-engine-migrate' },
 });
 
-/** A version of the sample engine, run by the local runtime; layout 2 brings the migrations to and from layout 1. */
+/**
+ * A version of the sample engine, run by the local runtime; layout 2 brings the migrations to and from layout 1.
+ *
+ * @public
+ */
 export function sampleVersion(version: string, dataLayout: number): JsonObject {
   return {
     version,
@@ -65,6 +75,8 @@ export function sampleVersion(version: string, dataLayout: number): JsonObject {
 /**
  * The `aigcGateway` config of the test gateways: one pool on this machine and
  * the sample engine, run by the local runtime.
+ *
+ * @public
  */
 export function sampleGatewayConfig(options: {
   dataRoot: string;

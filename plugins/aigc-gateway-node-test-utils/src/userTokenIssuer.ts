@@ -26,6 +26,8 @@ const KID = 'test-user-key';
  *
  * @param privateJwk - the key to sign with, e.g. the one of another process
  *   whose tokens this backend must accept; a fresh key when absent.
+ *
+ * @public
  */
 export async function createUserTokenIssuer(privateJwk?: JWK) {
   const privateKey = privateJwk

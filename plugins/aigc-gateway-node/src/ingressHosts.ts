@@ -2,7 +2,11 @@ const PLACEHOLDER = '${instanceId}';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOST_CHARS = /^[a-z0-9.-]*$/;
 
-/** What is wrong with an ingress host template, if anything. */
+/**
+ * What is wrong with an ingress host template, if anything.
+ *
+ * @public
+ */
 export function ingressHostTemplateProblem(
   template: string,
 ): string | undefined {
@@ -19,6 +23,8 @@ export function ingressHostTemplateProblem(
  * `${instanceId}.engines.example.com`. Both directions are exact: a host
  * names an instance only when it is that instance's host as a whole, never
  * because an instance's host appears somewhere inside it.
+ *
+ * @public
  */
 export class IngressHosts {
   private readonly prefix: string;

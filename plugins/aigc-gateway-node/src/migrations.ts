@@ -8,6 +8,8 @@ import { EngineRuntime, RuntimeVolume } from './runtime';
  * What a runtime needs to switch an instance's version: copy its volume
  * aside, run a migration on it, and put the copy back when that fails.
  * Runtimes that cannot do this leave version switches refused.
+ *
+ * @public
  */
 export interface VolumeMigrator {
   /**
@@ -30,6 +32,7 @@ export interface VolumeMigrator {
   ): Promise<void>;
 }
 
+/** @public */
 export function canMigrate(
   runtime: EngineRuntime,
 ): runtime is EngineRuntime & VolumeMigrator {

@@ -4,21 +4,33 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { IngressHosts } from './ingressHosts';
 
-/** The data volume an instance mounts; its identity is the uuid, never a name. */
+/**
+ * The data volume an instance mounts; its identity is the uuid, never a name.
+ *
+ * @public
+ */
 export interface RuntimeVolume {
   id: string;
   /** Where the runtime keeps it: a folder (local) or a PVC name (Kubernetes). */
   runtimeRef: string;
 }
 
-/** Where a new volume's engines run: a runtime may keep the volume with that workload. */
+/**
+ * Where a new volume's engines run: a runtime may keep the volume with that workload.
+ *
+ * @public
+ */
 export interface VolumePlacement {
   templateId: string;
   version: EngineVersion;
   pool: GpuPool;
 }
 
-/** Everything a runtime needs to start one engine instance. */
+/**
+ * Everything a runtime needs to start one engine instance.
+ *
+ * @public
+ */
 export interface RuntimeStartRequest {
   instanceId: string;
   templateId: string;
@@ -29,7 +41,11 @@ export interface RuntimeStartRequest {
   ownerRef?: string;
 }
 
-/** Phases a runtime reports for an instance, each with a human reason. */
+/**
+ * Phases a runtime reports for an instance, each with a human reason.
+ *
+ * @public
+ */
 export type RuntimePhase =
   | 'scheduling'
   | 'pulling'
@@ -38,6 +54,7 @@ export type RuntimePhase =
   | 'crashed'
   | 'stopped';
 
+/** @public */
 export interface RuntimeEvent {
   instanceId: string;
   phase: RuntimePhase;
@@ -45,13 +62,21 @@ export interface RuntimeEvent {
   at: Date;
 }
 
-/** What the runtime holds for an instance right now. */
+/**
+ * What the runtime holds for an instance right now.
+ *
+ * @public
+ */
 export interface RuntimeInstanceStatus {
   instanceId: string;
   phase: RuntimePhase;
 }
 
-/** Where the gateway proxy sends an instance's traffic. */
+/**
+ * Where the gateway proxy sends an instance's traffic.
+ *
+ * @public
+ */
 export interface RuntimeEndpoint {
   host: string;
   port: number;
@@ -61,6 +86,8 @@ export interface RuntimeEndpoint {
  * A place engines run: this machine (local) or a Kubernetes cluster. Every
  * method is idempotent, so the lifecycle can retry after crashes and the
  * reconciler can re-issue what it finds missing.
+ *
+ * @public
  */
 export interface EngineRuntime {
   /** `local`, `kubernetes`, … as named in config. */

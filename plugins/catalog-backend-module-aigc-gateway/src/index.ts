@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { catalogModuleAigcGateway as default } from './module';
-export { AigcGatewayEntityProvider } from './provider/AigcGatewayEntityProvider';
 export { toEntities } from './provider/toEntities';
+export type { GatewaySnapshot } from './provider/toEntities';

@@ -18,6 +18,8 @@ import {
  * The gateway's API as the scaffolder calls it: always on behalf of the
  * user who runs the template, so the gateway applies that user's permissions,
  * quotas and budgets.
+ *
+ * @public
  */
 export class GatewayClient {
   constructor(

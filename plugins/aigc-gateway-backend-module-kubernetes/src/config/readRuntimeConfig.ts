@@ -21,7 +21,11 @@ export function readRuntimeConfig(config: Config): KubernetesRuntimeConfig {
   );
 }
 
-/** Validates a section; ingress URLs left out come from the backend's base URL. */
+/**
+ * Validates a section; ingress URLs left out come from the backend's base URL.
+ *
+ * @public
+ */
 export function parseRuntimeConfig(
   section: unknown,
   backendBaseUrl?: string,

@@ -151,6 +151,7 @@ export type IngressSettings = NonNullable<ParsedRuntimeConfig['ingress']> & {
   signInUrl: string;
 };
 
+/** @public */
 export type KubernetesRuntimeConfig = Omit<ParsedRuntimeConfig, 'ingress'> & {
   ingress?: IngressSettings;
 };

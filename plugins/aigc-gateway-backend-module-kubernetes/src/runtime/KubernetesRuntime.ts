@@ -63,7 +63,11 @@ import { poolSlots } from '../capacity/poolSlots';
 import { WatchedKind } from '../watch/WatchedKind';
 import { KubernetesVolumeMigrations } from './KubernetesVolumeMigrations';
 
-/** What an endpoint hook gets to pick where an instance is reached. */
+/**
+ * What an endpoint hook gets to pick where an instance is reached.
+ *
+ * @public
+ */
 export interface EndpointTarget {
   instanceId: string;
   namespace: string;
@@ -72,6 +76,7 @@ export interface EndpointTarget {
   podIP?: string;
 }
 
+/** @public */
 export interface KubernetesRuntimeOptions {
   kubeConfig: KubeConfig;
   config: KubernetesRuntimeConfig;
@@ -93,6 +98,8 @@ const STOP_MARGIN_MS = 15_000;
  * per instance), so a backend that starts again adopts the running pods
  * from the first list, and the requests it makes do not grow with the
  * number of instances.
+ *
+ * @public
  */
 export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
   readonly id = 'kubernetes';

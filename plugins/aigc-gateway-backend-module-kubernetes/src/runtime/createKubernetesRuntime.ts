@@ -18,6 +18,8 @@ import { GameServerSetRuntime } from '../gameservers/GameServerSetRuntime';
  * throws: a configuration that cannot work gives a runtime that reports why,
  * and an API server that cannot be reached yet is logged while the runtime
  * keeps trying.
+ *
+ * @public
  */
 export async function createKubernetesRuntime(options: {
   config: Config;

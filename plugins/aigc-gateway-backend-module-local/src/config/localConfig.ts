@@ -36,5 +36,6 @@ export const localRuntimeConfigSchema = z
   })
   .strict();
 
+/** @public */
 export type EngineInstall = z.infer<typeof engineInstallSchema>;
 export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;

@@ -33,6 +33,7 @@ import { substitute } from './substitute';
 import { engineInstall } from './installs';
 import { EngineInstall } from '../config/localConfig';
 
+/** @public */
 export interface LocalRuntimeOptions {
   /** Volumes, logs and process records live under this folder. */
   dataRoot: string;
@@ -69,6 +70,8 @@ interface Engine extends ProcessRecord {
  * process group with its data folder, a port from the range and a log file;
  * readiness is an HTTP probe. After a backend crash the engines keep running
  * and the next backend adopts them from their process records.
+ *
+ * @public
  */
 export class LocalRuntime implements EngineRuntime, VolumeMigrator {
   readonly id = 'local';

@@ -6,7 +6,11 @@ import {
 import { AIGC_INSTANCE_RESOURCE_TYPE } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { InstanceRecord } from '../store/InstanceStore';
 
-/** Conditions on instances, as a database filter. */
+/**
+ * Conditions on instances, as a database filter.
+ *
+ * @public
+ */
 export type InstanceQuery = { ownerRefs: string[] };
 
 export const instanceResourceRef = createPermissionResourceRef<
@@ -19,7 +23,8 @@ export const instanceResourceRef = createPermissionResourceRef<
 
 /** IS_OWNER: the instance's owner is one of the given entity refs. */
 /** claims: entity refs, e.g. the user and their groups. */
-type IsOwnerParams = { claims: string[] };
+/** @public */
+export type IsOwnerParams = { claims: string[] };
 
 export const isInstanceOwner = createPermissionRule<
   typeof instanceResourceRef,
@@ -35,16 +40,22 @@ export const isInstanceOwner = createPermissionRule<
 
 export const instanceRules = { isInstanceOwner };
 
+const { conditions, createConditionalDecision } = createConditionExports({
+  resourceRef: instanceResourceRef,
+  rules: instanceRules,
+});
+
 /**
- * For permission policies:
+ * The instance conditions for permission policies:
  * `createInstanceConditionalDecision(permission, instanceConditions.isInstanceOwner({ claims }))`.
  *
  * @public
  */
-export const {
-  conditions: instanceConditions,
-  createConditionalDecision: createInstanceConditionalDecision,
-} = createConditionExports({
-  resourceRef: instanceResourceRef,
-  rules: instanceRules,
-});
+export const instanceConditions = conditions;
+
+/**
+ * A conditional decision on instance permissions, from `instanceConditions`.
+ *
+ * @public
+ */
+export const createInstanceConditionalDecision = createConditionalDecision;

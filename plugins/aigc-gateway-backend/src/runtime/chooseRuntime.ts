@@ -16,7 +16,9 @@ export function chooseRuntime(
       }): ${added
         .map(r => `"${r.id}"`)
         .sort()
-        .join(' and ')}. Configure one runtime: remove the other's aigcGateway.runtime section or its backend module.`,
+        .join(
+          ' and ',
+        )}. Configure one runtime: remove the other's aigcGateway.runtime section or its backend module.`,
     );
   }
   return added[0];

@@ -6,6 +6,11 @@ import {
 import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { toDate, toOptionalDate } from './time';
 
+/**
+ * An engine instance as the gateway stores it; the resource of instance permission rules.
+ *
+ * @public
+ */
 export interface InstanceRecord {
   id: string;
   ownerRef: string;

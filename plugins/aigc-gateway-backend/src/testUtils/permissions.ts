@@ -13,6 +13,8 @@ import {
  * A permission policy where everyone may launch but reads of instances are
  * conditional on ownership, as in the portal's policy; for
  * `mockServices.permissions.mock(ownersOnlyPolicy)`.
+ *
+ * @public
  */
 export const ownersOnlyPolicy: Pick<
   PermissionsService,

@@ -1,6 +1,10 @@
 import { EngineKind, VersionStatus } from './config';
 
-/** A version as the API shows it: what a caller needs to choose one, not how it runs. */
+/**
+ * A version as the API shows it: what a caller needs to choose one, not how it runs.
+ *
+ * @public
+ */
 export interface EngineVersionView {
   version: string;
   status: VersionStatus;
@@ -9,7 +13,11 @@ export interface EngineVersionView {
   defaultPool: string;
 }
 
-/** One entry of `GET /templates`. */
+/**
+ * One entry of `GET /templates`.
+ *
+ * @public
+ */
 export interface EngineTemplateView {
   id: string;
   title: string;
@@ -20,11 +28,16 @@ export interface EngineTemplateView {
   versions: EngineVersionView[];
 }
 
+/** @public */
 export interface TemplateListResponse {
   items: EngineTemplateView[];
 }
 
-/** The error body of every 4xx/5xx answer, as Backstage's error handler writes it. */
+/**
+ * The error body of every 4xx/5xx answer, as Backstage's error handler writes it.
+ *
+ * @public
+ */
 export interface ApiErrorBody {
   error: { name: string; message: string };
 }
@@ -32,6 +45,8 @@ export interface ApiErrorBody {
 /**
  * The answer to `POST /versions[?dryRun=true]`: 201 when created, 200 when
  * that exact version was there already or in a dry run (which stores nothing).
+ *
+ * @public
  */
 export interface CreateVersionResponse {
   templateId: string;
@@ -40,14 +55,22 @@ export interface CreateVersionResponse {
   dryRun: boolean;
 }
 
-/** One version in `GET /versions`: where it comes from and how many instances use it. */
+/**
+ * One version in `GET /versions`: where it comes from and how many instances use it.
+ *
+ * @public
+ */
 export interface VersionUsageView extends EngineVersionView {
   /** `config` (app-config) or `api` (created through `POST /versions`). */
   source: 'config' | 'api';
   instances: { total: number; holdingCompute: number };
 }
 
-/** `GET /versions`: every template's versions, newest first, with their use. */
+/**
+ * `GET /versions`: every template's versions, newest first, with their use.
+ *
+ * @public
+ */
 export interface VersionListResponse {
   items: Array<{
     templateId: string;

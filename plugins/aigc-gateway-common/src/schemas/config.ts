@@ -5,7 +5,11 @@ import {
   kubernetesRuntimeSpecSchema,
 } from './kubernetes';
 
-/** A lower-case slug: the stable id of a template or pool, used in URLs and labels. */
+/**
+ * A lower-case slug: the stable id of a template or pool, used in URLs and labels.
+ *
+ * @public
+ */
 export const slugSchema = z
   .string()
   .regex(
@@ -13,8 +17,10 @@ export const slugSchema = z
     'must be a lower-case slug (a-z, 0-9 and inner dashes, at most 63 characters)',
   );
 
+/** @public */
 export const engineKindSchema = z.enum(['sd-webui', 'comfyui', 'generic-http']);
 
+/** @public */
 export const versionStatusSchema = z.enum(['active', 'deprecated', 'retired']);
 
 const clockTime = z
@@ -28,6 +34,8 @@ const clockTime = z
  * When a pool's or template's engines go: within a window, an engine idle
  * for `graceMinutes` is released (one at work never is). A window whose
  * `to` is before its `from` runs into the next morning.
+ *
+ * @public
  */
 export const releaseWindowSchema = z
   .object({
@@ -44,16 +52,30 @@ export const releaseWindowSchema = z
  * A version's local-runtime spec names an engine install that the portal's
  * operators declared under `aigcGateway.runtime.local.engines`; only config
  * says what the portal's host executes.
+ *
+ * @public
  */
 export const localEngineRefSchema = z.object({ engine: slugSchema }).strict();
 
-/** How the local runtime starts an engine as a child process of the backend. */
+/**
+ * How the local runtime starts an engine as a child process of the backend.
+ *
+ * @public
+ */
 export const localRuntimeSpecSchema = localEngineRefSchema;
 
-/** The engine install the local runtime runs on a volume's folder to move its data between layouts. */
+/**
+ * The engine install the local runtime runs on a volume's folder to move its data between layouts.
+ *
+ * @public
+ */
 export const localMigrationSpecSchema = localEngineRefSchema;
 
-/** How to move a volume's data from one layout to another. */
+/**
+ * How to move a volume's data from one layout to another.
+ *
+ * @public
+ */
 export const migrationSchema = z
   .object({
     fromLayout: z.number().int().min(1),
@@ -68,6 +90,7 @@ export const migrationSchema = z
     path: ['toLayout'],
   });
 
+/** @public */
 export const versionStringSchema = z
   .string()
   .regex(
@@ -122,10 +145,15 @@ function checkVersion(
   });
 }
 
+/** @public */
 export const engineVersionSchema =
   engineVersionFields.superRefine(checkVersion);
 
-/** `PATCH /versions/:templateId/:version`: deprecate, retire or reactivate a version. */
+/**
+ * `PATCH /versions/:templateId/:version`: deprecate, retire or reactivate a version.
+ *
+ * @public
+ */
 export const versionStatusRequestSchema = z
   .object({ status: versionStatusSchema })
   .strict();
@@ -133,11 +161,14 @@ export const versionStatusRequestSchema = z
 /**
  * `POST /versions`: a new version of an existing template. With `basedOn`,
  * the runtime specs and migrations not given are those of that version.
+ *
+ * @public
  */
 export const createVersionRequestSchema = engineVersionFields
   .extend({ templateId: slugSchema, basedOn: versionStringSchema.optional() })
   .superRefine(checkVersion);
 
+/** @public */
 export const engineTemplateSchema = z
   .object({
     id: slugSchema,
@@ -176,6 +207,7 @@ export const engineTemplateSchema = z
     });
   });
 
+/** @public */
 export const gpuPoolSchema = z
   .object({
     id: slugSchema,
@@ -205,7 +237,11 @@ export const gpuPoolSchema = z
   })
   .strict();
 
-/** An IANA time zone such as Europe/Berlin, as the runtime's Intl knows it. */
+/**
+ * An IANA time zone such as Europe/Berlin, as the runtime's Intl knows it.
+ *
+ * @public
+ */
 export const timeZoneSchema = z.string().refine(
   zone => {
     try {
@@ -222,7 +258,11 @@ export const timeZoneSchema = z.string().refine(
   }),
 );
 
-/** A user's or group's spending limit per calendar month. */
+/**
+ * A user's or group's spending limit per calendar month.
+ *
+ * @public
+ */
 export const budgetSchema = z
   .object({
     entityRef: z
@@ -237,7 +277,11 @@ export const budgetSchema = z
   })
   .strict();
 
-/** Time zone of daily series and months, budgets, and alert thresholds. */
+/**
+ * Time zone of daily series and months, budgets, and alert thresholds.
+ *
+ * @public
+ */
 export const costConfigSchema = z
   .object({
     timeZone: timeZoneSchema.default('UTC'),
@@ -249,7 +293,11 @@ export const costConfigSchema = z
   })
   .strict();
 
-/** Limits on what a user, or the members of a group together, may hold at once and spend. */
+/**
+ * Limits on what a user, or the members of a group together, may hold at once and spend.
+ *
+ * @public
+ */
 export const quotaSchema = z
   .object({
     entityRef: z
@@ -267,7 +315,11 @@ export const quotaSchema = z
   })
   .strict();
 
-/** Idle release: what counts as idle and when the owner hears of it. */
+/**
+ * Idle release: what counts as idle and when the owner hears of it.
+ *
+ * @public
+ */
 export const idleConfigSchema = z
   .object({
     /** Release an instance after this long without activity; 0 turns idle release off. */
@@ -283,7 +335,11 @@ export const idleConfigSchema = z
   })
   .strict();
 
-/** The `aigcGateway` section of app-config, as the backend validates it at start. */
+/**
+ * The `aigcGateway` section of app-config, as the backend validates it at start.
+ *
+ * @public
+ */
 export const gatewayConfigSchema = z
   .object({
     currency: z.string().length(3).default('USD'),
@@ -357,17 +413,31 @@ export const gatewayConfigSchema = z
     });
   });
 
+/** @public */
 export type EngineKind = z.infer<typeof engineKindSchema>;
+/** @public */
 export type VersionStatus = z.infer<typeof versionStatusSchema>;
+/** @public */
 export type LocalRuntimeSpec = z.infer<typeof localRuntimeSpecSchema>;
+/** @public */
 export type EngineVersion = z.infer<typeof engineVersionSchema>;
+/** @public */
 export type Migration = z.infer<typeof migrationSchema>;
+/** @public */
 export type CreateVersionRequest = z.input<typeof createVersionRequestSchema>;
+/** @public */
 export type EngineTemplate = z.infer<typeof engineTemplateSchema>;
+/** @public */
 export type GpuPool = z.infer<typeof gpuPoolSchema>;
+/** @public */
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+/** @public */
 export type Budget = z.infer<typeof budgetSchema>;
+/** @public */
 export type CostConfig = z.infer<typeof costConfigSchema>;
+/** @public */
 export type IdleConfig = z.infer<typeof idleConfigSchema>;
+/** @public */
 export type Quota = z.infer<typeof quotaSchema>;
+/** @public */
 export type ReleaseWindow = z.infer<typeof releaseWindowSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+/** @public */
 export const costDimensions = [
   'user',
   'group',
@@ -8,6 +9,7 @@ export const costDimensions = [
   'pool',
   'instance',
 ] as const;
+/** @public */
 export type CostDimension = (typeof costDimensions)[number];
 
 /** `YYYY-MM-DD` (a day in the cost time zone) or an ISO 8601 time with offset. */
@@ -27,7 +29,11 @@ const entityRef = z
     'must be an entity ref such as user:default/alice',
   );
 
-/** Query of `GET /cost/summary`, `/cost/daily` and `/cost/export.csv`. */
+/**
+ * Query of `GET /cost/summary`, `/cost/daily` and `/cost/export.csv`.
+ *
+ * @public
+ */
 export const costQuerySchema = z
   .object({
     from: instantOrDay.optional(),
@@ -36,16 +42,26 @@ export const costQuerySchema = z
     groupBy: z.enum(costDimensions).default('template'),
   })
   .passthrough();
+/** @public */
 export type CostQuery = z.infer<typeof costQuerySchema>;
 
-/** Seconds of held compute, priced. */
+/**
+ * Seconds of held compute, priced.
+ *
+ * @public
+ */
 export interface CostFigures {
   cost: number;
   hours: number;
   gpuHours: number;
 }
 
-interface CostReport {
+/**
+ * What every cost report says about itself: currency, range and scope.
+ *
+ * @public
+ */
+export interface CostReport {
   currency: string;
   from: string;
   to: string;
@@ -54,6 +70,7 @@ interface CostReport {
   entityRef?: string;
 }
 
+/** @public */
 export interface CostSummaryResponse extends CostReport {
   groupBy: CostDimension;
   total: CostFigures;
@@ -64,12 +81,17 @@ export interface CostSummaryResponse extends CostReport {
   items: Array<CostFigures & { key: string }>;
 }
 
+/** @public */
 export interface CostDailyResponse extends CostReport {
   timeZone: string;
   days: Array<CostFigures & { day: string }>;
 }
 
-/** A budget with this month's spend, as `GET /cost/budgets` shows it. */
+/**
+ * A budget with this month's spend, as `GET /cost/budgets` shows it.
+ *
+ * @public
+ */
 export interface BudgetStatus {
   entityRef: string;
   /** `YYYY-MM` in the cost time zone. */
@@ -80,6 +102,7 @@ export interface BudgetStatus {
   percent: number;
 }
 
+/** @public */
 export interface BudgetListResponse {
   currency: string;
   items: BudgetStatus[];

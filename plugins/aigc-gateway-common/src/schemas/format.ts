@@ -3,6 +3,8 @@ import { z } from 'zod';
 /**
  * One line per problem, each naming the full key path, e.g.
  * `aigcGateway.templates[0].versions[1].status: Invalid enum value …`.
+ *
+ * @public
  */
 export function formatZodError(error: z.ZodError, root: string): string {
   return error.issues

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { slugSchema } from './config';
 
-/** DESIGN §4: the states an instance moves through; `migrating`: released, its data switching versions. */
+/**
+ * DESIGN §4: the states an instance moves through; `migrating`: released, its data switching versions.
+ *
+ * @public
+ */
 export const instanceStates = [
   'queued',
   'starting',
@@ -14,15 +18,21 @@ export const instanceStates = [
   'deleted',
 ] as const;
 
+/** @public */
 export type InstanceState = (typeof instanceStates)[number];
 
-/** States in which the instance holds (or is acquiring) compute. */
+/**
+ * States in which the instance holds (or is acquiring) compute.
+ *
+ * @public
+ */
 export const computeStates: readonly InstanceState[] = [
   'starting',
   'running',
   'releasing',
 ];
 
+/** @public */
 export const instanceNameSchema = z
   .string()
   .regex(
@@ -30,7 +40,11 @@ export const instanceNameSchema = z
     'must be a lower-case name of at most 40 characters (a-z, 0-9 and inner dashes)',
   );
 
-/** Body of `POST /instances`. */
+/**
+ * Body of `POST /instances`.
+ *
+ * @public
+ */
 export const launchRequestSchema = z
   .object({
     templateId: slugSchema,
@@ -40,20 +54,30 @@ export const launchRequestSchema = z
   })
   .strict();
 
+/** @public */
 export type LaunchRequest = z.infer<typeof launchRequestSchema>;
 
-/** `POST /instances/:id/switch-version`: the version to migrate the instance's data to and pin. */
+/**
+ * `POST /instances/:id/switch-version`: the version to migrate the instance's data to and pin.
+ *
+ * @public
+ */
 export const switchVersionRequestSchema = z
   .object({ version: z.string().min(1).max(64) })
   .strict();
 
+/** @public */
 export interface InstanceEventView {
   state: InstanceState;
   message: string;
   at: string;
 }
 
-/** An instance as the API shows it. */
+/**
+ * An instance as the API shows it.
+ *
+ * @public
+ */
 export interface InstanceView {
   id: string;
   ownerRef: string;
@@ -74,11 +98,16 @@ export interface InstanceView {
   events?: InstanceEventView[];
 }
 
+/** @public */
 export interface InstanceListResponse {
   items: InstanceView[];
 }
 
-/** Capacity of a pool, as `GET /pools` reports it. */
+/**
+ * Capacity of a pool, as `GET /pools` reports it.
+ *
+ * @public
+ */
 export interface PoolView {
   id: string;
   title: string;
@@ -93,6 +122,7 @@ export interface PoolView {
   capacity: { total: number; used: number; free: number; queued: number };
 }
 
+/** @public */
 export interface PoolListResponse {
   items: PoolView[];
 }

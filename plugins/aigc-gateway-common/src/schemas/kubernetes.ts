@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** How the Kubernetes runtime runs a version: the engine's container and its volume mount. */
+/**
+ * How the Kubernetes runtime runs a version: the engine's container and its volume mount.
+ *
+ * @public
+ */
 export const kubernetesRuntimeSpecSchema = z
   .object({
     image: z.string().min(1),
@@ -20,6 +24,8 @@ export const kubernetesRuntimeSpecSchema = z
 /**
  * A migration on Kubernetes: a Job that mounts the volume at the target
  * version's mount path (`${dataDir}`, also `DATA_DIR`).
+ *
+ * @public
  */
 export const kubernetesMigrationSpecSchema = z
   .object({
@@ -34,7 +40,11 @@ export const kubernetesMigrationSpecSchema = z
   })
   .strict();
 
-/** Where a pool's instances go in the cluster, and what they ask for. */
+/**
+ * Where a pool's instances go in the cluster, and what they ask for.
+ *
+ * @public
+ */
 export const kubernetesPlacementSchema = z
   .object({
     nodeSelector: z.record(z.string()).default({}),
@@ -46,8 +56,11 @@ export const kubernetesPlacementSchema = z
   })
   .strict();
 
+/** @public */
 export type KubernetesRuntimeSpec = z.infer<typeof kubernetesRuntimeSpecSchema>;
+/** @public */
 export type KubernetesMigrationSpec = z.infer<
   typeof kubernetesMigrationSpecSchema
 >;
+/** @public */
 export type KubernetesPlacement = z.infer<typeof kubernetesPlacementSchema>;

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { slugSchema, versionStringSchema } from './config';
 import { InstanceState } from './instances';
 
-/** Body of `POST /rollouts`: move every instance of a template from one version to another. */
+/**
+ * Body of `POST /rollouts`: move every instance of a template from one version to another.
+ *
+ * @public
+ */
 export const rolloutRequestSchema = z
   .object({
     templateId: slugSchema,
@@ -19,11 +23,18 @@ export const rolloutRequestSchema = z
   })
   .strict();
 
+/** @public */
 export type RolloutRequest = z.input<typeof rolloutRequestSchema>;
 
-/** `POST /rollouts/:id/:action`. */
+/**
+ * `POST /rollouts/:id/:action`.
+ *
+ * @public
+ */
 export const rolloutActions = ['pause', 'resume', 'abort', 'rollback'] as const;
+/** @public */
 export type RolloutAction = (typeof rolloutActions)[number];
+/** @public */
 export const rolloutActionSchema = z.enum(rolloutActions);
 
 /**
@@ -31,6 +42,8 @@ export const rolloutActionSchema = z.enum(rolloutActions);
  * pauses by itself); `aborting` → `aborted` lets the switches under way end
  * and starts no more; `rolling-back` → `rolled-back` switches back the
  * instances it moved.
+ *
+ * @public
  */
 export const rolloutStates = [
   'running',
@@ -41,6 +54,7 @@ export const rolloutStates = [
   'rolling-back',
   'rolled-back',
 ] as const;
+/** @public */
 export type RolloutState = (typeof rolloutStates)[number];
 
 /**
@@ -48,6 +62,8 @@ export type RolloutState = (typeof rolloutStates)[number];
  * it; `claimed` and `switching` while it migrates; then `done` (on the
  * goal version), `failed` (left on its version, data restored) or
  * `skipped` (deleted, switched by hand, or not reached before an abort).
+ *
+ * @public
  */
 export const rolloutTargetStatuses = [
   'pending',
@@ -58,15 +74,24 @@ export const rolloutTargetStatuses = [
   'failed',
   'skipped',
 ] as const;
+/** @public */
 export type RolloutTargetStatus = (typeof rolloutTargetStatuses)[number];
 
-/** When a planned switch happens. */
+/**
+ * When a planned switch happens.
+ *
+ * @public
+ */
 export type RolloutTiming =
   | 'now'
   | 'at its next release'
   | 'after a forced release';
 
-/** One instance a rollout would move, as a dry run lists it. */
+/**
+ * One instance a rollout would move, as a dry run lists it.
+ *
+ * @public
+ */
 export interface RolloutPlanItemView {
   instanceId: string;
   name: string;
@@ -79,7 +104,11 @@ export interface RolloutPlanItemView {
   when: RolloutTiming;
 }
 
-/** The answer to `POST /rollouts` with `dryRun: true`. */
+/**
+ * The answer to `POST /rollouts` with `dryRun: true`.
+ *
+ * @public
+ */
 export interface RolloutPlanView {
   dryRun: true;
   templateId: string;
@@ -91,6 +120,7 @@ export interface RolloutPlanView {
   items: RolloutPlanItemView[];
 }
 
+/** @public */
 export interface RolloutTargetView {
   instanceId: string;
   name: string;
@@ -104,6 +134,7 @@ export interface RolloutTargetView {
   updatedAt: string;
 }
 
+/** @public */
 export interface RolloutView {
   id: string;
   templateId: string;
@@ -121,6 +152,7 @@ export interface RolloutView {
   targets: RolloutTargetView[];
 }
 
+/** @public */
 export interface RolloutListResponse {
   items: RolloutView[];
 }

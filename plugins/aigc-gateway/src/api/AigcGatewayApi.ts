@@ -17,14 +17,22 @@ import {
   VersionStatus,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
-/** The range and entity of a cost query; `from` and `to` are ISO times. */
+/**
+ * The range and entity of a cost query; `from` and `to` are ISO times.
+ *
+ * @public
+ */
 export interface CostRequest {
   from?: string;
   to?: string;
   entityRef?: string;
 }
 
-/** The gateway's REST API as the portal uses it. */
+/**
+ * The gateway's REST API as the portal uses it.
+ *
+ * @public
+ */
 export interface AigcGatewayApi {
   listTemplates(): Promise<EngineTemplateView[]>;
   listPools(): Promise<PoolView[]>;
@@ -75,6 +83,7 @@ export interface AigcGatewayApi {
   ): Promise<void>;
 }
 
+/** @public */
 export const aigcGatewayApiRef = createApiRef<AigcGatewayApi>({
   id: 'plugin.aigc-gateway.api',
 });

@@ -23,7 +23,11 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { AigcGatewayApi, CostRequest } from './AigcGatewayApi';
 
-/** Calls the backend plugin with the signed-in user's token (fetchApi adds it). */
+/**
+ * Calls the backend plugin with the signed-in user's token (fetchApi adds it).
+ *
+ * @public
+ */
 export class AigcGatewayClient implements AigcGatewayApi {
   constructor(
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },

@@ -20,6 +20,8 @@ import { GatewaySnapshot, toEntities } from './toEntities';
  * catalog. Each refresh reads them from the gateway's API with this
  * plugin's service credentials and replaces everything the provider
  * published before, so removed things disappear.
+ *
+ * @public
  */
 export class AigcGatewayEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;

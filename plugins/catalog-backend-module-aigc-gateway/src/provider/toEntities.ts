@@ -12,7 +12,11 @@ import {
   PoolView,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
-/** What the gateway serves, as the provider reads it. */
+/**
+ * What the gateway serves, as the provider reads it.
+ *
+ * @public
+ */
 export interface GatewaySnapshot {
   templates: EngineTemplateView[];
   pools: PoolView[];
@@ -31,6 +35,8 @@ const lifecycleOf = {
  * and instances as Resources (`gpu-pool`, `aigc-engine-instance` owned by its
  * user and depending on its version and pool). Deleted instances are left out,
  * so they disappear from the catalog.
+ *
+ * @public
  */
 export function toEntities(
   snapshot: GatewaySnapshot,

@@ -11,6 +11,8 @@ import { GatewayClient } from '../GatewayClient';
  * the template, optionally waiting until it answers. A retried or recovered
  * task gets the same instance back: launches are idempotent per user,
  * template and name, and the instance id is checkpointed.
+ *
+ * @public
  */
 export function createLaunchInstanceAction(options: {
   client: GatewayClient;

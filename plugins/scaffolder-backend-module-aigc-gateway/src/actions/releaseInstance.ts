@@ -5,6 +5,8 @@ import { GatewayClient } from '../GatewayClient';
  * `aigc:instance:release`: frees an instance's compute and keeps its data.
  * Releasing an instance that is already released is not an error, so a
  * retried task passes.
+ *
+ * @public
  */
 export function createReleaseInstanceAction(options: {
   client: GatewayClient;

@@ -28,6 +28,10 @@ export function costBreakdownsOf(entity: Entity): CostDimension[] | undefined {
   }
 }
 
-/** For `EntitySwitch` and entity content filters: does this entity have an AIGC cost tab? */
+/**
+ * For `EntitySwitch` and entity content filters: does this entity have an AIGC cost tab?
+ *
+ * @public
+ */
 export const isAigcCostAvailable = (entity: Entity) =>
   costBreakdownsOf(entity) !== undefined;

@@ -1,7 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import { catalogAnnotations } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
-/** For `EntitySwitch` and entity content filters: is this an engine template or version component? */
+/**
+ * For `EntitySwitch` and entity content filters: is this an engine template or version component?
+ *
+ * @public
+ */
 export function isAigcEngine(entity: Entity): boolean {
   const type = (entity.spec as { type?: unknown } | undefined)?.type;
   return (

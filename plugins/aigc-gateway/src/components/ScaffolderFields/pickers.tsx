@@ -2,7 +2,11 @@ import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react
 import { poolLabel, versionLabel } from '../labels';
 import { GatewaySelectField } from './GatewaySelectField';
 
-/** Which other fields of the form a picker follows (default: `templateId` and `version`). */
+/**
+ * Which other fields of the form a picker follows (default: `templateId` and `version`).
+ *
+ * @public
+ */
 export interface PickerUiOptions {
   templateField?: string;
   versionField?: string;
