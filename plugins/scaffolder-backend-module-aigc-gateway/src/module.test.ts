@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -19,7 +20,6 @@ import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
 const testClock = new TestClock();
 
-const repoRoot = resolve(__dirname, '../../..');
 const alice = mockCredentials.user.header('user:default/alice');
 const carol = mockCredentials.user.header('user:default/carol');
 
@@ -37,13 +37,17 @@ function startScaffolder(ports: { from: number; to: number }) {
       mockServices.rootConfig.factory({
         data: {
           catalog: {
-            locations: ['launch-engine.yaml', 'create-version.yaml'].map(
-              file => ({
+            // As an adopter registers them: the Location file the package ships.
+            locations: [
+              {
                 type: 'file',
-                target: resolve(repoRoot, 'examples/templates', file),
-                rules: [{ allow: ['Template'] }],
-              }),
-            ),
+                target: resolvePackagePath(
+                  '@aigc-gateway/backstage-plugin-scaffolder-backend-module-aigc-gateway',
+                  'templates/templates.yaml',
+                ),
+                rules: [{ allow: ['Location', 'Template'] }],
+              },
+            ],
           },
           ...sampleGatewayConfig({
             dataRoot: mkdtempSync(join(tmpdir(), 'aigc-scaffolder-')),
