@@ -52,11 +52,21 @@ async function call(
   const headers = new Headers(init.headers);
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
   if (init.body) headers.set('content-type', 'application/json');
-  const res = await fetch(url, {
-    ...init,
-    headers,
-    signal: AbortSignal.timeout(30_000),
-  });
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers,
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    throw new Error(
+      `${init.method ?? 'GET'} ${url}: ${(e as Error).message}${
+        cause ? ` (${cause})` : ''
+      }`,
+    );
+  }
   const text = await res.text();
   let json: any;
   try {
@@ -77,6 +87,16 @@ async function guestToken(backend: string) {
   if (res.status !== 200 || !token)
     throw new Error(`guest sign-in: HTTP ${res.status} ${short(res.text)}`);
   return token as string;
+}
+
+/** create-app's guest sign-in, as a check of its own. */
+async function signIn(backend: string, prefix = '') {
+  let token = '';
+  await check(`${prefix}guest sign-in`, async () => {
+    token = await guestToken(backend);
+    return 'POST /api/auth/guest/refresh: 200 with a token';
+  });
+  return token;
 }
 
 async function templatesOk(api: string, token: string, templateId: string) {
@@ -122,7 +142,7 @@ async function waitForState(
 
 async function full(backend: string, templateId: string) {
   const api = `${backend}/api/aigc-gateway`;
-  const token = await guestToken(backend);
+  const token = await signIn(backend);
   await check('templates', () => templatesOk(api, token, templateId));
 
   let id = '';
@@ -191,7 +211,7 @@ async function backendOnly(
   module: string,
 ) {
   const api = `${backend}/api/aigc-gateway`;
-  const token = await guestToken(backend);
+  const token = await signIn(backend, 'backend only: ');
   await check('backend only: templates', () =>
     templatesOk(api, token, templateId),
   );

@@ -82,6 +82,11 @@ count() {
 }
 
 failed_checks=0
+# Records a failed check that gave no result of its own.
+check_not_run() {
+  node -e 'console.log(JSON.stringify({ check: process.argv[1], ok: false, ms: 0, detail: process.argv[2] }))' \
+    "$1" "$2" | tee -a "$WORK/checks.jsonl" >&2
+}
 # Runs a check script; its JSON lines go to checks.jsonl. A failed check is
 # recorded and the run goes on; the exit code tells at the end.
 run_check() {
@@ -91,8 +96,7 @@ run_check() {
   if [ "$rc" -ne 0 ]; then
     failed_checks=$((failed_checks + 1))
     log "check failed: $*"
-    [ -n "$out" ] || printf '{"check":"%s","ok":false,"ms":0,"detail":"exit %s without a result"}\n' \
-      "$(basename "$2")" "$rc" >>"$WORK/checks.jsonl"
+    [ -n "$out" ] || check_not_run "$*" "exit $rc without a result (124: timed out)"
   fi
   return 0
 }
@@ -202,6 +206,12 @@ finish() {
   [ -f "$APP/packages/backend/src/index.ts" ] &&
     cp "$APP/packages/backend/src/index.ts" "$RESULTS/backend-index.ts"
   count yarnRetries "${retries:-0}"
+  if [ "${AIGC_ADOPTER_KEEP:-}" != 1 ] && [ -d "$APP" ]; then
+    current_step="cleanup: remove the temporary app"
+    step_started="$(now)"
+    rm -rf "$APP"
+    end_step ok
+  fi
   local status=passed
   if [ "$rc" -ne 0 ]; then status=failed; elif [ "$failed_checks" -gt 0 ]; then status=failed; fi
   node "$here/summary.mts" "$WORK" "$RESULTS/summary.json" "$status" || true
@@ -292,7 +302,7 @@ FRONTEND_URL="http://localhost:$PORT_FRONTEND"
 log "ports: registry $PORT_REGISTRY, backend $PORT_BACKEND, frontend $PORT_FRONTEND"
 count ports "{\"registry\":$PORT_REGISTRY,\"backend\":$PORT_BACKEND,\"frontend\":$PORT_FRONTEND}"
 
-step "create-app $CREATE_APP_VERSION (cached)"
+step "create-app $CREATE_APP_VERSION (generated once, then from the cache)"
 template="$CACHE/create-app-$CREATE_APP_VERSION/app"
 if [ ! -f "$template/package.json" ]; then
   staging="$CACHE/create-app-$CREATE_APP_VERSION/staging.$$"
@@ -315,7 +325,7 @@ else
 fi
 cp -a "$template" "$APP"
 
-step "tools: Verdaccio $VERDACCIO_VERSION (cached)"
+step "tools: Verdaccio $VERDACCIO_VERSION (installed once, then from the cache)"
 tools="$CACHE/tools"
 export AIGC_ADOPTER_TOOLS="$tools"
 if [ ! -x "$tools/node_modules/.bin/verdaccio" ] ||
@@ -413,7 +423,7 @@ grep -E 'Done|Completed in' "$LOGS/app-install.log" | tail -n 4 >&2 || true
 
 step "suite: build the publishable packages"
 cd "$root"
-yarn workspaces list --json >"$WORK/workspaces.jsonl"
+timeout 120 yarn workspaces list --json >"$WORK/workspaces.jsonl"
 node "$here/packages.mts" publishable "$root" <"$WORK/workspaces.jsonl" >"$WORK/publishable.jsonl"
 mapfile -t publishable < <(node -e '
   require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)
@@ -421,7 +431,7 @@ mapfile -t publishable < <(node -e '
 ' <"$WORK/publishable.jsonl")
 log "publishable: $(cut -f1 <<<"$(printf '%s\n' "${publishable[@]}")" | tr '\n' ' ')"
 count publishable "$(node -e 'console.log(JSON.stringify(require("fs").readFileSync(0,"utf8").split("\n").filter(Boolean).map(l=>JSON.parse(l).name)))' <"$WORK/publishable.jsonl")"
-yarn tsc >"$LOGS/suite-tsc.log" 2>&1 || {
+timeout 900 yarn tsc >"$LOGS/suite-tsc.log" 2>&1 || {
   show_log "$LOGS/suite-tsc.log" 40
   die "yarn tsc failed in the suite"
 }
@@ -429,9 +439,9 @@ for entry in "${publishable[@]}"; do
   IFS=$'\t' read -r name location has_build _ <<<"$entry"
   log "build $name"
   if [ "$has_build" = true ]; then
-    (cd "$root/$location" && yarn run build) >>"$LOGS/suite-build.log" 2>&1
+    (cd "$root/$location" && timeout 600 yarn run build) >>"$LOGS/suite-build.log" 2>&1
   else
-    (cd "$root/$location" && yarn backstage-cli package build) >>"$LOGS/suite-build.log" 2>&1
+    (cd "$root/$location" && timeout 600 yarn backstage-cli package build) >>"$LOGS/suite-build.log" 2>&1
   fi || {
     show_log "$LOGS/suite-build.log" 40
     die "the build of $name failed"
@@ -442,7 +452,7 @@ step "suite: pack, check and publish to the local registry"
 for entry in "${publishable[@]}"; do
   IFS=$'\t' read -r name location _ _ <<<"$entry"
   tgz="$WORK/tarballs/$(echo "$name" | tr -d @ | tr / -).tgz"
-  (cd "$root/$location" && yarn pack --out "$tgz") >>"$LOGS/suite-pack.log" 2>&1 || {
+  (cd "$root/$location" && timeout 300 yarn pack --out "$tgz") >>"$LOGS/suite-pack.log" 2>&1 || {
     show_log "$LOGS/suite-pack.log" 30
     die "yarn pack of $name failed"
   }
@@ -462,11 +472,7 @@ start_backend() {
   wait_http backend "$BACKEND_URL/.backstage/health/v1/readiness" "$TIMEOUT_BACKEND"
 }
 
-# Records a check that could not run.
-check_not_run() {
-  printf '{"check":"%s","ok":false,"ms":0,"detail":"%s"}\n' "$1" "$2" | tee -a "$WORK/checks.jsonl" >&2
-  failed_checks=$((failed_checks + 1))
-}
+
 
 step "variant: only the backend plugin (no runtime module)"
 backend_plugin="$(grep -P '\tbackend-plugin$' <(printf '%s\n' "${publishable[@]}") | cut -f1 | head -n1)"
@@ -480,9 +486,10 @@ app_yarn "$LOGS/variant-add.log" 600 yarn --cwd packages/backend add "$backend_p
 node "$here/app.mts" backend-add "$APP/packages/backend/src/index.ts" "$WORK/readme.json" "$backend_plugin" >&2
 node "$here/app.mts" merge-yaml "$APP/app-config.yaml" "$WORK/readme.json" >&2
 if start_backend; then
-  run_check node "$here/checks.mts" backend-only "$BACKEND_URL" "$template_id" "$local_module"
+  run_check timeout 600 node "$here/checks.mts" backend-only "$BACKEND_URL" "$template_id" "$local_module"
 else
   check_not_run "backend only: start" "the backend with only the backend plugin did not start (logs/backend-only-backend.log)"
+  failed_checks=$((failed_checks + 1))
 fi
 stop_bg backend
 [ ! -f "$LOGS/backend.log" ] || mv "$LOGS/backend.log" "$LOGS/backend-only-backend.log"
@@ -505,7 +512,7 @@ step "app: start the backend"
 start_backend || die "the app's backend did not start with the suite installed"
 
 step "checks: API, launch and proxy on the local runtime"
-run_check node "$here/checks.mts" full "$BACKEND_URL" "$template_id"
+run_check timeout 600 node "$here/checks.mts" full "$BACKEND_URL" "$template_id"
 
 step "app: start the frontend"
 start_bg frontend env "${app_vars[@]}" bash -c "cd '$APP' && exec yarn --cwd packages/app start"
@@ -514,7 +521,7 @@ wait_http frontend "$FRONTEND_URL/" "$TIMEOUT_FRONTEND" ||
 
 step "checks: the gateway page in Chromium"
 aigc_ensure_chromium
-run_check node "$here/browser.mts" "$FRONTEND_URL" "$template_title" \
+run_check timeout 600 node "$here/browser.mts" "$FRONTEND_URL" "$template_title" \
   "$RESULTS/aigc-gateway-page.png"
 
 step "stop the app"
