@@ -2,7 +2,8 @@
 # Runs every test: type check, lint, unit and integration tests (backend
 # against SQLite and a PostgreSQL 15 server started here, the Kubernetes
 # runtime against a local control plane built from Go modules), then the
-# browser tests against a freshly started portal.
+# browser tests against a freshly started portal, and the adopter test: the
+# suite installed from a local registry into a fresh create-app portal.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/setup.sh"
@@ -46,3 +47,6 @@ step "date sweep: the time-sensitive suites under shifted clocks (libfaketime)"
 step "browser tests (Playwright, Debian's Chromium)"
 aigc_ensure_chromium
 yarn playwright test
+
+step "adopter test: the suite from a local registry into a fresh create-app portal, as the README says"
+test/adopter/run.sh
