@@ -30,7 +30,7 @@ import { PortAllocator } from './ports';
 import { LocalVolumeMigrations } from './volumeMigrations';
 import { isAlive, isEngineOf, signalGroup } from './processes';
 import { substitute } from './substitute';
-import { engineInstall } from './installs';
+import { describeMigration, engineInstall, missingInstall } from './installs';
 import { EngineInstall } from '../config/localConfig';
 
 /** @public */
@@ -148,22 +148,17 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
   }
 
   refuseVersion(version: EngineVersion): string | undefined {
-    try {
-      engineInstall(
-        this.options.engines,
+    const { engines } = this.options;
+    return (
+      missingInstall(
+        engines,
         version.runtime.local,
         `version ${version.version}`,
-      );
-      for (const m of version.migrations)
-        engineInstall(
-          this.options.engines,
-          m.local,
-          `the migration from layout ${m.fromLayout} to ${m.toLayout}`,
-        );
-      return undefined;
-    } catch (error) {
-      return String((error as Error).message);
-    }
+      ) ??
+      version.migrations
+        .map(m => missingInstall(engines, m.local, describeMigration(m)))
+        .find(Boolean)
+    );
   }
 
   async start(request: RuntimeStartRequest): Promise<void> {

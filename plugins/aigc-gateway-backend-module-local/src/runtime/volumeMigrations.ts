@@ -8,7 +8,7 @@ import {
 import { RuntimeVolume } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { substitute } from './substitute';
 import { processesMarked } from './processes';
-import { engineInstall } from './installs';
+import { describeMigration, engineInstall } from './installs';
 import { EngineInstall } from '../config/localConfig';
 
 /** Marks migration processes, so that one outliving its backend can be found. */
@@ -59,21 +59,16 @@ export class LocalVolumeMigrations {
   }
 
   /** Runs the migration's command with the volume's folder as `${dataDir}`; its output goes to the error. */
-  run(
+  async run(
     volume: RuntimeVolume,
     migration: Migration,
     target: EngineVersion,
   ): Promise<void> {
-    let spec: EngineInstall;
-    try {
-      spec = engineInstall(
-        this.options.engines,
-        migration.local,
-        `the migration from layout ${migration.fromLayout} to ${migration.toLayout}`,
-      );
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const spec = engineInstall(
+      this.options.engines,
+      migration.local,
+      describeMigration(migration),
+    );
     const vars = {
       dataDir: volume.runtimeRef,
       node: process.execPath,
