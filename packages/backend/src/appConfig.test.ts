@@ -4,7 +4,7 @@ import { loadConfig } from '@backstage/config-loader';
 import {
   formatZodError,
   gatewayConfigSchema,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 const repoRoot = resolve(__dirname, '../../..');
 

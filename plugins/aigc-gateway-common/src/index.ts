@@ -1,14 +1,13 @@
 /**
- * Types, zod schemas and helpers shared by the AIGC Gateway frontend and backend.
+ * What the AIGC Gateway frontend, backend and modules share: the HTTP API's
+ * request and response types, the permissions, catalog names and event topics.
  *
  * @packageDocumentation
  */
-export * from './schemas/config';
-export * from './schemas/kubernetes';
-export * from './schemas/api';
-export * from './schemas/instances';
-export * from './schemas/cost';
-export * from './schemas/rollouts';
+export * from './types/definitions';
+export * from './types/templates';
+export * from './types/instances';
+export * from './types/cost';
+export * from './types/rollouts';
 export * from './catalogNames';
-export { formatZodError } from './schemas/format';
 export * from './permissions';

@@ -1,5 +1,6 @@
 /**
- * The EngineRuntime contract of the AIGC Gateway and its extension point.
+ * The AIGC Gateway's configuration model (types and zod schemas of
+ * `aigcGateway`), the EngineRuntime contract and its extension point.
  *
  * @packageDocumentation
  */
@@ -8,3 +9,4 @@ export * from './extensions';
 export * from './migrations';
 export * from './ingressHosts';
 export * from './clock';
+export * from './config';

@@ -1,7 +1,4 @@
-import {
-  EngineVersion,
-  Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { EngineVersion, Migration } from './config';
 import { EngineRuntime, RuntimeVolume } from './runtime';
 
 /**

@@ -1,7 +1,4 @@
-import {
-  EngineVersion,
-  GpuPool,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { EngineVersion, GpuPool } from './config';
 import { IngressHosts } from './ingressHosts';
 
 /**

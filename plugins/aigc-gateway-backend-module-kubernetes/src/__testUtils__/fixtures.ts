@@ -3,8 +3,8 @@ import {
   engineVersionSchema,
   GpuPool,
   gpuPoolSchema,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import { RuntimeStartRequest } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+  RuntimeStartRequest,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** The test cluster's three pools (test/kube/README.md). */
 export const pools = {

@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod, V1Toleration } from '@kubernetes/client-node';
-import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { gpuRequest } from '../manifests/gpuRequest';
 import { parseQuantity } from './quantity';
 import { tolerates } from './tolerates';

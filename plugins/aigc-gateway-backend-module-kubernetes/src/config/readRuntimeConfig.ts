@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { formatZodError } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { formatZodError } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   KubernetesRuntimeConfig,
   kubernetesRuntimeConfigSchema,

@@ -2,7 +2,7 @@ import type { V1EnvVar, V1PodSpec } from '@kubernetes/client-node';
 import {
   EngineVersion,
   GpuPool,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { gpuRequest } from './gpuRequest';
 import { mergePodSpec } from './mergePodSpec';
 import { substitute } from './substitute';

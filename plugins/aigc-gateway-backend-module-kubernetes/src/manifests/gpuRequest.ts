@@ -1,4 +1,4 @@
-import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** The extended resource one instance of a pool asks for, and how much. */
 export interface GpuRequest {

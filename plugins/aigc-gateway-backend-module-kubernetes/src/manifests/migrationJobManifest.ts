@@ -2,8 +2,8 @@ import type { V1Job, V1PodSpec } from '@kubernetes/client-node';
 import {
   EngineVersion,
   Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import { RuntimeVolume } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+  RuntimeVolume,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { LABELS, MANAGED_BY } from './labels';
 import { mergePodSpec } from './mergePodSpec';
 import { substitute } from './substitute';

@@ -1,4 +1,4 @@
-import { engineVersionSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { engineVersionSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { pools, startRequest } from '../__testUtils__/fixtures';
 import { podManifest } from './podManifest';
 

@@ -10,21 +10,19 @@ import {
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  EngineVersion,
-  GpuPool,
-  Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import {
   EngineRuntime,
+  EngineVersion,
+  GatewayClock,
+  GpuPool,
   IngressHosts,
-  VolumeMigrator,
+  Migration,
   RuntimeEndpoint,
   RuntimeEvent,
   RuntimeInstanceStatus,
   RuntimeStartRequest,
   RuntimeVolume,
+  VolumeMigrator,
   VolumePlacement,
-  GatewayClock,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { KubernetesRuntimeConfig } from '../config/runtimeConfig';
 import {

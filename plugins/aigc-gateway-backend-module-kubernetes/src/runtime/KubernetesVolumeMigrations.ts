@@ -9,8 +9,8 @@ import {
 import {
   EngineVersion,
   Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import { RuntimeVolume } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+  RuntimeVolume,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { describeKubeError, isNotFound } from '../cluster/kubeErrors';
 import { KubernetesRuntimeConfig } from '../config/runtimeConfig';
 import { claimManifest } from '../manifests/claimManifest';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
-import { gpuPoolSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { gpuPoolSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { parseRuntimeConfig } from '../config/readRuntimeConfig';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
 import { startRequest } from '../__testUtils__/fixtures';

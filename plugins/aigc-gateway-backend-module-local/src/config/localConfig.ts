@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slugSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { slugSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * A program the portal's operators installed on the backend's host. Versions

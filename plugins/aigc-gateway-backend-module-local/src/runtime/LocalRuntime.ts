@@ -13,6 +13,9 @@ import { join, resolve, sep } from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   EngineRuntime,
+  EngineVersion,
+  GatewayClock,
+  Migration,
   RuntimeEndpoint,
   RuntimeEvent,
   RuntimeInstanceStatus,
@@ -20,12 +23,7 @@ import {
   RuntimeStartRequest,
   RuntimeVolume,
   VolumeMigrator,
-  GatewayClock,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
-import {
-  EngineVersion,
-  Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { PortAllocator } from './ports';
 import { LocalVolumeMigrations } from './volumeMigrations';
 import { isAlive, isEngineOf, signalGroup } from './processes';

@@ -1,4 +1,4 @@
-import { Migration } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { Migration } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { EngineInstall } from '../config/localConfig';
 
 type Installs = Record<string, EngineInstall>;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import {
   EngineVersion,
   Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import { RuntimeVolume } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+  RuntimeVolume,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { substitute } from './substitute';
 import { processesMarked } from './processes';
 import { describeMigration, engineInstall } from './installs';

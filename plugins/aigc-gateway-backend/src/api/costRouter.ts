@@ -11,10 +11,10 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   BudgetListResponse,
   CostDailyResponse,
-  costQuerySchema,
   costReadPermission,
   CostSummaryResponse,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { costQuerySchema } from './requestSchemas';
 import { Budgets } from '../cost/Budgets';
 import { CostCalendar } from '../cost/calendar';
 import { CostLedger, CostScope } from '../cost/CostLedger';

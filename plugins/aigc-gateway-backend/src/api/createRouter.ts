@@ -8,12 +8,10 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
+  GatewayClock,
   GatewayConfig,
   GpuPool,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import {
   IngressHosts,
-  GatewayClock,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { DefinitionCache } from '../store/DefinitionCache';

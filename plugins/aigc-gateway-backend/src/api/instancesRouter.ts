@@ -12,12 +12,14 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   instanceCreatePermission,
   instanceDeletePermission,
+  InstanceListResponse,
   instanceReadPermission,
   instanceReleasePermission,
-  InstanceListResponse,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import {
   launchRequestSchema,
   switchVersionRequestSchema,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from './requestSchemas';
 import { z } from 'zod';
 import {
   IngressHosts,

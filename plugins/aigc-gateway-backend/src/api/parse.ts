@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { formatZodError } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { formatZodError } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { z } from 'zod';
 
 /** Validates request input at the edge: a 400 naming each bad field. */

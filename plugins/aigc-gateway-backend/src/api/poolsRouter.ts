@@ -3,13 +3,15 @@ import Router from 'express-promise-router';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   computeStates,
-  GpuPool,
   PoolListResponse,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { instancePricePerHour, priceAt } from '../cost/priceBook';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
-import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  GatewayClock,
+  GpuPool,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 export function poolsRouter(deps: {
   store: InstanceStore;

@@ -4,12 +4,9 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  RolloutListResponse,
-  rolloutActionSchema,
-  rolloutRequestSchema,
-  slugSchema,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { RolloutListResponse } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { slugSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { rolloutActionSchema, rolloutRequestSchema } from './requestSchemas';
 import { z } from 'zod';
 import { Rollouts } from '../versions/Rollouts';
 import { authorizeVersionManage } from './authorizeVersionManage';

@@ -2,12 +2,14 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
-  EngineTemplate,
   EngineTemplateView,
-  EngineVersion,
   EngineVersionView,
   TemplateListResponse,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import {
+  EngineTemplate,
+  EngineVersion,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 
 /** What a caller sees of a template: versions and pools, not runtime specs. */

@@ -6,11 +6,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
-  createVersionRequestSchema,
   CreateVersionResponse,
-  versionStatusRequestSchema,
   VersionListResponse,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { createVersionRequestSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { versionStatusRequestSchema } from './requestSchemas';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';

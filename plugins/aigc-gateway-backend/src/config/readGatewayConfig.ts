@@ -3,7 +3,7 @@ import {
   formatZodError,
   GatewayConfig,
   gatewayConfigSchema,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** The config section this plugin owns. */
 export const CONFIG_KEY = 'aigcGateway';

@@ -2,14 +2,14 @@ import { Knex } from 'knex';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  Budget,
-  BudgetStatus,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { BudgetStatus } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { LaunchGate, LaunchOwner } from '../lifecycle/LaunchGate';
 import { CostCalendar } from './calendar';
 import { CostLedger } from './CostLedger';
-import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  Budget,
+  GatewayClock,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * Monthly budgets of users and groups (DESIGN §9): month-to-date spend from

@@ -1,4 +1,4 @@
-import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * The price of one GPU-hour in a pool at a moment: the latest price change

@@ -1,4 +1,4 @@
-import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { GpuPool } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** Whose compute a launch or relaunch would start. */
 export interface LaunchOwner {

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import {
-  GpuPool,
-  LaunchRequest,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { LaunchRequest } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   EngineRuntime,
+  GpuPool,
   RuntimeEvent,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';

@@ -1,6 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  gatewayConfigSchema,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   sampleGatewayConfig,
   TestClock,

@@ -1,4 +1,4 @@
-import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { resolveLaunch } from './resolveLaunch';
 
 const config = gatewayConfigSchema.parse({

@@ -3,7 +3,7 @@ import {
   EngineTemplate,
   EngineVersion,
   GpuPool,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 
 export interface ResolvedLaunch {

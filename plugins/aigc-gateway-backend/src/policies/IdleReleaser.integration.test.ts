@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { asUser, launchRunning, startGateway } from '../__testUtils__/gateway';
 import { DefinitionStore } from '../store/DefinitionStore';

@@ -1,14 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  EngineTemplate,
-  GpuPool,
-  IdleConfig,
-  ReleaseWindow,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { activeWindow, describeWindow } from './releaseWindows';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
-import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  EngineTemplate,
+  GatewayClock,
+  GpuPool,
+  IdleConfig,
+  ReleaseWindow,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 const MINUTE = 60_000;
 

@@ -1,14 +1,14 @@
 import { NotAllowedError } from '@backstage/errors';
-import {
-  GpuPool,
-  Quota,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { CostCalendar } from '../cost/calendar';
 import { CostLedger } from '../cost/CostLedger';
 import { LaunchGate, LaunchOwner } from '../lifecycle/LaunchGate';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
-import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  GatewayClock,
+  GpuPool,
+  Quota,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * Per-user and per-group quotas (DESIGN §7): instances holding compute, GPUs

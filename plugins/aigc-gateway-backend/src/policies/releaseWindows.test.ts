@@ -1,4 +1,4 @@
-import { releaseWindowSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { releaseWindowSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { activeWindow, describeWindow } from './releaseWindows';
 
 const weekdayNights = releaseWindowSchema.parse({

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ReleaseWindow } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+import { ReleaseWindow } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 const dayNames = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

@@ -1,12 +1,12 @@
 import { Knex } from 'knex';
-import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
   EngineTemplate,
   EngineVersion,
+  GatewayClock,
   GatewayConfig,
   GpuPool,
-  VersionStatus,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { VersionStatus } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /** Templates (with their versions) and pools, as the gateway knows them now. */
 export interface Definitions {

@@ -1,11 +1,9 @@
 import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
+  EngineRuntime,
   engineTemplateSchema,
   Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import {
-  EngineRuntime,
   RuntimeVolume,
   VolumeMigrator,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';

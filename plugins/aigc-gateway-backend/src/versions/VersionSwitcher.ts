@@ -1,16 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  EngineTemplate,
-  EngineVersion,
-  Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import {
   canMigrate,
   EngineRuntime,
+  EngineTemplate,
+  EngineVersion,
+  GatewayClock,
+  Migration,
   RuntimeVolume,
   VolumeMigrator,
-  GatewayClock,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';

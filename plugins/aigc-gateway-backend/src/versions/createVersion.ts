@@ -4,11 +4,11 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import {
+  EngineRuntime,
   EngineTemplate,
   EngineVersion,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
 import { NO_RUNTIME_MESSAGE } from '../runtime/NoRuntime';

@@ -3,7 +3,7 @@ import {
   EngineTemplate,
   EngineVersion,
   Migration,
-} from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * The migrations that take a volume from one data layout to another: the

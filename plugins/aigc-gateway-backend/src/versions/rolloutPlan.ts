@@ -1,21 +1,21 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   computeStates,
-  EngineTemplate,
   RolloutPlanItemView,
+  RolloutRequest,
   RolloutTiming,
-  rolloutRequestSchema,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   canMigrate,
   EngineRuntime,
+  EngineTemplate,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
-import { z } from 'zod';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { migrationPlan } from './migrationPlan';
 
-export type RolloutOptions = z.infer<typeof rolloutRequestSchema>;
+/** A rollout request with its defaults filled in. */
+export type RolloutOptions = Required<RolloutRequest>;
 
 /**
  * What a rollout would do: every instance on `from`, the migrations its

@@ -12,12 +12,12 @@ import {
   LaunchRequest,
   PoolListResponse,
   PoolView,
-  TemplateListResponse,
   RolloutAction,
   RolloutListResponse,
   RolloutPlanView,
   RolloutRequest,
   RolloutView,
+  TemplateListResponse,
   VersionListResponse,
   VersionStatus,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';

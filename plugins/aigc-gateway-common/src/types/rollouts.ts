@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { slugSchema, versionStringSchema } from './config';
 import { InstanceState } from './instances';
 
 /**
@@ -7,24 +5,19 @@ import { InstanceState } from './instances';
  *
  * @public
  */
-export const rolloutRequestSchema = z
-  .object({
-    templateId: slugSchema,
-    from: versionStringSchema,
-    to: versionStringSchema,
-    /** List what would happen and change nothing. */
-    dryRun: z.boolean().default(false),
-    /** This share of the instances switches first; any failure among them pauses the rollout. */
-    canaryPercent: z.number().int().min(0).max(100).default(0),
-    /** At most this many instances migrate at once. */
-    concurrency: z.number().int().min(1).max(20).default(2),
-    /** Release running instances to switch them now, instead of at their next release. */
-    force: z.boolean().default(false),
-  })
-  .strict();
-
-/** @public */
-export type RolloutRequest = z.input<typeof rolloutRequestSchema>;
+export interface RolloutRequest {
+  templateId: string;
+  from: string;
+  to: string;
+  /** List what would happen and change nothing (default false). */
+  dryRun?: boolean;
+  /** This share of the instances (0–100, default 0) switches first; any failure among them pauses the rollout. */
+  canaryPercent?: number;
+  /** At most this many instances (1–20, default 2) migrate at once. */
+  concurrency?: number;
+  /** Release running instances to switch them now, instead of at their next release (default false). */
+  force?: boolean;
+}
 
 /**
  * `POST /rollouts/:id/:action`.
@@ -34,8 +27,6 @@ export type RolloutRequest = z.input<typeof rolloutRequestSchema>;
 export const rolloutActions = ['pause', 'resume', 'abort', 'rollback'] as const;
 /** @public */
 export type RolloutAction = (typeof rolloutActions)[number];
-/** @public */
-export const rolloutActionSchema = z.enum(rolloutActions);
 
 /**
  * `running` → `completed`; `paused` stops starting switches (a failed canary

@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import { slugSchema } from './config';
-
 /**
  * DESIGN §4: the states an instance moves through; `migrating`: released, its data switching versions.
  *
@@ -32,39 +29,27 @@ export const computeStates: readonly InstanceState[] = [
   'releasing',
 ];
 
-/** @public */
-export const instanceNameSchema = z
-  .string()
-  .regex(
-    /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/,
-    'must be a lower-case name of at most 40 characters (a-z, 0-9 and inner dashes)',
-  );
-
 /**
- * Body of `POST /instances`.
+ * Body of `POST /instances`. A name is a lower-case slug of at most 40
+ * characters; without version and pool the template's defaults apply.
  *
  * @public
  */
-export const launchRequestSchema = z
-  .object({
-    templateId: slugSchema,
-    version: z.string().min(1).max(64).optional(),
-    poolId: slugSchema.optional(),
-    name: instanceNameSchema.optional(),
-  })
-  .strict();
-
-/** @public */
-export type LaunchRequest = z.infer<typeof launchRequestSchema>;
+export interface LaunchRequest {
+  templateId: string;
+  version?: string;
+  poolId?: string;
+  name?: string;
+}
 
 /**
- * `POST /instances/:id/switch-version`: the version to migrate the instance's data to and pin.
+ * Body of `POST /instances/:id/switch-version`: the version to migrate the instance's data to and pin.
  *
  * @public
  */
-export const switchVersionRequestSchema = z
-  .object({ version: z.string().min(1).max(64) })
-  .strict();
+export interface SwitchVersionRequest {
+  version: string;
+}
 
 /** @public */
 export interface InstanceEventView {

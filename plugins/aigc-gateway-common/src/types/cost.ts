@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** @public */
 export const costDimensions = [
   'user',
@@ -12,38 +10,18 @@ export const costDimensions = [
 /** @public */
 export type CostDimension = (typeof costDimensions)[number];
 
-/** `YYYY-MM-DD` (a day in the cost time zone) or an ISO 8601 time with offset. */
-const instantOrDay = z
-  .string()
-  .refine(
-    v =>
-      /^\d{4}-\d{2}-\d{2}$/.test(v) ||
-      z.string().datetime({ offset: true }).safeParse(v).success,
-    'must be a day (2026-11-01) or a time with offset (2026-11-01T08:00:00Z)',
-  );
-
-const entityRef = z
-  .string()
-  .regex(
-    /^[a-zA-Z]+:([^/:]+\/)?[^/:]+$/,
-    'must be an entity ref such as user:default/alice',
-  );
-
 /**
- * Query of `GET /cost/summary`, `/cost/daily` and `/cost/export.csv`.
+ * Query of `GET /cost/summary`, `/cost/daily` and `/cost/export.csv`: `from`
+ * and `to` are days (2026-11-01, in the cost time zone) or times with offset.
  *
  * @public
  */
-export const costQuerySchema = z
-  .object({
-    from: instantOrDay.optional(),
-    to: instantOrDay.optional(),
-    entityRef: entityRef.optional(),
-    groupBy: z.enum(costDimensions).default('template'),
-  })
-  .passthrough();
-/** @public */
-export type CostQuery = z.infer<typeof costQuerySchema>;
+export interface CostQuery {
+  from?: string;
+  to?: string;
+  entityRef?: string;
+  groupBy?: CostDimension;
+}
 
 /**
  * Seconds of held compute, priced.

@@ -1,4 +1,4 @@
-import { EngineKind, VersionStatus } from './config';
+import { EngineKind, VersionStatus } from './definitions';
 
 /**
  * A version as the API shows it: what a caller needs to choose one, not how it runs.

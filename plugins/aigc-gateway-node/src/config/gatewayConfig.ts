@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { timeZoneSchema } from './primitives';
+import { GpuPool, gpuPoolSchema } from './pools';
+import { EngineTemplate, engineTemplateSchema } from './templates';
+
+/**
+ * A user's or group's spending limit per calendar month.
+ *
+ * @public
+ */
+export interface Budget {
+  entityRef: string;
+  monthly: number;
+  /** Refuse new launches once the month's spend reaches the budget. */
+  enforce: boolean;
+}
+
+/**
+ * Time zone of daily series and months, budgets, and alert thresholds.
+ *
+ * @public
+ */
+export interface CostConfig {
+  timeZone: string;
+  budgets: Budget[];
+  /** Percent of a budget at which its owners are notified. */
+  alertThresholds: number[];
+}
+
+/**
+ * Limits on what a user, or the members of a group together, may hold at once and spend.
+ *
+ * @public
+ */
+export interface Quota {
+  entityRef: string;
+  /** Instances holding compute (starting, running, releasing). */
+  maxInstances?: number;
+  /** GPUs those instances hold (fractions for shared GPUs). */
+  maxGpus?: number;
+  /** Spend this calendar month (cost time zone), from the usage ledger. */
+  monthlySpend?: number;
+}
+
+/**
+ * Idle release: what counts as idle and when the owner hears of it.
+ *
+ * @public
+ */
+export interface IdleConfig {
+  /** Release an instance after this long without activity; 0 turns idle release off. */
+  timeoutMinutes: number;
+  /** Warn the owner this long before the release. */
+  warnMinutesBefore: number;
+  /** Release any instance that has held compute this long, idle or not (but never while busy). */
+  maxLifetimeHours?: number;
+  /** How often the check runs (one replica at a time). */
+  checkIntervalSeconds: number;
+  /** The time zone of release windows. */
+  timeZone: string;
+}
+
+/**
+ * The `aigcGateway` section of app-config, as the backend validates it at start.
+ *
+ * @public
+ */
+export interface GatewayConfig {
+  currency: string;
+  /** Read by the example portal's permission policy. */
+  adminGroups: string[];
+  /** Each runtime module reads and validates its own section. */
+  runtime: {
+    local?: Record<string, unknown>;
+    kubernetes?: Record<string, unknown>;
+  };
+  pools: GpuPool[];
+  templates: EngineTemplate[];
+  cost: CostConfig;
+  idle: IdleConfig;
+  quotas: Quota[];
+  versionSwitch: {
+    /** A switch whose backend has been silent this long is undone by another (or the next) backend. */
+    staleAfterSeconds: number;
+  };
+  rollouts: {
+    /** How often each backend advances the rollouts in progress. */
+    checkIntervalSeconds: number;
+  };
+}
+
+/** @public */
+const userOrGroupRef = z
+  .string()
+  .regex(
+    /^(user|group):[^/:]+\/[^/:]+$/,
+    'must be a user or group entity ref such as group:default/creators-a',
+  );
+
+/** @public */
+export const budgetSchema: z.ZodType<Budget, z.ZodTypeDef, unknown> = z
+  .object({
+    entityRef: userOrGroupRef,
+    monthly: z.number().positive(),
+    enforce: z.boolean().default(false),
+  })
+  .strict();
+
+/** @public */
+export const costConfigSchema: z.ZodType<CostConfig, z.ZodTypeDef, unknown> = z
+  .object({
+    timeZone: timeZoneSchema.default('UTC'),
+    budgets: z.array(budgetSchema).default([]),
+    alertThresholds: z
+      .array(z.number().int().min(1).max(1000))
+      .default([80, 100]),
+  })
+  .strict();
+
+/** @public */
+export const quotaSchema: z.ZodType<Quota, z.ZodTypeDef, unknown> = z
+  .object({
+    entityRef: userOrGroupRef,
+    maxInstances: z.number().int().nonnegative().optional(),
+    maxGpus: z.number().nonnegative().optional(),
+    monthlySpend: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+/** @public */
+export const idleConfigSchema: z.ZodType<IdleConfig, z.ZodTypeDef, unknown> = z
+  .object({
+    timeoutMinutes: z.number().nonnegative().default(30),
+    warnMinutesBefore: z.number().nonnegative().default(5),
+    maxLifetimeHours: z.number().positive().optional(),
+    checkIntervalSeconds: z.number().int().min(1).default(60),
+    timeZone: timeZoneSchema.default('UTC'),
+  })
+  .strict();
+
+/** @public */
+export const gatewayConfigSchema: z.ZodType<
+  GatewayConfig,
+  z.ZodTypeDef,
+  unknown
+> = z
+  .object({
+    currency: z.string().length(3).default('USD'),
+    adminGroups: z.array(z.string()).default(['group:default/aigc-admins']),
+    runtime: z
+      .object({
+        local: z.record(z.unknown()).optional(),
+        kubernetes: z.record(z.unknown()).optional(),
+      })
+      .strict()
+      .default({}),
+    pools: z.array(gpuPoolSchema).default([]),
+    templates: z.array(engineTemplateSchema).default([]),
+    cost: costConfigSchema.default({}),
+    idle: idleConfigSchema.default({}),
+    quotas: z.array(quotaSchema).default([]),
+    versionSwitch: z
+      .object({
+        staleAfterSeconds: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .default({}),
+    rollouts: z
+      .object({
+        checkIntervalSeconds: z.number().int().min(1).default(5),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const pools = new Set<string>();
+    c.pools.forEach((p, i) => {
+      if (pools.has(p.id)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['pools', i, 'id'],
+          message: `duplicate pool id "${p.id}"`,
+        });
+      }
+      pools.add(p.id);
+    });
+    const templates = new Set<string>();
+    c.templates.forEach((t, i) => {
+      if (templates.has(t.id)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['templates', i, 'id'],
+          message: `duplicate template id "${t.id}"`,
+        });
+      }
+      templates.add(t.id);
+      t.versions.forEach((v, j) =>
+        v.pools.forEach((p, k) => {
+          if (!pools.has(p)) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: ['templates', i, 'versions', j, 'pools', k],
+              message: `unknown pool "${p}" (configured pools: ${
+                [...pools].join(', ') || 'none'
+              })`,
+            });
+          }
+        }),
+      );
+    });
+  });
