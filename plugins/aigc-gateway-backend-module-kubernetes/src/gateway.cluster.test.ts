@@ -286,10 +286,17 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
       String(
         (await (await call(user))('get', '/cookie')).headers['set-cookie'],
       ).split(';')[0];
-    /** What ingress-nginx asks /forward-auth for a request to `url`. */
-    const forwardAuth = (url: string, cookie?: string) => {
+    /**
+     * What ingress-nginx asks /forward-auth for a request to `url`, from the
+     * Ingress of `instance` (by default the one whose host `url` names).
+     */
+    const forwardAuth = (
+      url: string,
+      cookie?: string,
+      instance = new URL(url).hostname.split('.')[0],
+    ) => {
       const req = request(gateway.server)
-        .get('/api/aigc-gateway/forward-auth')
+        .get(`/api/aigc-gateway/forward-auth?instance=${instance}`)
         .set('X-Original-URL', url);
       return cookie ? req.set('Cookie', cookie) : req;
     };
@@ -341,8 +348,7 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
         `aigc-instance-${alice1.id}`,
       );
       expect(ingress.metadata?.annotations).toMatchObject({
-        'nginx.ingress.kubernetes.io/auth-url':
-          'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
+        'nginx.ingress.kubernetes.io/auth-url': `http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth?instance=${alice1.id}`,
         'nginx.ingress.kubernetes.io/auth-signin':
           'https://portal.test/api/aigc-gateway/ingress/sign-in',
         'nginx.ingress.kubernetes.io/auth-response-headers':
@@ -436,6 +442,14 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
           status: (await forwardAuth(url, a.session)).status,
         }).toEqual({ url, status: 403 });
       }
+      // A request routed to bob's Ingress (by an absolute-form target) with
+      // alice's Host header: nginx reports alice's host; bob's auth URL names bob.
+      expect(
+        (await forwardAuth(`https://${hostA}/`, a.session, bob1.id)).status,
+      ).toBe(403);
+      expect(
+        (await forwardAuth(`https://${hostB}/`, b.session, alice1.id)).status,
+      ).toBe(403);
       // bob's own host with alice's host in its path or query is still bob's engine only.
       const bobWithA = await forwardAuth(
         `https://${hostB}/${hostA}/?host=${hostA}`,
@@ -450,7 +464,7 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
       });
       // Traefik's headers name the host the same way.
       const traefik = await request(gateway.server)
-        .get('/api/aigc-gateway/forward-auth')
+        .get(`/api/aigc-gateway/forward-auth?instance=${alice1.id}`)
         .set('X-Forwarded-Proto', 'https')
         .set('X-Forwarded-Host', 'evil.test')
         .set('X-Forwarded-Uri', `/?host=${hostA}`)
@@ -496,7 +510,9 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
           cookie,
           async (nginx, host, path, sent) => {
             const req = request(gateway.server).get(
-              '/api/aigc-gateway/forward-auth',
+              `/api/aigc-gateway/forward-auth?instance=${
+                host.startsWith(bob1.id) ? bob1.id : alice1.id
+              }`,
             );
             if (nginx) req.set('X-Original-URL', `https://${host}${path}`);
             else req.set('X-Forwarded-Host', host).set('X-Forwarded-Uri', path);

@@ -39,6 +39,8 @@ import { UserCredentialsCache } from './gateway/UserCredentialsCache';
 import { WebSocketProxy } from './gateway/WebSocketProxy';
 import { ingressRouter } from './gateway/ingress/ingressRouter';
 import { IngressTokens } from './gateway/ingress/IngressTokens';
+import { HostSessions } from './gateway/ingress/HostSessions';
+import { EngineOrigins } from './gateway/origins/EngineOrigins';
 import { TicketUses } from './gateway/ingress/TicketUses';
 import { signingKey } from './gateway/ingress/signingKey';
 import { CostLedger } from './cost/CostLedger';
@@ -325,6 +327,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         const portalUrl = `${
           config.getOptionalString('app.baseUrl') ?? ''
         }/aigc-gateway`;
+        const cookieOnPathProxy = gatewayConfig.pathProxy.cookie;
         const httpProxy = new HttpProxy({
           basePath,
           users,
@@ -334,6 +337,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           logger,
           portalUrl,
           ownOrigins,
+          cookieOnPathProxy,
         });
         const webSockets = new WebSocketProxy({
           basePath,
@@ -344,40 +348,60 @@ export const aigcGatewayPlugin = createBackendPlugin({
           activity,
           logger,
           ownOrigins,
+          cookieOnPathProxy,
         });
         deps.lifecycle.addShutdownHook(() => webSockets.stop());
         deps.lifecycle.addShutdownHook(() => httpProxy.close());
-        // Browsers open engines by navigation, which carries the user cookie only.
-        httpRouter.addAuthPolicy({
-          path: '/instances/:id/proxy',
-          allow: 'user-cookie',
-        });
-        const ingressHosts = runtime.ingressHosts;
+        if (cookieOnPathProxy) {
+          // Browsers open engines by navigation, which carries the user cookie only.
+          httpRouter.addAuthPolicy({
+            path: '/instances/:id/proxy',
+            allow: 'user-cookie',
+          });
+        }
+        const sessions = new HostSessions(
+          new IngressTokens(
+            await signingKey(knex, 'ingress-sessions', clock),
+            clock,
+          ),
+          new TicketUses(knex, clock),
+        );
+        // Engines are at their own hosts: the runtime's Ingresses, or the gateway's own listener.
+        let ingressHosts = runtime.ingressHosts;
         if (ingressHosts) {
           // The ingress controller asks without credentials; the session cookie of the engine's host decides.
           httpRouter.addAuthPolicy({
             path: '/forward-auth',
             allow: 'unauthenticated',
           });
-          httpRouter.addAuthPolicy({
-            path: '/ingress/sign-in',
-            allow: 'user-cookie',
+        } else {
+          const origins = new EngineOrigins(gatewayConfig.engineOrigins, {
+            sessions,
+            cache: accessCache,
+            runtime,
+            http: httpProxy,
+            webSockets,
+            logger,
           });
-          httpRouter.use(
-            ingressRouter({
-              hosts: ingressHosts,
-              tokens: new IngressTokens(
-                await signingKey(knex, 'ingress-sessions', clock),
-                clock,
-              ),
-              ticketUses: new TicketUses(knex, clock),
-              users,
-              access,
-              cache: accessCache,
-              portalUrl,
-            }),
-          );
+          await origins.start();
+          deps.lifecycle.addShutdownHook(() => origins.stop());
+          ingressHosts = origins.hosts;
         }
+        httpRouter.addAuthPolicy({
+          path: '/ingress/sign-in',
+          allow: 'user-cookie',
+        });
+        httpRouter.use(
+          ingressRouter({
+            hosts: ingressHosts,
+            forwardAuth: Boolean(runtime.ingressHosts),
+            sessions,
+            users,
+            access,
+            cache: accessCache,
+            portalUrl,
+          }),
+        );
         httpRouter.use(
           createRouter({
             proxy: proxyRouter({

@@ -134,6 +134,8 @@ export function sampleGatewayConfig(options: {
           versions: [sampleVersion('1.0.0', 1), sampleVersion('2.0.0', 2)],
         },
       ],
+      // Engine origins on a free loopback port, so test gateways run side by side.
+      engineOrigins: { port: 0, listenHost: '127.0.0.1' },
       ...(options.cost ? { cost: options.cost } : {}),
       ...(options.idle ? { idle: options.idle } : {}),
       ...options.extra,

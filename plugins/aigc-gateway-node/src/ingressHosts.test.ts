@@ -29,6 +29,19 @@ describe('IngressHosts', () => {
     expect(hosts.instanceOf(host)).toBeUndefined();
   });
 
+  it('puts a port other than the scheme default in origins and URLs', () => {
+    const local = new IngressHosts(
+      '${instanceId}.engines.localhost',
+      'http',
+      7008,
+    );
+    expect(local.originOf(id)).toBe(`http://${id}.engines.localhost:7008`);
+    expect(local.urlOf(id)).toBe(`http://${id}.engines.localhost:7008/`);
+    expect(
+      new IngressHosts('${instanceId}.e.test', 'https', 443).originOf(id),
+    ).toBe(`https://${id}.e.test`);
+  });
+
   it('accepts the placeholder anywhere in the name', () => {
     const prefixed = new IngressHosts('sd-${instanceId}.gpu.example.com');
     expect(prefixed.instanceOf(`sd-${id}.gpu.example.com`)).toBe(id);

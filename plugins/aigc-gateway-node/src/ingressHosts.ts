@@ -34,6 +34,8 @@ export class IngressHosts {
     template: string,
     /** How browsers reach the hosts: `https` unless the ingress serves plain HTTP. */
     readonly scheme: 'https' | 'http' = 'https',
+    /** The port browsers reach the hosts on, when not the scheme's default. */
+    readonly port?: number,
   ) {
     const problem = ingressHostTemplateProblem(template);
     if (problem) throw new Error(problem);
@@ -46,9 +48,19 @@ export class IngressHosts {
     return `${this.prefix}${instanceId}${this.suffix}`;
   }
 
+  /** The origin of the instance's pages, as browsers name it. */
+  originOf(instanceId: string): string {
+    const defaultPort = this.scheme === 'https' ? 443 : 80;
+    const port =
+      this.port === undefined || this.port === defaultPort
+        ? ''
+        : `:${this.port}`;
+    return `${this.scheme}://${this.hostOf(instanceId)}${port}`;
+  }
+
   /** Where a browser opens the instance. */
   urlOf(instanceId: string): string {
-    return `${this.scheme}://${this.hostOf(instanceId)}/`;
+    return `${this.originOf(instanceId)}/`;
   }
 
   /** The instance whose host this is, compared case-insensitively as DNS names are. */

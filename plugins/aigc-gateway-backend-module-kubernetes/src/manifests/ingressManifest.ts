@@ -6,8 +6,8 @@ import { ownedBy } from './ownedBy';
 
 /**
  * The Ingress of an instance's own host, to its Service, owned by the pod
- * like the Service. ingress-nginx asks the gateway's forward-auth endpoint
- * about every request and sends a browser without a session to the
+ * like the Service. ingress-nginx asks the gateway's forward-auth endpoint,
+ * at a URL that names the instance, about every request and sends a browser without a session to the
  * gateway's sign-in; `annotations` adds to or replaces these, e.g. for
  * another controller.
  */
@@ -17,7 +17,12 @@ export function ingressManifest(
   hosts: IngressHosts,
 ): V1Ingress {
   const metadata = pod.metadata!;
-  const host = hosts.hostOf(metadata.labels![LABELS.instance]);
+  const instanceId = metadata.labels![LABELS.instance];
+  const host = hosts.hostOf(instanceId);
+  // The instance's id in its own auth URL: the gateway does not take the
+  // host nginx reports (built from a Host header the client chooses) alone.
+  const authUrl = new URL(ingress.authUrl);
+  authUrl.searchParams.set('instance', instanceId);
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -26,7 +31,7 @@ export function ingressManifest(
       namespace: metadata.namespace,
       labels: metadata.labels,
       annotations: {
-        'nginx.ingress.kubernetes.io/auth-url': ingress.authUrl,
+        'nginx.ingress.kubernetes.io/auth-url': authUrl.toString(),
         'nginx.ingress.kubernetes.io/auth-signin': ingress.signInUrl,
         'nginx.ingress.kubernetes.io/auth-response-headers':
           'X-Auth-Request-User',

@@ -123,6 +123,8 @@ export async function launchRunning(
 export async function startWithAliceEngine(options: {
   databases: TestDatabases;
   ports: { from: number; to: number };
+  /** More `aigcGateway` sections, e.g. `pathProxy`. */
+  extra?: JsonObject;
 }) {
   const issuer = await createUserTokenIssuer();
   const gateway = await startGateway({

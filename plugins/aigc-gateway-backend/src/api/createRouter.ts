@@ -51,7 +51,8 @@ export function createRouter(deps: {
   permissions: PermissionsService;
   discovery: DiscoveryService;
   proxy: express.Router;
-  ingressHosts?: IngressHosts;
+  /** The hosts engines open at: their own origins. */
+  ingressHosts: IngressHosts;
   clock: GatewayClock;
 }): express.Router {
   const router = Router();

@@ -3,14 +3,15 @@ import { IngressHosts } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { InstanceRecord } from '../store/InstanceStore';
 
 /**
- * The API's view of an instance; `baseUrl` is the plugin's external URL. With
- * ingress hosts, `url` opens the engine at its own host, through the sign-in
- * that gives the browser a session there; otherwise through the proxy.
+ * The API's view of an instance; `baseUrl` is the plugin's external URL.
+ * `url` opens the engine at its own host, through the sign-in that gives the
+ * browser a session there (API clients with a token use the path-form proxy,
+ * `…/instances/:id/proxy/`).
  */
 export function toInstanceView(
   instance: InstanceRecord,
   baseUrl: string,
-  ingressHosts: IngressHosts | undefined,
+  ingressHosts: IngressHosts,
   extra: Pick<InstanceView, 'queuePosition' | 'events'> = {},
 ): InstanceView {
   return {
@@ -22,11 +23,9 @@ export function toInstanceView(
     name: instance.name,
     state: instance.state,
     volumeId: instance.volumeId,
-    url: ingressHosts
-      ? `${baseUrl}/ingress/sign-in?rd=${encodeURIComponent(
-          ingressHosts.urlOf(instance.id),
-        )}`
-      : `${baseUrl}/instances/${instance.id}/proxy/`,
+    url: `${baseUrl}/ingress/sign-in?rd=${encodeURIComponent(
+      ingressHosts.urlOf(instance.id),
+    )}`,
     failureReason: instance.failureReason,
     lastActivityAt: instance.lastActivityAt?.toISOString(),
     createdAt: instance.createdAt.toISOString(),

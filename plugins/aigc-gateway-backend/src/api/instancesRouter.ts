@@ -54,7 +54,8 @@ export function instancesRouter(deps: {
   permissions: PermissionsService;
   discovery: DiscoveryService;
   switcher: VersionSwitcher;
-  ingressHosts?: IngressHosts;
+  /** The hosts engines open at: their own origins. */
+  ingressHosts: IngressHosts;
   clock: GatewayClock;
 }): express.Router {
   const { store, lifecycle, auth, httpAuth, userInfo, permissions } = deps;

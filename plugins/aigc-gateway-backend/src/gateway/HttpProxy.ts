@@ -1,11 +1,14 @@
 import http from 'node:http';
 import { Agent, Dispatcher } from 'undici';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  RuntimeEndpoint,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { ActivityRecorder } from './ActivityRecorder';
 import { errorStatus } from './errors';
 import { answerError } from './errorPage';
-import { forwardHeaders } from './headers';
+import { forwardHeaders, pathResponseHeaders } from './headers';
 import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
@@ -37,6 +40,7 @@ export class HttpProxy {
       activity: ActivityRecorder;
       /** The origin engine pages are served from: cookie requests must come from there. */
       ownOrigins: ReadonlySet<string>;
+      cookieOnPathProxy: boolean;
       logger: LoggerService;
       /** The gateway page in the portal, linked from error pages. */
       portalUrl: string;
@@ -86,8 +90,31 @@ export class HttpProxy {
       this.fail(res, error as Error, req);
       return;
     }
+    await this.forward(req, res, instanceId, target.endpoint, {
+      path: target.path,
+      requestHeaders: forwardHeaders(req.headers),
+      responseHeaders: pathResponseHeaders,
+    });
+  }
+
+  /**
+   * Streams a request the caller has authorised to the engine and its answer
+   * back, with the headers the caller chooses in each direction.
+   */
+  async forward(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    instanceId: string,
+    endpoint: RuntimeEndpoint,
+    options: {
+      path: string;
+      requestHeaders: http.OutgoingHttpHeaders;
+      responseHeaders: (
+        headers: http.IncomingHttpHeaders,
+      ) => http.OutgoingHttpHeaders;
+    },
+  ) {
     this.deps.activity.mark(instanceId);
-    const { endpoint } = target;
     // A request without a declared body must not gain a chunked empty one.
     const hasBody =
       Number(req.headers['content-length'] ?? 0) > 0 ||
@@ -97,18 +124,15 @@ export class HttpProxy {
         {
           origin: `http://${endpoint.host}:${endpoint.port}`,
           method: req.method as Dispatcher.HttpMethod,
-          path: target.path,
-          headers: forwardHeaders(req.headers) as Record<
-            string,
-            string | string[]
-          >,
+          path: options.path,
+          headers: options.requestHeaders as Record<string, string | string[]>,
           body: hasBody ? req : null,
         },
         ({ statusCode, headers }) => {
           // The portal's Content-Security-Policy is for the portal's pages;
           // an engine's pages bring their own (forwarded) or none.
           res.removeHeader('content-security-policy');
-          res.writeHead(statusCode, forwardHeaders(headers));
+          res.writeHead(statusCode, options.responseHeaders(headers));
           return res;
         },
       );
@@ -133,11 +157,8 @@ export class HttpProxy {
     await this.upstream.close();
   }
 
-  private fail(
-    res: http.ServerResponse,
-    error: Error,
-    req: http.IncomingMessage,
-  ) {
+  /** Answers with the error page, logging what is the gateway's or the engine's fault. */
+  fail(res: http.ServerResponse, error: Error, req: http.IncomingMessage) {
     const status = errorStatus(error);
     if (status === 502)
       this.deps.logger.warn(`Proxy request failed: ${error.message}`);

@@ -2,7 +2,10 @@ import { IncomingMessage, Server } from 'node:http';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EngineRuntime } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  EngineRuntime,
+  RuntimeEndpoint,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { AccessCache } from './AccessCache';
 import { ActivityRecorder } from './ActivityRecorder';
 import { resolveTarget } from './resolveTarget';
@@ -19,7 +22,8 @@ const STRIPPED = new Set([
   'host',
 ]);
 
-function refuse(socket: Duplex, error: Error) {
+/** Answers an upgrade with the error, as JSON, and closes the connection. */
+export function refuse(socket: Duplex, error: Error) {
   const status = errorStatus(error);
   const body = errorBody(error, status);
   socket.end(
@@ -50,6 +54,7 @@ export class WebSocketProxy {
       activity: ActivityRecorder;
       /** The origin engine pages are served from: cookie requests must come from there. */
       ownOrigins: ReadonlySet<string>;
+      cookieOnPathProxy: boolean;
       logger: LoggerService;
     },
   ) {}
@@ -99,17 +104,36 @@ export class WebSocketProxy {
       refuse(socket, error as Error);
       return;
     }
-    const { path, endpoint } = target;
-    const upstream = net.connect(endpoint.port, endpoint.host);
-    const lines = [
-      `${req.method} ${path} HTTP/1.1`,
-      `host: ${endpoint.host}:${endpoint.port}`,
-    ];
+    const headers: Array<[string, string]> = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       if (!STRIPPED.has(req.rawHeaders[i].toLowerCase())) {
-        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
       }
     }
+    this.connect(socket, head, instanceId, target.endpoint, {
+      path: target.path,
+      method: req.method!,
+      headers,
+    });
+  }
+
+  /**
+   * Joins an upgrade the caller has authorised to the engine: the request
+   * line and the given headers go to the engine, then bytes flow both ways.
+   */
+  connect(
+    socket: Duplex,
+    head: Buffer,
+    instanceId: string,
+    endpoint: RuntimeEndpoint,
+    request: { method: string; path: string; headers: Array<[string, string]> },
+  ) {
+    const upstream = net.connect(endpoint.port, endpoint.host);
+    const lines = [
+      `${request.method} ${request.path} HTTP/1.1`,
+      `host: ${endpoint.host}:${endpoint.port}`,
+      ...request.headers.map(([name, value]) => `${name}: ${value}`),
+    ];
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (head.length) upstream.write(head);
     const sockets = this.open.get(instanceId) ?? new Set();

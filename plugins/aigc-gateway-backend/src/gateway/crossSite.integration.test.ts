@@ -34,6 +34,8 @@ describe('requests another site makes with the user cookie', () => {
     const gateway = await startWithAliceEngine({
       databases,
       ports: { from: 18420, to: 18429 },
+      // Cookies on the path-form proxy, as a development portal may allow.
+      extra: { pathProxy: { cookie: true } },
     });
     const { server, alice, cookie, proxy, id } = gateway;
     try {

@@ -25,3 +25,18 @@ export function forwardHeaders(
   }
   return out;
 }
+
+/**
+ * An engine's answer on the path-form proxy, which shares the portal's
+ * origin: it may set no cookie there and widen no service worker's scope,
+ * and its pages send no referrer.
+ */
+export function pathResponseHeaders(
+  headers: http.IncomingHttpHeaders,
+): http.OutgoingHttpHeaders {
+  const out = forwardHeaders(headers);
+  delete out['set-cookie'];
+  delete out['service-worker-allowed'];
+  out['referrer-policy'] = 'no-referrer';
+  return out;
+}

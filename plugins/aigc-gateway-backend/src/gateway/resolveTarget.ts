@@ -1,5 +1,5 @@
 import { IncomingMessage } from 'node:http';
-import { ConflictError } from '@backstage/errors';
+import { AuthenticationError, ConflictError } from '@backstage/errors';
 import {
   EngineRuntime,
   RuntimeEndpoint,
@@ -10,8 +10,9 @@ import { hasBearerToken, UserCredentialsCache } from './UserCredentialsCache';
 import { refuseCrossSite } from './crossSite';
 
 /**
- * The checks every proxied request and WebSocket upgrade passes: a user
- * (token, or cookie on a request no other site made), a safe engine path,
+ * The checks every request and WebSocket upgrade on the path-form proxy
+ * passes: a user (token; the cookie only where configured, on a request no
+ * other site made), a safe engine path,
  * owner or reader, a reachable engine.
  * Throws the error to answer with.
  */
@@ -21,13 +22,22 @@ export async function resolveTarget(
     access: ProxyAccess;
     runtime: EngineRuntime;
     ownOrigins: ReadonlySet<string>;
+    /** Whether browsers may use the path form with the portal's cookie (development only). */
+    cookieOnPathProxy: boolean;
   },
   req: IncomingMessage,
   instanceId: string,
 ): Promise<{ path: string; endpoint: RuntimeEndpoint }> {
-  const credentials = await deps.users.credentials(req);
-  if (!hasBearerToken(req))
+  if (!hasBearerToken(req)) {
+    // On the portal's origin an engine's pages could act as the portal's user.
+    if (!deps.cookieOnPathProxy) {
+      throw new AuthenticationError(
+        "the path-form proxy serves API clients that send a token; browsers open an engine at its own origin (the instance's url)",
+      );
+    }
     refuseCrossSite(req, deps.ownOrigins, Boolean(req.headers.upgrade));
+  }
+  const credentials = await deps.users.credentials(req);
   const path = engineRelativePath(req.url!, instanceId);
   await deps.access.check(credentials, instanceId);
   const endpoint = deps.runtime.endpoint(instanceId);

@@ -14,6 +14,8 @@ describe('proxy authentication with real user tokens', () => {
     const gateway = await startWithAliceEngine({
       databases,
       ports: { from: 18400, to: 18409 },
+      // Cookies on the path-form proxy, as a development portal may allow.
+      extra: { pathProxy: { cookie: true } },
     });
     const { server, issuer, alice, cookie } = gateway;
     try {

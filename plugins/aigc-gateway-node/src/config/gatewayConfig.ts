@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ingressHostTemplateProblem } from '../ingressHosts';
 import { timeZoneSchema } from './primitives';
 import { GpuPool, gpuPoolSchema } from './pools';
 import { EngineTemplate, engineTemplateSchema } from './templates';
@@ -61,6 +62,26 @@ export interface IdleConfig {
 }
 
 /**
+ * Where browsers open engines: each instance at an origin of its own, served
+ * by a listener of the gateway's. Used unless the runtime gives instances
+ * hosts of its own (the Kubernetes runtime's Ingress mode).
+ *
+ * @public
+ */
+export interface EngineOriginsConfig {
+  /** The host of each instance, with `${instanceId}` once (default `${instanceId}.engines.localhost`). */
+  host: string;
+  /** How browsers reach the hosts (default `http`; `https` behind a TLS-terminating load balancer). */
+  scheme: 'http' | 'https';
+  /** The port the gateway listens on for engine requests (default 7008; 0 picks a free one). */
+  port: number;
+  /** The interface it listens on (default all, as the backend's own listener). */
+  listenHost?: string;
+  /** The port in the URLs browsers use, when not `port` (443 behind a load balancer). */
+  publicPort?: number;
+}
+
+/**
  * The `aigcGateway` section of app-config, as the backend validates it at start.
  *
  * @public
@@ -79,6 +100,15 @@ export interface GatewayConfig {
   cost: CostConfig;
   idle: IdleConfig;
   quotas: Quota[];
+  engineOrigins: EngineOriginsConfig;
+  pathProxy: {
+    /**
+     * Whether browsers may use the path-form proxy with the portal's cookie
+     * (default false): engine pages then share the portal's origin, so only
+     * for development. API clients with a token may use it always.
+     */
+    cookie: boolean;
+  };
   versionSwitch: {
     /** A switch whose backend has been silent this long is undone by another (or the next) backend. */
     staleAfterSeconds: number;
@@ -159,6 +189,27 @@ export const gatewayConfigSchema: z.ZodType<
     cost: costConfigSchema.default({}),
     idle: idleConfigSchema.default({}),
     quotas: z.array(quotaSchema).default([]),
+    engineOrigins: z
+      .object({
+        host: z
+          .string()
+          .superRefine((host, ctx) => {
+            const problem = ingressHostTemplateProblem(host);
+            if (problem)
+              ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+          })
+          .default('${instanceId}.engines.localhost'),
+        scheme: z.enum(['http', 'https']).default('http'),
+        port: z.number().int().min(0).max(65535).default(7008),
+        listenHost: z.string().optional(),
+        publicPort: z.number().int().min(1).max(65535).optional(),
+      })
+      .strict()
+      .default({}),
+    pathProxy: z
+      .object({ cookie: z.boolean().default(false) })
+      .strict()
+      .default({}),
     versionSwitch: z
       .object({
         staleAfterSeconds: z.number().int().min(1).default(60),

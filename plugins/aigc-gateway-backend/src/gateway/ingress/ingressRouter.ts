@@ -11,29 +11,8 @@ import { AccessCache } from '../AccessCache';
 import { answerError } from '../errorPage';
 import { ProxyAccess } from '../ProxyAccess';
 import { UserCredentialsCache } from '../UserCredentialsCache';
-import { IngressTokens } from './IngressTokens';
-import { TicketUses } from './TicketUses';
+import { HostSessions, TICKET_PARAM } from './HostSessions';
 import { originalUrl } from './originalUrl';
-
-const TICKET_PARAM = 'aigc-gateway-ticket';
-const TICKET_LIFETIME_MS = 60_000;
-const SESSION_LIFETIME_MS = 8 * 3600_000;
-
-/** `__Host-` keeps the cookie on exactly this host, sent over TLS, for every path. */
-const sessionCookie = (url: URL) =>
-  url.protocol === 'https:' ? '__Host-aigc-gateway' : 'aigc-gateway-session';
-
-function cookieValue(
-  header: string | undefined,
-  name: string,
-): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name)
-      return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
 
 /**
  * Access to engines at their own Ingress hosts. The ingress controller asks
@@ -45,14 +24,15 @@ function cookieValue(
  */
 export function ingressRouter(deps: {
   hosts: IngressHosts;
-  tokens: IngressTokens;
-  ticketUses: TicketUses;
+  /** Whether an ingress controller asks `/forward-auth` (the runtime's Ingress mode). */
+  forwardAuth: boolean;
+  sessions: HostSessions;
   users: UserCredentialsCache;
   access: ProxyAccess;
   cache: AccessCache;
   portalUrl: string;
 }): express.Router {
-  const { hosts, tokens } = deps;
+  const { hosts, sessions } = deps;
   const router = Router();
 
   function instanceAt(url: URL) {
@@ -64,48 +44,35 @@ export function ingressRouter(deps: {
     return instanceId;
   }
 
-  router.all('/forward-auth', async (req, res) => {
+  router.all('/forward-auth', async (req, res, next) => {
+    if (!deps.forwardAuth) {
+      next();
+      return;
+    }
     const url = originalUrl(req.headers);
     const instanceId = instanceAt(url);
+    // nginx builds the URL from the Host header, which a client can set apart
+    // from the host it is routed by; each Ingress names its instance itself.
+    if (req.query.instance !== instanceId) {
+      throw new NotAllowedError(
+        `the Ingress of instance ${
+          typeof req.query.instance === 'string'
+            ? req.query.instance
+            : '(none named in its auth URL)'
+        } does not serve ${url.hostname}`,
+      );
+    }
     const host = url.hostname;
     const ticket = url.searchParams.get(TICKET_PARAM) ?? undefined;
     const entry = await deps.cache.getFresh(instanceId);
-    let grant = tokens.verify(
-      cookieValue(req.headers.cookie, sessionCookie(url)),
-      'session',
-      host,
-    );
+    let grant = sessions.session(req.headers.cookie, url);
     // A session from before the instance changed owner is of no use; a new ticket replaces it.
     if (grant && grant.owner !== entry?.ownerRef) grant = undefined;
     // A page reloaded with its ticket still in the URL keeps the session it has.
     if (!grant && ticket !== undefined) {
-      const ticketGrant = tokens.verify(ticket, 'ticket', host);
-      if (!ticketGrant)
-        throw new AuthenticationError(
-          `the sign-in ticket is not valid for ${host}, or it expired`,
-        );
-      if (
-        !(await deps.ticketUses.claim(
-          ticket.split('.')[1],
-          ticketGrant.expiresAt,
-        ))
-      ) {
-        throw new AuthenticationError(
-          'the sign-in ticket was used already; open the engine from the portal again',
-        );
-      }
-      grant = ticketGrant;
-      const session = tokens.issue(
-        { ...grant, kind: 'session' },
-        SESSION_LIFETIME_MS,
-      );
-      const secure = url.protocol === 'https:' ? '; Secure' : '';
-      res.setHeader(
-        'set-cookie',
-        `${sessionCookie(url)}=${session}; Path=/; Max-Age=${
-          SESSION_LIFETIME_MS / 1000
-        }; HttpOnly; SameSite=Lax${secure}`,
-      );
+      const redeemed = await sessions.redeem(ticket, url);
+      grant = redeemed.grant;
+      res.setHeader('set-cookie', redeemed.setCookie);
     }
     if (!grant)
       throw new AuthenticationError(
@@ -153,14 +120,10 @@ export function ingressRouter(deps: {
       const owner = (await deps.access.check(credentials, instanceId)).ownerRef;
       target.searchParams.set(
         TICKET_PARAM,
-        tokens.issue(
-          {
-            kind: 'ticket',
-            host: target.hostname,
-            user: credentials.principal.userEntityRef,
-            owner,
-          },
-          TICKET_LIFETIME_MS,
+        sessions.ticket(
+          target.hostname,
+          credentials.principal.userEntityRef,
+          owner,
         ),
       );
       res.redirect(302, target.toString());

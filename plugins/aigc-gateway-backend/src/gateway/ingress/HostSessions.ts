@@ -1,0 +1,92 @@
+import { AuthenticationError } from '@backstage/errors';
+import { IngressGrant, IngressTokens } from './IngressTokens';
+import { TicketUses } from './TicketUses';
+
+/** The query parameter that carries a sign-in ticket to an engine's host. */
+export const TICKET_PARAM = 'aigc-gateway-ticket';
+const TICKET_LIFETIME_MS = 60_000;
+const SESSION_LIFETIME_MS = 8 * 3600_000;
+
+/**
+ * Sessions at engines' own hosts. The portal issues a one-minute ticket for
+ * one host; its first use there becomes a session cookie of that host alone
+ * (`SameSite=Lax`, `HttpOnly`, and `__Host-` over TLS, which forbids a
+ * `Domain`), so no other host, engine or portal page ever holds it.
+ */
+export class HostSessions {
+  constructor(
+    private readonly tokens: IngressTokens,
+    private readonly ticketUses: TicketUses,
+  ) {}
+
+  /** The session cookie's name at a URL: `__Host-` keeps it on exactly this host, sent over TLS, for every path. */
+  static cookieName(url: URL): string {
+    return url.protocol === 'https:'
+      ? '__Host-aigc-gateway'
+      : 'aigc-gateway-session';
+  }
+
+  /** A ticket for `user` to open the engine at `host`, which belongs to `owner`. */
+  ticket(host: string, user: string, owner: string): string {
+    return this.tokens.issue(
+      { kind: 'ticket', host, user, owner },
+      TICKET_LIFETIME_MS,
+    );
+  }
+
+  /** The session the request's cookie holds for the host of `url`, if any. */
+  session(
+    cookieHeader: string | undefined,
+    url: URL,
+  ): IngressGrant | undefined {
+    return this.tokens.verify(
+      cookieValue(cookieHeader, HostSessions.cookieName(url)),
+      'session',
+      url.hostname,
+    );
+  }
+
+  /**
+   * Redeems a ticket for the host of `url`, once: the grant and the
+   * `Set-Cookie` value of the session that replaces it.
+   */
+  async redeem(
+    ticket: string,
+    url: URL,
+  ): Promise<{ grant: IngressGrant; setCookie: string }> {
+    const grant = this.tokens.verify(ticket, 'ticket', url.hostname);
+    if (!grant)
+      throw new AuthenticationError(
+        `the sign-in ticket is not valid for ${url.hostname}, or it expired`,
+      );
+    if (!(await this.ticketUses.claim(ticket.split('.')[1], grant.expiresAt))) {
+      throw new AuthenticationError(
+        'the sign-in ticket was used already; open the engine from the portal again',
+      );
+    }
+    const session = this.tokens.issue(
+      { ...grant, kind: 'session' },
+      SESSION_LIFETIME_MS,
+    );
+    const secure = url.protocol === 'https:' ? '; Secure' : '';
+    return {
+      grant,
+      setCookie: `${HostSessions.cookieName(url)}=${session}; Path=/; Max-Age=${
+        SESSION_LIFETIME_MS / 1000
+      }; HttpOnly; SameSite=Lax${secure}`,
+    };
+  }
+}
+
+/** The value of one cookie in a `Cookie` header, compared by exact name. */
+export function cookieValue(
+  header: string | undefined,
+  name: string,
+): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,179 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  EngineOriginsConfig,
+  EngineRuntime,
+  IngressHosts,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { AccessCache } from '../AccessCache';
+import { refuseCrossSite } from '../crossSite';
+import { HttpProxy } from '../HttpProxy';
+import { HostSessions, TICKET_PARAM } from '../ingress/HostSessions';
+import { refuse, WebSocketProxy } from '../WebSocketProxy';
+import { originRequestHeaders, originResponseHeaders } from './engineHeaders';
+
+/**
+ * Serves every engine at an origin of its own (`${instanceId}.engines…`) on
+ * a listener of the gateway's, apart from the portal's: an engine's pages
+ * then share no cookie, storage, service worker or origin-bound permission
+ * with the portal or with another engine. A browser arrives with a one-minute
+ * ticket from the portal's sign-in, which becomes a session cookie of that
+ * host alone; after that, each request needs the session of its host, a
+ * running instance still owned by whom the session was issued for, and, for
+ * anything but reading navigations, the engine's own origin as its `Origin`.
+ */
+export class EngineOrigins {
+  private server?: http.Server;
+  private hostsValue?: IngressHosts;
+
+  constructor(
+    private readonly config: EngineOriginsConfig,
+    private readonly deps: {
+      sessions: HostSessions;
+      cache: AccessCache;
+      runtime: EngineRuntime;
+      http: HttpProxy;
+      webSockets: WebSocketProxy;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** The hosts of engines, with the port browsers use; known once listening. */
+  get hosts(): IngressHosts {
+    if (!this.hostsValue) throw new Error('engine origins are not listening');
+    return this.hostsValue;
+  }
+
+  async start() {
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch(error =>
+        this.deps.http.fail(res, error as Error, req),
+      );
+    });
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head) => {
+      this.upgrade(req, socket, head).catch(error => refuse(socket, error));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port, this.config.listenHost, () => resolve());
+    });
+    this.server = server;
+    const { port } = server.address() as AddressInfo;
+    this.hostsValue = new IngressHosts(
+      this.config.host,
+      this.config.scheme,
+      this.config.publicPort ?? port,
+    );
+    this.deps.logger.info(
+      `Serving engines at their own origins, such as ${this.hosts.originOf(
+        '00000000-0000-4000-8000-000000000000',
+      )}, on port ${port}`,
+    );
+  }
+
+  async stop() {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = this.requestUrl(req);
+    const ticket = url.searchParams.get(TICKET_PARAM);
+    if (ticket !== null) {
+      // The ticket leaves the address bar (and history) at once.
+      const { setCookie } = await this.deps.sessions.redeem(ticket, url);
+      url.searchParams.delete(TICKET_PARAM);
+      res.writeHead(303, {
+        location: `${url.pathname}${url.search}`,
+        'set-cookie': setCookie,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
+      res.end();
+      return;
+    }
+    const { instanceId, endpoint } = await this.authorize(req, url, false);
+    await this.deps.http.forward(req, res, instanceId, endpoint, {
+      path: req.url!,
+      requestHeaders: originRequestHeaders(req.headers),
+      responseHeaders: originResponseHeaders,
+    });
+  }
+
+  private async upgrade(
+    req: http.IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ) {
+    const url = this.requestUrl(req);
+    const { instanceId, endpoint } = await this.authorize(req, url, true);
+    const cookie = originRequestHeaders(req.headers).cookie;
+    const headers: Array<[string, string]> = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i].toLowerCase();
+      if (name !== 'host' && name !== 'cookie')
+        headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+    }
+    if (typeof cookie === 'string') headers.push(['cookie', cookie]);
+    this.deps.webSockets.connect(socket, head, instanceId, endpoint, {
+      method: req.method!,
+      path: req.url!,
+      headers,
+    });
+  }
+
+  /** The URL a request is for, from its Host header and origin-form target. */
+  private requestUrl(req: http.IncomingMessage): URL {
+    const host = req.headers.host;
+    if (!host || !req.url?.startsWith('/'))
+      throw new InputError(
+        'a request to an engine names its host in Host and a path',
+      );
+    try {
+      return new URL(`${this.hosts.scheme}://${host}${req.url}`);
+    } catch {
+      throw new InputError(`${JSON.stringify(host)} is not a host name`);
+    }
+  }
+
+  private async authorize(
+    req: http.IncomingMessage,
+    url: URL,
+    upgrade: boolean,
+  ) {
+    const instanceId = this.hosts.instanceOf(url.hostname);
+    if (!instanceId)
+      throw new NotFoundError(`${url.hostname} is not the host of an engine`);
+    const grant = this.deps.sessions.session(req.headers.cookie, url);
+    if (!grant)
+      throw new AuthenticationError(
+        `no gateway session for ${url.hostname}; open the engine from the portal`,
+      );
+    refuseCrossSite(req, new Set([this.hosts.originOf(instanceId)]), upgrade);
+    const entry = await this.deps.cache.getFresh(instanceId);
+    if (!entry || entry.ownerRef !== grant.owner)
+      throw new NotFoundError(
+        `instance ${instanceId} does not exist or changed owner; open it from the portal again`,
+      );
+    if (entry.state !== 'running')
+      throw new ConflictError(
+        `instance ${instanceId} is ${entry.state}, not running; launch it first`,
+      );
+    const endpoint = this.deps.runtime.endpoint(instanceId);
+    if (!endpoint)
+      throw new ConflictError(
+        `instance ${instanceId} is not reachable yet; try again in a moment`,
+      );
+    return { instanceId, endpoint };
+  }
+}

@@ -1,0 +1,49 @@
+import { originRequestHeaders, originResponseHeaders } from './engineHeaders';
+
+describe('headers at an engine origin', () => {
+  it("pass the engine's own cookies and credentials to it, never the gateway's session", () => {
+    expect(
+      originRequestHeaders({
+        host: 'x.engines.localhost:7008',
+        cookie:
+          'theme=dark; aigc-gateway-session=signed.token; __Host-aigc-gateway=t; lang=en',
+        authorization: 'Basic ZW5naW5lOnB3',
+        connection: 'keep-alive',
+        accept: 'text/html',
+      }),
+    ).toEqual({
+      cookie: 'theme=dark; lang=en',
+      authorization: 'Basic ZW5naW5lOnB3',
+      accept: 'text/html',
+    });
+    expect(
+      originRequestHeaders({ cookie: 'aigc-gateway-session=signed.token' }),
+    ).toEqual({});
+  });
+
+  it('keep engine cookies on its host, keep its session and service worker scope out of its reach, and send no referrer', () => {
+    expect(
+      originResponseHeaders({
+        'content-type': 'text/html',
+        'set-cookie': [
+          'engine=1; Path=/; HttpOnly',
+          'wide=1; Domain=engines.localhost; Path=/',
+          'wider=1; path=/; DOMAIN=.localhost',
+          'aigc-gateway-session=forged; Path=/',
+          '__Host-aigc-gateway=forged; Path=/; Secure',
+        ],
+        'service-worker-allowed': '/',
+        'referrer-policy': 'unsafe-url',
+        'transfer-encoding': 'chunked',
+      }),
+    ).toEqual({
+      'content-type': 'text/html',
+      'set-cookie': [
+        'engine=1; Path=/; HttpOnly',
+        'wide=1; Path=/',
+        'wider=1; path=/',
+      ],
+      'referrer-policy': 'no-referrer',
+    });
+  });
+});

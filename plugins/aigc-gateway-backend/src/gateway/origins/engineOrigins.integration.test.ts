@@ -1,0 +1,202 @@
+import http from 'node:http';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import WebSocket from 'ws';
+import {
+  startWithAliceEngine,
+  waitForState,
+} from '../../__testUtils__/gateway';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A request to the gateway's engine listener for `url`, sent to loopback with the URL's host. */
+function atEngine(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string },
+) {
+  const target = new URL(url);
+  return new Promise<Answer>((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        headers: { host: target.host, ...options.headers },
+      },
+      res => {
+        let body = '';
+        res.on('data', chunk => (body += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Opens a WebSocket at an engine's origin; the first reply, or the refusal status. */
+function talk(url: string, headers: Record<string, string>) {
+  const target = new URL(url);
+  return new Promise<{ reply?: unknown; status?: number }>(resolve => {
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${target.port}${target.pathname}`,
+      { headers: { host: target.host, ...headers } },
+    );
+    ws.on('open', () => ws.send('hello'));
+    ws.on('message', data => {
+      resolve({ reply: JSON.parse(String(data)) });
+      ws.close();
+    });
+    ws.on('unexpected-response', (_req, res) =>
+      resolve({ status: res.statusCode }),
+    );
+    ws.on('error', () => resolve({ status: -1 }));
+    setTimeout(() => resolve({ status: -2 }), 5000);
+  });
+}
+
+/**
+ * Engines at their own origins, through the gateway's own listener: the
+ * portal's sign-in hands a single-use ticket for one host to the browser,
+ * which becomes a session cookie of that host alone; nothing another engine
+ * or site does with it drives the engine.
+ */
+describe('engines at their own origins', () => {
+  it('open through a one-time ticket, keep their session on their host, and refuse other origins', async () => {
+    const gateway = await startWithAliceEngine({
+      databases,
+      ports: { from: 18440, to: 18449 },
+    });
+    const { server, issuer, alice, cookie, id } = gateway;
+    try {
+      const bob = `Bearer ${await issuer.sign('bob')}`;
+      const bobLaunch = await request(server)
+        .post('/api/aigc-gateway/instances')
+        .set('Authorization', bob)
+        .send({ templateId: 'sample-engine' });
+      await waitForState(server, bobLaunch.body.id, 'running', bob);
+      const view = await request(server)
+        .get(`/api/aigc-gateway/instances/${id}`)
+        .set('Authorization', alice);
+      const signIn = new URL(view.body.url);
+      expect(signIn.pathname).toBe('/api/aigc-gateway/ingress/sign-in');
+      const engineUrl = new URL(signIn.searchParams.get('rd')!);
+      expect(engineUrl.hostname).toBe(`${id}.engines.localhost`);
+      const origin = engineUrl.origin;
+
+      // The sign-in, with the portal's cookie, sends the browser to its engine with a ticket.
+      const handoff = await request(server)
+        .get(`${signIn.pathname}${signIn.search}`)
+        .set('Cookie', cookie);
+      expect(handoff.status).toBe(302);
+      const ticketUrl = handoff.headers.location as string;
+      expect(new URL(ticketUrl).origin).toBe(origin);
+
+      // The ticket becomes a session cookie of this host alone and leaves the URL.
+      const redeemed = await atEngine(ticketUrl, {});
+      expect(redeemed.status).toBe(303);
+      expect(redeemed.headers.location).toBe('/');
+      const setCookie = String(redeemed.headers['set-cookie']);
+      expect(setCookie).toMatch(
+        /^aigc-gateway-session=[^;]+; Path=\/; Max-Age=28800; HttpOnly; SameSite=Lax$/,
+      );
+      const session = setCookie.split(';')[0];
+      // Used once: a ticket copied from a log or the history opens nothing.
+      expect((await atEngine(ticketUrl, {})).status).toBe(401);
+
+      const page = await atEngine(`${origin}/`, {
+        headers: { cookie: session, 'sec-fetch-site': 'none' },
+      });
+      expect(page.status).toBe(200);
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      expect((await atEngine(`${origin}/internal/ping`, {})).status).toBe(401);
+      // The portal's own cookie means nothing at an engine's origin.
+      expect(
+        (await atEngine(`${origin}/internal/ping`, { headers: { cookie } }))
+          .status,
+      ).toBe(401);
+
+      // Another engine's host: alice's session is not valid there.
+      const bobOrigin = origin.replace(id, bobLaunch.body.id);
+      expect(
+        (
+          await atEngine(`${bobOrigin}/internal/ping`, {
+            headers: { cookie: session },
+          })
+        ).status,
+      ).toBe(401);
+      // A host that is not exactly an engine's names none.
+      expect(
+        (
+          await atEngine(`http://evil.localhost:${engineUrl.port}/`, {
+            headers: { cookie: session },
+          })
+        ).status,
+      ).toBe(404);
+
+      // State changes and WebSockets only from the engine's own origin.
+      const job = JSON.stringify({ prompt: 'forged', steps: 1 });
+      const post = (headers: Record<string, string>) =>
+        atEngine(`${origin}/sdapi/v1/txt2img`, {
+          method: 'POST',
+          headers: {
+            cookie: session,
+            'content-type': 'application/json',
+            ...headers,
+          },
+          body: job,
+        });
+      expect(
+        (
+          await post({
+            origin: 'http://evil.example',
+            'sec-fetch-site': 'cross-site',
+          })
+        ).status,
+      ).toBe(403);
+      // Engines share a site (engines.localhost), not an origin: bob's pages cannot drive alice's engine.
+      expect(
+        (await post({ origin: bobOrigin, 'sec-fetch-site': 'same-site' }))
+          .status,
+      ).toBe(403);
+      expect((await post({})).status).toBe(403);
+      expect(
+        (await post({ origin, 'sec-fetch-site': 'same-origin' })).status,
+      ).toBe(200);
+      const ws = `${origin}/queue/join`;
+      expect(
+        await talk(ws, { cookie: session, origin: 'http://evil.example' }),
+      ).toEqual({ status: 403 });
+      expect(await talk(ws, { cookie: session, origin: bobOrigin })).toEqual({
+        status: 403,
+      });
+      expect((await talk(ws, { cookie: session, origin })).reply).toEqual(
+        expect.objectContaining({ echo: 'hello' }),
+      );
+
+      // Released: the session opens nothing until the engine runs again.
+      await request(server)
+        .post(`/api/aigc-gateway/instances/${id}/release`)
+        .set('Authorization', alice);
+      await waitForState(server, id, 'released', alice);
+      expect(
+        (
+          await atEngine(`${origin}/internal/ping`, {
+            headers: { cookie: session },
+          })
+        ).status,
+      ).toBe(409);
+    } finally {
+      await gateway.backend.stop();
+    }
+  });
+});
