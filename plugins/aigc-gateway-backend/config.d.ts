@@ -14,6 +14,39 @@ export interface Config {
       /** The Kubernetes runtime; read by its backend module, which documents it. */
       kubernetes?: { [key: string]: unknown };
     };
+    /**
+     * Where browsers open engines: each instance at an origin of its own,
+     * served by a listener of the gateway's, so an engine's pages share no
+     * cookie, storage or service worker with the portal or another engine.
+     * Not used when the runtime gives instances hosts of its own (the
+     * Kubernetes runtime's Ingress mode).
+     */
+    engineOrigins?: {
+      /**
+       * Each instance's host, with `${instanceId}` once. Defaults to
+       * `${instanceId}.engines.localhost`, which browsers resolve to this
+       * machine; in production a wildcard DNS name such as
+       * `${instanceId}.engines.example.com` that reaches `port`.
+       */
+      host?: string;
+      /** How browsers reach the hosts: http (default) or https (behind a TLS-terminating load balancer). */
+      scheme?: 'http' | 'https';
+      /** The port the gateway listens on for engine requests. Defaults to 7008; 0 picks a free one. */
+      port?: number;
+      /** The interface to listen on; all by default. */
+      listenHost?: string;
+      /** The port in the URLs browsers use, when not `port` (e.g. 443 behind a load balancer). */
+      publicPort?: number;
+    };
+    /** The path-form proxy, `/api/aigc-gateway/instances/:id/proxy/`, for API clients. */
+    pathProxy?: {
+      /**
+       * Let browsers use it with the portal's cookie. Defaults to false: an
+       * engine's pages there share the portal's origin and could act as the
+       * portal's user, so only for development. Requests with a token are always served.
+       */
+      cookie?: boolean;
+    };
     /** GPU pools instances are placed in. */
     pools?: Array<{
       /** A lower-case slug, unique among pools. */

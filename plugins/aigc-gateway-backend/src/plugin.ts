@@ -382,6 +382,9 @@ export const aigcGatewayPlugin = createBackendPlugin({
             http: httpProxy,
             webSockets,
             logger,
+            signInUrl: `${await deps.discovery.getExternalBaseUrl(
+              'aigc-gateway',
+            )}/ingress/sign-in`,
           });
           await origins.start();
           deps.lifecycle.addShutdownHook(() => origins.stop());

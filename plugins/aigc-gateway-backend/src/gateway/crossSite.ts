@@ -35,7 +35,7 @@ export function refuseCrossSite(
   }
   const what = upgrade ? 'WebSocket connection' : `${req.method} request`;
   throw new NotAllowedError(
-    `cross-site ${what} refused: with the portal's cookie an engine accepts it only from its own pages ` +
+    `cross-site ${what} refused: with a cookie an engine accepts it only from its own pages ` +
       `(Sec-Fetch-Site: ${site ?? 'absent'}, Origin: ${
         origin ?? 'absent'
       }); API clients send a token instead`,

@@ -3,8 +3,10 @@ import Button from '@material-ui/core/Button';
 import { aigcGatewayApiRef } from '../api/AigcGatewayApi';
 
 /**
- * Opens an engine in a new tab through the gateway. The tab's navigation
- * carries no token, so the gateway's user cookie is set first.
+ * Opens an engine in a new tab at its own origin, through the gateway's
+ * sign-in. That navigation carries no token, so the gateway's user cookie is
+ * set first. The tab gets neither `window.opener` nor a referrer: an engine's
+ * pages cannot reach back into the portal's tab.
  */
 export const OpenButton = (props: { url: string }) => {
   const api = useApi(aigcGatewayApiRef);
@@ -13,10 +15,8 @@ export const OpenButton = (props: { url: string }) => {
       variant="outlined"
       color="primary"
       onClick={async () => {
-        // Open synchronously so the browser does not treat it as a popup.
-        const tab = window.open('about:blank', '_blank');
         await api.authorizeBrowser();
-        if (tab) tab.location.href = props.url;
+        window.open(props.url, '_blank', 'noopener,noreferrer');
       }}
     >
       Open

@@ -43,6 +43,8 @@ export class EngineOrigins {
       http: HttpProxy;
       webSockets: WebSocketProxy;
       logger: LoggerService;
+      /** The portal's sign-in for engine hosts (`…/ingress/sign-in`). */
+      signInUrl: string;
     },
   ) {}
 
@@ -98,6 +100,20 @@ export class EngineOrigins {
         'set-cookie': setCookie,
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
+      });
+      res.end();
+      return;
+    }
+    if (
+      isNavigation(req) &&
+      !this.deps.sessions.session(req.headers.cookie, url)
+    ) {
+      // As ingress-nginx's auth-signin: the portal signs the browser in and sends it back.
+      res.writeHead(302, {
+        location: `${this.deps.signInUrl}?rd=${encodeURIComponent(
+          url.toString(),
+        )}`,
+        'cache-control': 'no-store',
       });
       res.end();
       return;
@@ -176,4 +192,13 @@ export class EngineOrigins {
       );
     return { instanceId, endpoint };
   }
+}
+
+/** A browser loading a page (not a script's request), which a redirect to the sign-in suits. */
+function isNavigation(req: http.IncomingMessage) {
+  if (req.method !== 'GET') return false;
+  const mode = req.headers['sec-fetch-mode'];
+  return mode !== undefined
+    ? mode === 'navigate'
+    : Boolean(req.headers.accept?.includes('text/html'));
 }

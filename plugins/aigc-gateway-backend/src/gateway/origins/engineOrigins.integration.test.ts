@@ -119,6 +119,16 @@ describe('engines at their own origins', () => {
       expect(page.status).toBe(200);
       expect(page.headers['referrer-policy']).toBe('no-referrer');
       expect((await atEngine(`${origin}/internal/ping`, {})).status).toBe(401);
+      // A page load without a session goes to the portal's sign-in and back.
+      const navigation = await atEngine(`${origin}/outputs?page=2`, {
+        headers: { 'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'none' },
+      });
+      expect(navigation.status).toBe(302);
+      expect(navigation.headers.location).toBe(
+        `${signIn.origin}${signIn.pathname}?rd=${encodeURIComponent(
+          `${origin}/outputs?page=2`,
+        )}`,
+      );
       // The portal's own cookie means nothing at an engine's origin.
       expect(
         (await atEngine(`${origin}/internal/ping`, { headers: { cookie } }))
