@@ -111,9 +111,9 @@ export function fakeGatewayApi(
         name: request.name ?? '',
         state: 'running',
         volumeId: 'v1',
-        url: `http://backend/api/aigc-gateway/instances/i${
-          instances.length + 1
-        }/proxy/`,
+        url: `http://backend/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(
+          `http://i${instances.length + 1}.engines.localhost:7008/`,
+        )}`,
         createdAt: now,
         updatedAt: now,
       };

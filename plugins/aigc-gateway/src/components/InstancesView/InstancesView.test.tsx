@@ -60,16 +60,18 @@ describe('InstancesView', () => {
     expect(api.calls).toEqual(['release i1', 'switch i1 1.0.0']);
   });
 
-  it('sets the gateway cookie before opening an engine', async () => {
+  it('sets the gateway cookie, then opens the engine without an opener or referrer', async () => {
     const api = await withOneInstance();
-    const tab = { location: { href: '' } };
-    jest.spyOn(window, 'open').mockReturnValue(tab as any);
+    const open = jest.spyOn(window, 'open').mockReturnValue(null);
     fireEvent.click(screen.getByRole('button', { name: 'Open' }));
-    await waitFor(() =>
-      expect(tab.location.href).toBe(
-        'http://backend/api/aigc-gateway/instances/i1/proxy/',
-      ),
-    );
+    await waitFor(() => expect(open).toHaveBeenCalled());
     expect(api.calls).toEqual(['cookie']);
+    expect(open).toHaveBeenCalledWith(
+      `http://backend/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(
+        'http://i1.engines.localhost:7008/',
+      )}`,
+      '_blank',
+      'noopener,noreferrer',
+    );
   });
 });
