@@ -50,6 +50,7 @@ describe('the portal backend', () => {
                 ],
               },
               aigcGateway: {
+                engineOrigins: { port: 0, listenHost: '127.0.0.1' },
                 runtime: {
                   local: {
                     dataRoot: mkdtempSync(join(tmpdir(), 'aigc-portal-')),

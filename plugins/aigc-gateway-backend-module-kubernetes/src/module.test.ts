@@ -55,6 +55,7 @@ describe('aigcGatewayModuleKubernetes', () => {
         mockServices.rootConfig.factory({
           data: {
             aigcGateway: {
+              engineOrigins: { port: 0, listenHost: '127.0.0.1' },
               runtime: { kubernetes: { cluster: 'gpu-cluster' } },
             },
           },
@@ -80,6 +81,7 @@ describe('createKubernetesRuntime', () => {
     const runtime = await createKubernetesRuntime({
       config: new ConfigReader({
         aigcGateway: {
+          engineOrigins: { port: 0, listenHost: '127.0.0.1' },
           runtime: { kubernetes: { kubeconfig: '/nonexistent/kubeconfig' } },
         },
       }),
@@ -103,6 +105,7 @@ describe('createKubernetesRuntime', () => {
     await createKubernetesRuntime({
       config: new ConfigReader({
         aigcGateway: {
+          engineOrigins: { port: 0, listenHost: '127.0.0.1' },
           runtime: { kubernetes: { cluster: 'c', volumeSize: 'big' } },
         },
       }),
@@ -119,6 +122,7 @@ describe('createKubernetesRuntime', () => {
     const runtime = await createKubernetesRuntime({
       config: new ConfigReader({
         aigcGateway: {
+          engineOrigins: { port: 0, listenHost: '127.0.0.1' },
           runtime: {
             kubernetes: {
               kubeconfig: unreachableKubeconfig(),

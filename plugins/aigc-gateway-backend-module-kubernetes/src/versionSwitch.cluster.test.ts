@@ -124,6 +124,7 @@ describeWithCluster('version switches on the Kubernetes runtime', () => {
         mockServices.rootConfig.factory({
           data: {
             aigcGateway: {
+              engineOrigins: { port: 0, listenHost: '127.0.0.1' },
               runtime: {
                 kubernetes: {
                   kubeconfig: cluster.kubeconfig,

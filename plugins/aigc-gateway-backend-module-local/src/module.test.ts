@@ -61,6 +61,7 @@ describe('the local runtime module', () => {
     await expect(
       start({
         aigcGateway: {
+          engineOrigins: { port: 0, listenHost: '127.0.0.1' },
           runtime: { local: { engines: { comfyui: { args: ['main.py'] } } } },
         },
       }),

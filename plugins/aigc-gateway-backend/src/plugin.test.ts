@@ -54,7 +54,11 @@ function startWith(aigcGateway: JsonObject = {}) {
       aigcGatewayModuleLocal,
       mockServices.rootConfig.factory({
         data: {
-          aigcGateway: { runtime: { local: { dataRoot } }, ...aigcGateway },
+          aigcGateway: {
+            engineOrigins: { port: 0, listenHost: '127.0.0.1' },
+            runtime: { local: { dataRoot } },
+            ...aigcGateway,
+          },
         },
       }),
     ],
@@ -178,7 +182,11 @@ describe('invalid aigcGateway config', () => {
 
 describe('the runtime modules', () => {
   const alice = mockCredentials.user.header('user:default/alice');
-  const config = { pools, templates };
+  const config = {
+    pools,
+    templates,
+    engineOrigins: { port: 0, listenHost: '127.0.0.1' },
+  };
 
   it('without one, answers the API and refuses launches with a 503 that names the modules to add', async () => {
     const { server } = await startTestBackend({

@@ -46,6 +46,7 @@ export function startGatewayOnCluster(options: {
               }
             : {}),
           aigcGateway: {
+            engineOrigins: { port: 0, listenHost: '127.0.0.1' },
             runtime: {
               kubernetes: {
                 kubeconfig: options.kubeconfig,

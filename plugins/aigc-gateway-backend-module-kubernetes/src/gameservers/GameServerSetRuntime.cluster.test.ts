@@ -76,6 +76,7 @@ describeWithCluster('GameServerSetRuntime on a real control plane', () => {
     runtime = (await createKubernetesRuntime({
       config: new ConfigReader({
         aigcGateway: {
+          engineOrigins: { port: 0, listenHost: '127.0.0.1' },
           runtime: {
             kubernetes: {
               mode: 'openkruise-game',
@@ -275,6 +276,7 @@ describeWithCluster('GameServerSetRuntime on a real control plane', () => {
       config: new ConfigReader({
         kubernetes: await rbacClusterLocator(kubeConfig),
         aigcGateway: {
+          engineOrigins: { port: 0, listenHost: '127.0.0.1' },
           runtime: {
             kubernetes: {
               mode: 'openkruise-game',

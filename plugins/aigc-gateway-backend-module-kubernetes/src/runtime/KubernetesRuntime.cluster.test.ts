@@ -549,6 +549,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
           data: {
             kubernetes,
             aigcGateway: {
+              engineOrigins: { port: 0, listenHost: '127.0.0.1' },
               runtime: {
                 kubernetes: {
                   cluster: 'gpu-cluster',
