@@ -22,6 +22,19 @@ const STRIPPED = new Set([
   'host',
 ]);
 
+/** An upgrade's headers as sent, in order, but for those named in `skip` (lower case). */
+export function upgradeHeaders(
+  req: IncomingMessage,
+  skip: ReadonlySet<string>,
+): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (!skip.has(req.rawHeaders[i].toLowerCase()))
+      headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+  }
+  return headers;
+}
+
 /** Answers an upgrade with the error, as JSON, and closes the connection. */
 export function refuse(socket: Duplex, error: Error) {
   const status = errorStatus(error);
@@ -104,16 +117,10 @@ export class WebSocketProxy {
       refuse(socket, error as Error);
       return;
     }
-    const headers: Array<[string, string]> = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      if (!STRIPPED.has(req.rawHeaders[i].toLowerCase())) {
-        headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-      }
-    }
     this.connect(socket, head, instanceId, target.endpoint, {
       path: target.path,
       method: req.method!,
-      headers,
+      headers: upgradeHeaders(req, STRIPPED),
     });
   }
 

@@ -1,27 +1,10 @@
 import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import WebSocket from 'ws';
 import { startWithAliceEngine } from '../__testUtils__/gateway';
+import { talk } from '../__testUtils__/webSocket';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-/** Opens a WebSocket through the gateway; the first reply, or the refusal status. */
-function talk(url: string, headers: Record<string, string>) {
-  return new Promise<{ reply?: unknown; status?: number }>(resolve => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('open', () => ws.send('hello'));
-    ws.on('message', data => {
-      resolve({ reply: JSON.parse(String(data)) });
-      ws.close();
-    });
-    ws.on('unexpected-response', (_req, res) =>
-      resolve({ status: res.statusCode }),
-    );
-    ws.on('error', () => resolve({ status: -1 }));
-    setTimeout(() => resolve({ status: -2 }), 5000);
-  });
-}
 
 const evil = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };
 

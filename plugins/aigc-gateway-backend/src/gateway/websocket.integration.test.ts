@@ -1,29 +1,11 @@
 import { AddressInfo } from 'node:net';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import WebSocket from 'ws';
 import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
 import { ownersOnlyPolicy } from '../testUtils';
+import { talk } from '../__testUtils__/webSocket';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-/** Opens a WebSocket through the gateway; resolves with the first reply or the refusal status. */
-function talk(url: string, headers: Record<string, string>) {
-  return new Promise<{ reply?: unknown; status?: number; socket?: WebSocket }>(
-    resolve => {
-      const ws = new WebSocket(url, { headers });
-      ws.on('open', () => ws.send('hello'));
-      ws.on('message', data =>
-        resolve({ reply: JSON.parse(String(data)), socket: ws }),
-      );
-      ws.on('unexpected-response', (_req, res) =>
-        resolve({ status: res.statusCode }),
-      );
-      ws.on('error', () => resolve({ status: -1 }));
-      setTimeout(() => resolve({ status: -2 }), 5000);
-    },
-  );
-}
 
 describe('WebSocket proxy', () => {
   it('lets the owner through, refuses others, and closes on release', async () => {
@@ -47,7 +29,11 @@ describe('WebSocket proxy', () => {
 
       const { port } = server.address() as AddressInfo;
       const url = `ws://127.0.0.1:${port}/api/aigc-gateway/instances/${body.id}/proxy/queue/join`;
-      const alice = await talk(url, { authorization: asUser('alice') });
+      const alice = await talk(
+        url,
+        { authorization: asUser('alice') },
+        { keepOpen: true },
+      );
       expect(alice.reply).toEqual({
         echo: 'hello',
         jobCount: 0,

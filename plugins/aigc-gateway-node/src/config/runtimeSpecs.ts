@@ -15,6 +15,15 @@ export const localEngineRefSchema: z.ZodType<
   unknown
 > = z.object({ engine: slugSchema }).strict();
 
+/** What an engine's container and a migration's Job container both take. */
+const containerFields = z.object({
+  image: z.string().min(1),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string()).default({}),
+  podSpecPatch: z.record(z.unknown()).optional(),
+});
+
 /**
  * How the Kubernetes runtime runs a version: the engine's container and its volume mount.
  *
@@ -39,16 +48,11 @@ export const kubernetesRuntimeSpecSchema: z.ZodType<
   KubernetesRuntimeSpec,
   z.ZodTypeDef,
   unknown
-> = z
-  .object({
-    image: z.string().min(1),
-    command: z.array(z.string()).optional(),
-    args: z.array(z.string()).default([]),
-    env: z.record(z.string()).default({}),
+> = containerFields
+  .extend({
     port: z.number().int().min(1).max(65535).default(7860),
     readinessPath: z.string().startsWith('/').default('/'),
     mountPath: z.string().startsWith('/').default('/data'),
-    podSpecPatch: z.record(z.unknown()).optional(),
   })
   .strict();
 
@@ -74,15 +78,8 @@ export const kubernetesMigrationSpecSchema: z.ZodType<
   KubernetesMigrationSpec,
   z.ZodTypeDef,
   unknown
-> = z
-  .object({
-    image: z.string().min(1),
-    command: z.array(z.string()).optional(),
-    args: z.array(z.string()).default([]),
-    env: z.record(z.string()).default({}),
-    timeoutSeconds: z.number().int().min(1).optional(),
-    podSpecPatch: z.record(z.unknown()).optional(),
-  })
+> = containerFields
+  .extend({ timeoutSeconds: z.number().int().min(1).optional() })
   .strict();
 
 /**

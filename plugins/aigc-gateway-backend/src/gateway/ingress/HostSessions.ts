@@ -5,6 +5,14 @@ import { TicketUses } from './TicketUses';
 /** The query parameter that carries a sign-in ticket to an engine's host. */
 export const TICKET_PARAM = 'aigc-gateway-ticket';
 const TICKET_LIFETIME_MS = 60_000;
+const PLAIN_COOKIE = 'aigc-gateway-session';
+/** `__Host-` keeps the cookie on exactly this host, sent over TLS, for every path. */
+const TLS_COOKIE = '__Host-aigc-gateway';
+/** The names the session cookie has at engine hosts, over plain HTTP and over TLS. */
+export const SESSION_COOKIE_NAMES: ReadonlySet<string> = new Set([
+  PLAIN_COOKIE,
+  TLS_COOKIE,
+]);
 const SESSION_LIFETIME_MS = 8 * 3600_000;
 
 /**
@@ -19,11 +27,9 @@ export class HostSessions {
     private readonly ticketUses: TicketUses,
   ) {}
 
-  /** The session cookie's name at a URL: `__Host-` keeps it on exactly this host, sent over TLS, for every path. */
+  /** The session cookie's name at a URL. */
   static cookieName(url: URL): string {
-    return url.protocol === 'https:'
-      ? '__Host-aigc-gateway'
-      : 'aigc-gateway-session';
+    return url.protocol === 'https:' ? TLS_COOKIE : PLAIN_COOKIE;
   }
 
   /** A ticket for `user` to open the engine at `host`, which belongs to `owner`. */

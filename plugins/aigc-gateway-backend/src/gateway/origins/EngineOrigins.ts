@@ -17,8 +17,12 @@ import { AccessCache } from '../AccessCache';
 import { refuseCrossSite } from '../crossSite';
 import { HttpProxy } from '../HttpProxy';
 import { HostSessions, TICKET_PARAM } from '../ingress/HostSessions';
-import { refuse, WebSocketProxy } from '../WebSocketProxy';
+import { refuse, upgradeHeaders, WebSocketProxy } from '../WebSocketProxy';
+import { IngressGrant } from '../ingress/IngressTokens';
 import { originRequestHeaders, originResponseHeaders } from './engineHeaders';
+
+/** Upgrade headers not passed as sent: the engine's host, and the cookie without the session. */
+const HOST_AND_COOKIE: ReadonlySet<string> = new Set(['host', 'cookie']);
 
 /**
  * Serves every engine at an origin of its own (`${instanceId}.engines…`) on
@@ -104,10 +108,8 @@ export class EngineOrigins {
       res.end();
       return;
     }
-    if (
-      isNavigation(req) &&
-      !this.deps.sessions.session(req.headers.cookie, url)
-    ) {
+    const grant = this.deps.sessions.session(req.headers.cookie, url);
+    if (!grant && isNavigation(req)) {
       // As ingress-nginx's auth-signin: the portal signs the browser in and sends it back.
       res.writeHead(302, {
         location: `${this.deps.signInUrl}?rd=${encodeURIComponent(
@@ -118,7 +120,12 @@ export class EngineOrigins {
       res.end();
       return;
     }
-    const { instanceId, endpoint } = await this.authorize(req, url, false);
+    const { instanceId, endpoint } = await this.authorize(
+      req,
+      url,
+      grant,
+      false,
+    );
     await this.deps.http.forward(req, res, instanceId, endpoint, {
       path: req.url!,
       requestHeaders: originRequestHeaders(req.headers),
@@ -132,14 +139,15 @@ export class EngineOrigins {
     head: Buffer,
   ) {
     const url = this.requestUrl(req);
-    const { instanceId, endpoint } = await this.authorize(req, url, true);
+    const { instanceId, endpoint } = await this.authorize(
+      req,
+      url,
+      this.deps.sessions.session(req.headers.cookie, url),
+      true,
+    );
+    // The engine's own cookies go through; the gateway's session does not.
+    const headers = upgradeHeaders(req, HOST_AND_COOKIE);
     const cookie = originRequestHeaders(req.headers).cookie;
-    const headers: Array<[string, string]> = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const name = req.rawHeaders[i].toLowerCase();
-      if (name !== 'host' && name !== 'cookie')
-        headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-    }
     if (typeof cookie === 'string') headers.push(['cookie', cookie]);
     this.deps.webSockets.connect(socket, head, instanceId, endpoint, {
       method: req.method!,
@@ -162,15 +170,16 @@ export class EngineOrigins {
     }
   }
 
+  /** Checks a request with the session its cookie holds (if any) for the engine at `url`. */
   private async authorize(
     req: http.IncomingMessage,
     url: URL,
+    grant: IngressGrant | undefined,
     upgrade: boolean,
   ) {
     const instanceId = this.hosts.instanceOf(url.hostname);
     if (!instanceId)
       throw new NotFoundError(`${url.hostname} is not the host of an engine`);
-    const grant = this.deps.sessions.session(req.headers.cookie, url);
     if (!grant)
       throw new AuthenticationError(
         `no gateway session for ${url.hostname}; open the engine from the portal`,

@@ -1,11 +1,7 @@
 import http from 'node:http';
 import { forwardHeaders } from '../headers';
-
-/** The gateway's session cookies at engine hosts, which an engine neither sees nor sets. */
-const SESSION_COOKIES = new Set([
-  'aigc-gateway-session',
-  '__Host-aigc-gateway',
-]);
+// The gateway's session cookies at engine hosts, which an engine neither sees nor sets.
+import { SESSION_COOKIE_NAMES } from '../ingress/HostSessions';
 
 const cookieName = (cookie: string) => cookie.split('=', 1)[0].trim();
 
@@ -21,7 +17,7 @@ export function originRequestHeaders(
   if (headers.authorization) out.authorization = headers.authorization;
   const cookies = (headers.cookie ?? '')
     .split(';')
-    .filter(c => c.trim() && !SESSION_COOKIES.has(cookieName(c)));
+    .filter(c => c.trim() && !SESSION_COOKIE_NAMES.has(cookieName(c)));
   if (cookies.length > 0) out.cookie = cookies.map(c => c.trim()).join('; ');
   return out;
 }
@@ -39,7 +35,7 @@ export function originResponseHeaders(
   const setCookie = headers['set-cookie'];
   delete out['set-cookie'];
   const kept = (setCookie ?? [])
-    .filter(c => !SESSION_COOKIES.has(cookieName(c)))
+    .filter(c => !SESSION_COOKIE_NAMES.has(cookieName(c)))
     .map(c =>
       c
         .split(';')

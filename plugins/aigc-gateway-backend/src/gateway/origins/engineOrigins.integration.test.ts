@@ -1,11 +1,11 @@
 import http from 'node:http';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import WebSocket from 'ws';
 import {
   startWithAliceEngine,
   waitForState,
 } from '../../__testUtils__/gateway';
+import { talk } from '../../__testUtils__/webSocket';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -43,24 +43,12 @@ function atEngine(
   });
 }
 
-/** Opens a WebSocket at an engine's origin; the first reply, or the refusal status. */
-function talk(url: string, headers: Record<string, string>) {
+/** Talks to a WebSocket at an engine's origin, sent to loopback with the URL's host. */
+function talkAt(url: string, headers: Record<string, string>) {
   const target = new URL(url);
-  return new Promise<{ reply?: unknown; status?: number }>(resolve => {
-    const ws = new WebSocket(
-      `ws://127.0.0.1:${target.port}${target.pathname}`,
-      { headers: { host: target.host, ...headers } },
-    );
-    ws.on('open', () => ws.send('hello'));
-    ws.on('message', data => {
-      resolve({ reply: JSON.parse(String(data)) });
-      ws.close();
-    });
-    ws.on('unexpected-response', (_req, res) =>
-      resolve({ status: res.statusCode }),
-    );
-    ws.on('error', () => resolve({ status: -1 }));
-    setTimeout(() => resolve({ status: -2 }), 5000);
+  return talk(`ws://127.0.0.1:${target.port}${target.pathname}`, {
+    host: target.host,
+    ...headers,
   });
 }
 
@@ -184,12 +172,12 @@ describe('engines at their own origins', () => {
       ).toBe(200);
       const ws = `${origin}/queue/join`;
       expect(
-        await talk(ws, { cookie: session, origin: 'http://evil.example' }),
+        await talkAt(ws, { cookie: session, origin: 'http://evil.example' }),
       ).toEqual({ status: 403 });
-      expect(await talk(ws, { cookie: session, origin: bobOrigin })).toEqual({
+      expect(await talkAt(ws, { cookie: session, origin: bobOrigin })).toEqual({
         status: 403,
       });
-      expect((await talk(ws, { cookie: session, origin })).reply).toEqual(
+      expect((await talkAt(ws, { cookie: session, origin })).reply).toEqual(
         expect.objectContaining({ echo: 'hello' }),
       );
 
