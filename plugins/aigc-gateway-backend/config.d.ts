@@ -24,7 +24,7 @@ export interface Config {
     engineOrigins?: {
       /**
        * Each instance's host, with `${instanceId}` once. Defaults to
-       * `${instanceId}.engines.localhost`, which browsers resolve to this
+       * `${instanceId}.localhost`, which browsers resolve to this
        * machine; in production a wildcard DNS name such as
        * `${instanceId}.engines.example.com` that reaches `port`.
        */

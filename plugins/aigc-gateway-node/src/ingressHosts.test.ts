@@ -30,13 +30,9 @@ describe('IngressHosts', () => {
   });
 
   it('puts a port other than the scheme default in origins and URLs', () => {
-    const local = new IngressHosts(
-      '${instanceId}.engines.localhost',
-      'http',
-      7008,
-    );
-    expect(local.originOf(id)).toBe(`http://${id}.engines.localhost:7008`);
-    expect(local.urlOf(id)).toBe(`http://${id}.engines.localhost:7008/`);
+    const local = new IngressHosts('${instanceId}.localhost', 'http', 7008);
+    expect(local.originOf(id)).toBe(`http://${id}.localhost:7008`);
+    expect(local.urlOf(id)).toBe(`http://${id}.localhost:7008/`);
     expect(
       new IngressHosts('${instanceId}.e.test', 'https', 443).originOf(id),
     ).toBe(`https://${id}.e.test`);

@@ -69,7 +69,7 @@ export interface IdleConfig {
  * @public
  */
 export interface EngineOriginsConfig {
-  /** The host of each instance, with `${instanceId}` once (default `${instanceId}.engines.localhost`). */
+  /** The host of each instance, with `${instanceId}` once (default `${instanceId}.localhost`). */
   host: string;
   /** How browsers reach the hosts (default `http`; `https` behind a TLS-terminating load balancer). */
   scheme: 'http' | 'https';
@@ -198,7 +198,7 @@ export const gatewayConfigSchema: z.ZodType<
             if (problem)
               ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
           })
-          .default('${instanceId}.engines.localhost'),
+          .default('${instanceId}.localhost'),
         scheme: z.enum(['http', 'https']).default('http'),
         port: z.number().int().min(0).max(65535).default(7008),
         listenHost: z.string().optional(),

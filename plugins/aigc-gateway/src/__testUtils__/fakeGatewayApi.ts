@@ -112,7 +112,7 @@ export function fakeGatewayApi(
         state: 'running',
         volumeId: 'v1',
         url: `http://backend/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(
-          `http://i${instances.length + 1}.engines.localhost:7008/`,
+          `http://i${instances.length + 1}.localhost:7008/`,
         )}`,
         createdAt: now,
         updatedAt: now,

@@ -40,16 +40,23 @@ export class HostSessions {
     );
   }
 
-  /** The session the request's cookie holds for the host of `url`, if any. */
+  /**
+   * The session the request's cookie holds for the host of `url`, if any.
+   * Every cookie of the session's name counts: a page of a sibling host can
+   * add one for a shared parent domain, which must not hide the real one.
+   */
   session(
     cookieHeader: string | undefined,
     url: URL,
   ): IngressGrant | undefined {
-    return this.tokens.verify(
-      cookieValue(cookieHeader, HostSessions.cookieName(url)),
-      'session',
-      url.hostname,
-    );
+    for (const value of cookieValues(
+      cookieHeader,
+      HostSessions.cookieName(url),
+    )) {
+      const grant = this.tokens.verify(value, 'session', url.hostname);
+      if (grant) return grant;
+    }
+    return undefined;
   }
 
   /**
@@ -84,15 +91,16 @@ export class HostSessions {
   }
 }
 
-/** The value of one cookie in a `Cookie` header, compared by exact name. */
-export function cookieValue(
+/** The values of the cookies of one name in a `Cookie` header, compared by exact name. */
+export function cookieValues(
   header: string | undefined,
   name: string,
-): string | undefined {
+): string[] {
+  const values: string[] = [];
   for (const part of header?.split(';') ?? []) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name)
-      return part.slice(eq + 1).trim();
+      values.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  return values;
 }

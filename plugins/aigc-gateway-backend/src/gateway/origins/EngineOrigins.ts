@@ -15,6 +15,7 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { AccessCache } from '../AccessCache';
 import { refuseCrossSite } from '../crossSite';
+import { refuseServiceWorker } from '../serviceWorkers';
 import { HttpProxy } from '../HttpProxy';
 import { HostSessions, TICKET_PARAM } from '../ingress/HostSessions';
 import { refuse, upgradeHeaders, WebSocketProxy } from '../WebSocketProxy';
@@ -185,6 +186,7 @@ export class EngineOrigins {
         `no gateway session for ${url.hostname}; open the engine from the portal`,
       );
     refuseCrossSite(req, new Set([this.hosts.originOf(instanceId)]), upgrade);
+    refuseServiceWorker(req.headers);
     const entry = await this.deps.cache.getFresh(instanceId);
     if (!entry || entry.ownerRef !== grant.owner)
       throw new NotFoundError(

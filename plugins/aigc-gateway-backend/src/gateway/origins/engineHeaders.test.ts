@@ -4,7 +4,7 @@ describe('headers at an engine origin', () => {
   it("pass the engine's own cookies and credentials to it, never the gateway's session", () => {
     expect(
       originRequestHeaders({
-        host: 'x.engines.localhost:7008',
+        host: 'x.localhost:7008',
         cookie:
           'theme=dark; aigc-gateway-session=signed.token; __Host-aigc-gateway=t; lang=en',
         authorization: 'Basic ZW5naW5lOnB3',
@@ -27,7 +27,7 @@ describe('headers at an engine origin', () => {
         'content-type': 'text/html',
         'set-cookie': [
           'engine=1; Path=/; HttpOnly',
-          'wide=1; Domain=engines.localhost; Path=/',
+          'wide=1; Domain=localhost; Path=/',
           'wider=1; path=/; DOMAIN=.localhost',
           'aigc-gateway-session=forged; Path=/',
           '__Host-aigc-gateway=forged; Path=/; Secure',

@@ -78,7 +78,7 @@ describe('engines at their own origins', () => {
       const signIn = new URL(view.body.url);
       expect(signIn.pathname).toBe('/api/aigc-gateway/ingress/sign-in');
       const engineUrl = new URL(signIn.searchParams.get('rd')!);
-      expect(engineUrl.hostname).toBe(`${id}.engines.localhost`);
+      expect(engineUrl.hostname).toBe(`${id}.localhost`);
       const origin = engineUrl.origin;
 
       // The sign-in, with the portal's cookie, sends the browser to its engine with a ticket.
@@ -132,6 +132,26 @@ describe('engines at their own origins', () => {
           })
         ).status,
       ).toBe(401);
+      // A cookie of the session's name set for a shared parent domain (by a
+      // sibling host's page) does not hide the real session.
+      expect(
+        (
+          await atEngine(`${origin}/internal/ping`, {
+            headers: { cookie: `aigc-gateway-session=tossed; ${session}` },
+          })
+        ).status,
+      ).toBe(200);
+      // No service worker: its script is never served.
+      const worker = await atEngine(`${origin}/sw.js`, {
+        headers: {
+          cookie: session,
+          'service-worker': 'script',
+          'sec-fetch-site': 'same-origin',
+          'sec-fetch-dest': 'serviceworker',
+        },
+      });
+      expect(worker.status).toBe(403);
+      expect(worker.body).toContain('may not install service workers');
       // A host that is not exactly an engine's names none.
       expect(
         (
@@ -161,7 +181,7 @@ describe('engines at their own origins', () => {
           })
         ).status,
       ).toBe(403);
-      // Engines share a site (engines.localhost), not an origin: bob's pages cannot drive alice's engine.
+      // Same-site or not (hosts under one production domain are), bob's pages cannot drive alice's engine.
       expect(
         (await post({ origin: bobOrigin, 'sec-fetch-site': 'same-site' }))
           .status,

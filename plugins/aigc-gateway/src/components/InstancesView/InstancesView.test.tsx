@@ -68,7 +68,7 @@ describe('InstancesView', () => {
     expect(api.calls).toEqual(['cookie']);
     expect(open).toHaveBeenCalledWith(
       `http://backend/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(
-        'http://i1.engines.localhost:7008/',
+        'http://i1.localhost:7008/',
       )}`,
       '_blank',
       'noopener,noreferrer',
