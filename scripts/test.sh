@@ -10,6 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/toolchain.sh"
 source "$here/lib/postgres.sh"
 source "$here/lib/chromium.sh"
+source "$here/lib/nginx.sh"
 cd "$AIGC_ROOT"
 
 step() { printf '\n=== %s\n' "$*"; }
@@ -28,6 +29,9 @@ yarn prettier:check
 
 step "Kubernetes control plane for the runtime's tests (built once, then cached)"
 test/kube/build.sh
+
+step "nginx for the forward-auth test (Debian's, configured as ingress-nginx)"
+aigc_ensure_nginx
 
 step "unit and integration tests (SQLite, PostgreSQL 15, Kubernetes)"
 aigc_start_postgres "${AIGC_TEST_PG_PORT:-54329}"

@@ -17,6 +17,7 @@ import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
 import { eventually } from './__testUtils__/events';
 import { startSampleEngine } from './__testUtils__/sampleEngine';
 import { startGatewayOnCluster } from './__testUtils__/gatewayOnCluster';
+import { poolCounted, portalUsers } from './__testUtils__/portalUsers';
 import {
   describeWithCluster,
   startTestCluster,
@@ -51,17 +52,6 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
       database,
       ...options,
     });
-  /** Waits until the runtime's node watch has counted the pool's GPUs. */
-  const poolCounted = (server: typeof backend.server, authorization = alice) =>
-    eventually(async () => {
-      const total = (
-        await request(server)
-          .get('/api/aigc-gateway/pools')
-          .set('Authorization', authorization)
-      ).body.items[0].capacity.total;
-      if (total !== 4)
-        throw new Error(`the pool shows ${total} slots, not 4 yet`);
-    }, 30_000);
 
   beforeAll(async () => {
     cluster = startTestCluster('aigc-k8s-gateway-test');
@@ -69,7 +59,7 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
     // kwok runs no containers: every instance's traffic goes to one sample engine here.
     engine = await startSampleEngine();
     backend = await startGateway();
-    await poolCounted(backend.server);
+    await poolCounted(backend.server, alice);
   }, 30 * 60_000);
 
   afterAll(async () => {
@@ -188,7 +178,7 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
   it('converges after the backend restarts mid-launch, and closes the usage of a pod deleted behind its back', async () => {
     const database = mkdtempSync(join(tmpdir(), 'aigc-k8s-restart-'));
     const first = await startGateway(database);
-    await poolCounted(first.server);
+    await poolCounted(first.server, alice);
     const launched = await request(first.server)
       .post('/api/aigc-gateway/instances')
       .set('Authorization', alice)
@@ -272,20 +262,10 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
     const networking = kubeConfigFromFile(cluster.kubeconfig).makeApiClient(
       NetworkingV1Api,
     );
-    const tokens = new Map<string, string>();
-    const call = async (user: string) => {
-      if (!tokens.has(user))
-        tokens.set(user, `Bearer ${await issuer.sign(user)}`);
-      return (method: 'get' | 'post', path: string) =>
-        request(gateway.server)
-          [method](`/api/aigc-gateway${path}`)
-          .set('Authorization', tokens.get(user)!);
-    };
-    /** The portal's user cookie, as the Open button sets it before it navigates. */
-    const portalCookie = async (user: string) =>
-      String(
-        (await (await call(user))('get', '/cookie')).headers['set-cookie'],
-      ).split(';')[0];
+    const { authorization, call, portalCookie, launch } = portalUsers(
+      gateway.server,
+      user => issuer.sign(user),
+    );
     /**
      * What ingress-nginx asks /forward-auth for a request to `url`, from the
      * Ingress of `instance` (by default the one whose host `url` names).
@@ -313,27 +293,8 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
         session: String(back.headers['set-cookie']).split(';')[0],
       };
     };
-    const launch = async (user: string, name: string) => {
-      const res = await (
-        await call(user)
-      )('post', '/instances').send({ templateId: 'sample-engine', name });
-      expect(res.status).toBe(201);
-      await eventually(
-        async () =>
-          expect(
-            (
-              await (
-                await call(user)
-              )('get', `/instances/${res.body.id}`)
-            ).body.state,
-          ).toBe('running'),
-        60_000,
-      );
-      return (await (await call(user))('get', `/instances/${res.body.id}`))
-        .body as { id: string; url: string };
-    };
     try {
-      await poolCounted(gateway.server, `Bearer ${await issuer.sign('alice')}`);
+      await poolCounted(gateway.server, await authorization('alice'));
       const alice1 = await launch('alice', 'ingress-alice');
       const bob1 = await launch('bob', 'ingress-bob');
       const hostA = `${alice1.id}.engines.test`;

@@ -13,6 +13,7 @@ import { ProxyAccess } from '../ProxyAccess';
 import { UserCredentialsCache } from '../UserCredentialsCache';
 import { HostSessions, TICKET_PARAM } from './HostSessions';
 import { originalUrl } from './originalUrl';
+import { refuseServiceWorker } from '../serviceWorkers';
 
 /**
  * Access to engines at their own Ingress hosts. The ingress controller asks
@@ -89,6 +90,8 @@ export function ingressRouter(deps: {
         `instance ${instanceId} is ${entry.state}, not running; launch it from the portal`,
       );
     }
+    // ingress-nginx passes the request's headers on to the auth request.
+    refuseServiceWorker(req.headers);
     res.setHeader('x-auth-request-user', grant.user);
     res.status(200).end();
   });
