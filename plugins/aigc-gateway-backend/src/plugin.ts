@@ -41,6 +41,7 @@ import { ingressRouter } from './gateway/ingress/ingressRouter';
 import { IngressTokens } from './gateway/ingress/IngressTokens';
 import { HostSessions } from './gateway/ingress/HostSessions';
 import { EngineOrigins } from './gateway/origins/EngineOrigins';
+import { assertEnginesApartFromPortal } from './gateway/origins/enginesApartFromPortal';
 import { TicketUses } from './gateway/ingress/TicketUses';
 import { signingKey } from './gateway/ingress/signingKey';
 import { CostLedger } from './cost/CostLedger';
@@ -319,10 +320,10 @@ export const aigcGatewayPlugin = createBackendPlugin({
         const basePath = new URL(
           await deps.discovery.getBaseUrl('aigc-gateway'),
         ).pathname;
-        const ownOrigins = new Set([
-          new URL(await deps.discovery.getExternalBaseUrl('aigc-gateway'))
-            .origin,
-        ]);
+        const externalBaseUrl = await deps.discovery.getExternalBaseUrl(
+          'aigc-gateway',
+        );
+        const ownOrigins = new Set([new URL(externalBaseUrl).origin]);
         const users = new UserCredentialsCache(deps.httpAuth);
         const portalUrl = `${
           config.getOptionalString('app.baseUrl') ?? ''
@@ -382,14 +383,13 @@ export const aigcGatewayPlugin = createBackendPlugin({
             http: httpProxy,
             webSockets,
             logger,
-            signInUrl: `${await deps.discovery.getExternalBaseUrl(
-              'aigc-gateway',
-            )}/ingress/sign-in`,
+            signInUrl: `${externalBaseUrl}/ingress/sign-in`,
           });
           await origins.start();
           deps.lifecycle.addShutdownHook(() => origins.stop());
           ingressHosts = origins.hosts;
         }
+        assertEnginesApartFromPortal(ingressHosts, externalBaseUrl);
         httpRouter.addAuthPolicy({
           path: '/ingress/sign-in',
           allow: 'user-cookie',

@@ -11,7 +11,8 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 // The same rules as Backstage's HttpAuthService: a well-formed bearer token
 // wins, otherwise the cookie `issueUserCookie` sets, read with the same parser.
 const BEARER = /^Bearer[ ]+(\S+)$/i;
-const AUTH_COOKIE = 'backstage-auth';
+/** The cookie Backstage's `issueUserCookie` sets, with the portal user's token. */
+export const PORTAL_AUTH_COOKIE = 'backstage-auth';
 
 /**
  * Remembers who a user token belongs to once Backstage has verified it.
@@ -81,7 +82,8 @@ function tokenOf(req: IncomingMessage): string | undefined {
   const bearer =
     typeof authorization === 'string' ? BEARER.exec(authorization) : null;
   if (bearer) return `bearer ${bearer[1]}`;
-  if (!cookie || cookie.split(AUTH_COOKIE).length !== 2) return undefined;
-  const token = parseCookies(cookie)[AUTH_COOKIE];
+  if (!cookie || cookie.split(PORTAL_AUTH_COOKIE).length !== 2)
+    return undefined;
+  const token = parseCookies(cookie)[PORTAL_AUTH_COOKIE];
   return token ? `cookie ${token}` : undefined;
 }

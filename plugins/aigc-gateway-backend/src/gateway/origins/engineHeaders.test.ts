@@ -1,12 +1,12 @@
 import { originRequestHeaders, originResponseHeaders } from './engineHeaders';
 
 describe('headers at an engine origin', () => {
-  it("pass the engine's own cookies and credentials to it, never the gateway's session", () => {
+  it("pass the engine's own cookies and credentials to it, never the gateway's session or the portal's cookie", () => {
     expect(
       originRequestHeaders({
         host: 'x.localhost:7008',
         cookie:
-          'theme=dark; aigc-gateway-session=signed.token; __Host-aigc-gateway=t; lang=en',
+          'theme=dark; aigc-gateway-session=signed.token; __Host-aigc-gateway=t; backstage-auth=user.token; lang=en',
         authorization: 'Basic ZW5naW5lOnB3',
         connection: 'keep-alive',
         accept: 'text/html',
@@ -31,6 +31,7 @@ describe('headers at an engine origin', () => {
           'wider=1; path=/; DOMAIN=.localhost',
           'aigc-gateway-session=forged; Path=/',
           '__Host-aigc-gateway=forged; Path=/; Secure',
+          'backstage-auth=forged; Path=/',
         ],
         'service-worker-allowed': '/',
         'referrer-policy': 'unsafe-url',

@@ -1,14 +1,24 @@
 import http from 'node:http';
 import { forwardHeaders } from '../headers';
-// The gateway's session cookies at engine hosts, which an engine neither sees nor sets.
 import { SESSION_COOKIE_NAMES } from '../ingress/HostSessions';
+import { PORTAL_AUTH_COOKIE } from '../UserCredentialsCache';
+
+/**
+ * Cookies an engine neither sees nor sets: the gateway's sessions at engine
+ * hosts, and the portal user's, which a browser sends to engine hosts under
+ * the backend's host (Backstage sets it for that domain).
+ */
+const GATEWAY_COOKIES: ReadonlySet<string> = new Set([
+  ...SESSION_COOKIE_NAMES,
+  PORTAL_AUTH_COOKIE,
+]);
 
 const cookieName = (cookie: string) => cookie.split('=', 1)[0].trim();
 
 /**
  * A request at an engine's own origin, for the engine: its own cookies and
- * credentials go through, the gateway's session cookie and hop-by-hop
- * headers do not.
+ * credentials go through, the gateway's and the portal's cookies and
+ * hop-by-hop headers do not.
  */
 export function originRequestHeaders(
   headers: http.IncomingHttpHeaders,
@@ -17,7 +27,7 @@ export function originRequestHeaders(
   if (headers.authorization) out.authorization = headers.authorization;
   const cookies = (headers.cookie ?? '')
     .split(';')
-    .filter(c => c.trim() && !SESSION_COOKIE_NAMES.has(cookieName(c)));
+    .filter(c => c.trim() && !GATEWAY_COOKIES.has(cookieName(c)));
   if (cookies.length > 0) out.cookie = cookies.map(c => c.trim()).join('; ');
   return out;
 }
@@ -35,7 +45,7 @@ export function originResponseHeaders(
   const setCookie = headers['set-cookie'];
   delete out['set-cookie'];
   const kept = (setCookie ?? [])
-    .filter(c => !SESSION_COOKIE_NAMES.has(cookieName(c)))
+    .filter(c => !GATEWAY_COOKIES.has(cookieName(c)))
     .map(c =>
       c
         .split(';')
