@@ -1,12 +1,13 @@
 import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Browser tests against the portal exactly as `scripts/start.sh` starts it,
- * driven in Debian's Chromium. In CI the portal always starts fresh, on a
- * throw-away data folder.
+ * plus a hostile stand-in engine (`test/e2e/app-config.e2e.yaml`), driven in
+ * Debian's Chromium. In CI the portal always starts fresh, on a throw-away
+ * data folder.
  */
 export default defineConfig({
   testDir: 'test/e2e',
@@ -20,7 +21,13 @@ export default defineConfig({
   ],
   outputDir: 'test-results/e2e',
   webServer: {
-    command: 'scripts/start.sh',
+    // Each package reads config paths from its own folder: absolute paths.
+    command: [
+      'scripts/start.sh',
+      ...['app-config.yaml', 'test/e2e/app-config.e2e.yaml'].map(
+        file => `--config ${resolve(__dirname, file)}`,
+      ),
+    ].join(' '),
     // The backend answers readiness once every plugin has started.
     url: 'http://localhost:7007/.backstage/health/v1/readiness',
     reuseExistingServer: !process.env.CI,

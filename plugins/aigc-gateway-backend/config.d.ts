@@ -26,7 +26,7 @@ export interface Config {
        * Each instance's host, with `${instanceId}` once. Defaults to
        * `${instanceId}.localhost`, which browsers resolve to this
        * machine; in production a wildcard DNS name such as
-       * `${instanceId}.engines.example.com` that reaches `port`.
+       * `${instanceId}.example-engines.net` (a domain apart from the portal's) that reaches `port`.
        */
       host?: string;
       /** How browsers reach the hosts: http (default) or https (behind a TLS-terminating load balancer). */

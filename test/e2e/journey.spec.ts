@@ -95,7 +95,10 @@ test('the whole journey: alice from the catalog to her image and back, bob kept 
   const bob = await bobContext.newPage();
   await signIn(bob, 'bob');
   await expect(bob.getByTestId('signed-in-name')).toHaveText('Bob Creator');
-  await bob.getByRole('button', { name: 'Launch' }).click();
+  await bob
+    .getByTestId('launch-card-sample-engine')
+    .getByRole('button', { name: 'Launch' })
+    .click();
   await expect(bob.getByTestId('launch-state')).toHaveText('running', {
     timeout: 60_000,
   });
@@ -161,7 +164,10 @@ test('the whole journey: alice from the catalog to her image and back, bob kept 
   }).toPass({ timeout: 60_000, intervals: [2_000] });
   await shot(carol, 'journey-10-version-in-catalog');
   await goInApp(carol, '/aigc-gateway');
-  await carol.getByLabel('Version').first().click();
+  await carol
+    .getByTestId('launch-card-sample-engine')
+    .getByLabel('Version')
+    .click();
   await expect(
     carol.getByRole('option', { name: '2.1.0 (active)' }),
   ).toBeVisible();

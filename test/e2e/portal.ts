@@ -80,6 +80,24 @@ export async function removeInstance(
   ).toBeLessThan(300);
 }
 
+/** Polls an instance, as the user of `headers`, until it is in `state`; its view then. */
+export async function waitForState(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  id: string,
+  state: string,
+) {
+  await expect(async () => {
+    const body = await (
+      await request.get(`${GATEWAY_API}/instances/${id}`, { headers })
+    ).json();
+    expect(body.state).toBe(state);
+  }).toPass({ timeout: 60_000, intervals: [500] });
+  return (
+    await request.get(`${GATEWAY_API}/instances/${id}`, { headers })
+  ).json();
+}
+
 /** For `test.beforeAll`: waits until the portal serves pages and signs users in. */
 export async function portalReady({ browser }: { browser: Browser }) {
   const page = await browser.newPage();

@@ -1,10 +1,11 @@
-import { APIRequestContext, expect, Locator, test } from '@playwright/test';
+import { expect, Locator, test } from '@playwright/test';
 import {
   SCREENSHOTS,
   authAs,
   GATEWAY_API,
   portalReady,
   signIn,
+  waitForState,
 } from './portal';
 
 test.beforeAll(portalReady);
@@ -13,24 +14,6 @@ test.beforeAll(portalReady);
 async function shot(part: Locator, name: string) {
   await part.scrollIntoViewIfNeeded();
   await part.page().screenshot({ path: `${SCREENSHOTS}/${name}.png` });
-}
-
-/** Polls alice's instance until it is in `state`. */
-async function waitFor(
-  request: APIRequestContext,
-  headers: Record<string, string>,
-  id: string,
-  state: string,
-) {
-  await expect(async () => {
-    const body = await (
-      await request.get(`${GATEWAY_API}/instances/${id}`, { headers })
-    ).json();
-    expect(body.state).toBe(state);
-  }).toPass({ timeout: 60_000, intervals: [500] });
-  return (
-    await request.get(`${GATEWAY_API}/instances/${id}`, { headers })
-  ).json();
 }
 
 test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her image comes along, and rolls it back", async ({
@@ -51,7 +34,7 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
   });
   expect(launched.status()).toBe(201);
   const id = (await launched.json()).id;
-  await waitFor(request, alice, id, 'running');
+  await waitForState(request, alice, id, 'running');
   const made = await request.post(
     `${GATEWAY_API}/instances/${id}/proxy/sdapi/v1/txt2img`,
     {
@@ -67,13 +50,15 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
       })
     ).status(),
   ).toBe(200);
-  await waitFor(request, alice, id, 'released');
+  await waitForState(request, alice, id, 'released');
 
   try {
     // carol plans the rollout: the dry run names alice's instance and its migration.
     await signIn(page, 'carol');
     await expect(page.getByTestId('signed-in-name')).toBeVisible();
     await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByLabel('Engine', { exact: true }).click();
+    await page.getByRole('option', { name: 'Sample Engine' }).click();
     await page.getByLabel('From version').click();
     await page.getByRole('option', { name: /^1\.0\.0/ }).click();
     await page.getByLabel('To version').click();
@@ -101,7 +86,7 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
     await shot(rollout, 'rollout-02-completed');
 
     // alice's engine runs 2.0.0 with her image filed by day.
-    expect((await waitFor(request, alice, id, 'released')).version).toBe(
+    expect((await waitForState(request, alice, id, 'released')).version).toBe(
       '2.0.0',
     );
     expect(
@@ -111,7 +96,7 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
         })
       ).status(),
     ).toBe(200);
-    await waitFor(request, alice, id, 'running');
+    await waitForState(request, alice, id, 'running');
     const outputs = await (
       await request.get(`${GATEWAY_API}/instances/${id}/proxy/outputs`, {
         headers: alice,
@@ -127,7 +112,7 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
         })
       ).status(),
     ).toBe(200);
-    await waitFor(request, alice, id, 'released');
+    await waitForState(request, alice, id, 'released');
 
     // carol rolls it back.
     await rollout.getByRole('button', { name: 'Roll back' }).click();
@@ -139,7 +124,7 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
       rollout.getByRole('row', { name: /rollout-e2e/ }),
     ).toContainText('1.0.0');
     await shot(rollout, 'rollout-03-rolled-back');
-    expect((await waitFor(request, alice, id, 'released')).version).toBe(
+    expect((await waitForState(request, alice, id, 'released')).version).toBe(
       '1.0.0',
     );
   } finally {

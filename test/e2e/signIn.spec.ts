@@ -18,7 +18,9 @@ for (const [user, displayName, group] of [
     await expect(page.getByText(group)).toBeVisible();
     // The templates come from the backend, which reads app-config.yaml.
     await expect(page.getByText('Sample Engine')).toBeVisible();
-    await expect(page.getByLabel('Version')).toHaveText('2.0.0 (active)');
+    await expect(
+      page.getByTestId('launch-card-sample-engine').getByLabel('Version'),
+    ).toHaveText('2.0.0 (active)');
     await page.screenshot({
       path: `${SCREENSHOTS}/gateway-page-${user}.png`,
       fullPage: true,
