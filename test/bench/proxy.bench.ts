@@ -1,15 +1,16 @@
 /**
  * Proxy throughput and latency on loopback, side by side in one run:
- * the sample engine directly, through the gateway (verifying a real user
- * token), and
- * through configurable-http-proxy (JupyterHub's proxy) as the anchor, and
- * through a bare node:http keep-alive proxy, the reference for what the
- * gateway's own checks cost.
+ * the sample engine directly; through the gateway at the engine's own origin
+ * (the session cookie a browser holds) and on the path form (verifying a
+ * real user token); through configurable-http-proxy (JupyterHub's proxy) as
+ * the anchor; and through a bare node:http keep-alive proxy, the reference
+ * for what the gateway's own checks cost.
  *
  *   yarn bench:proxy            (prints a table; not run in CI)
  *   BENCH_ROUNDS=5 yarn bench:proxy   (medians over 5 rounds; 3 by default)
  */
 import { spawn, ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -150,6 +151,56 @@ function median(figures: Figures[]): Figures {
   };
 }
 
+/**
+ * Signs `auth`'s user in to the instance's own origin as a browser does (the
+ * portal's cookie, the sign-in's ticket, the session cookie it becomes) and
+ * returns the engine listener's loopback URL with the headers a browser sends.
+ */
+async function engineOriginSession(
+  baseUrl: string,
+  instanceId: string,
+  auth: Record<string, string>,
+) {
+  const api = `${baseUrl}/api/aigc-gateway`;
+  const cookieOf = (res: Response) =>
+    res.headers.getSetCookie()[0].split(';')[0];
+  const portalCookie = cookieOf(
+    await fetch(`${api}/cookie`, { headers: auth }),
+  );
+  const { url } = await (
+    await fetch(`${api}/instances/${instanceId}`, { headers: auth })
+  ).json();
+  const ticketUrl = new URL(
+    (
+      await fetch(url, {
+        headers: { cookie: portalCookie },
+        redirect: 'manual',
+      })
+    ).headers.get('location')!,
+  );
+  // fetch() cannot set Host; the engine listener tells instances apart by it.
+  const session = await new Promise<string>((resolve, reject) =>
+    request(
+      {
+        host: '127.0.0.1',
+        port: ticketUrl.port,
+        path: `${ticketUrl.pathname}${ticketUrl.search}`,
+        headers: { host: ticketUrl.host },
+      },
+      res => {
+        res.resume();
+        resolve(String(res.headers['set-cookie']?.[0]).split(';')[0]);
+      },
+    )
+      .on('error', reject)
+      .end(),
+  );
+  return {
+    url: `http://127.0.0.1:${ticketUrl.port}/bench/2k`,
+    headers: { host: ticketUrl.host, cookie: session },
+  };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'aigc-bench-'));
   // Real ES256 user tokens, verified by Backstage's own auth services.
@@ -179,6 +230,12 @@ async function main() {
     if (i > 300) throw new Error('engine did not become reachable');
     await new Promise(r => setTimeout(r, 100));
   }
+
+  const engineOrigin = await engineOriginSession(
+    gateway.baseUrl,
+    launched.id,
+    auth,
+  );
 
   // The anchor: the engine gateway launched, behind configurable-http-proxy.
   const direct = `http://127.0.0.1:18800/bench/2k`;
@@ -212,7 +269,7 @@ async function main() {
     pin(bare.pid, 0);
     const engine = execFileSync('pgrep', [
       '-f',
-      'sample-engine/src/server.ts --port 18800',
+      'sample-engine/dist/server.js --port 18800',
     ])
       .toString()
       .trim()
@@ -231,7 +288,8 @@ async function main() {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const targets: Array<[string, string, Record<string, string>]> = [
     ['direct', direct, {}],
-    ['gateway', viaGateway, auth],
+    ['gateway, engine origin', engineOrigin.url, engineOrigin.headers],
+    ['gateway, path form', viaGateway, auth],
     ['configurable-http-proxy', viaChp, {}],
     ['bare Node proxy', viaBare, {}],
   ];
@@ -259,28 +317,36 @@ async function main() {
   }));
   console.table(table);
   const at = (name: string) => table.find(t => t.name === name)!;
+  const ratio = (a: string, b: string, field: 'req/s' | 'p99 ms') =>
+    (at(a)[field] / at(b)[field]).toFixed(2);
+  for (const form of ['engine origin', 'path form']) {
+    const gateway = `gateway, ${form}`;
+    console.log(
+      `${gateway} / configurable-http-proxy throughput at 50 conn: ${ratio(
+        `${gateway}, 50 conn`,
+        'configurable-http-proxy, 50 conn',
+        'req/s',
+      )}× (target ≥ 2×)`,
+    );
+    console.log(
+      `${gateway} / configurable-http-proxy p99 at 50 conn: ${ratio(
+        `${gateway}, 50 conn`,
+        'configurable-http-proxy, 50 conn',
+        'p99 ms',
+      )}× (target ≤ 1×)`,
+    );
+    console.log(
+      `${gateway} p50 added over direct at 1 conn: ${(
+        at(`${gateway}, 1 conn`)['p50 ms'] - at('direct, 1 conn')['p50 ms']
+      ).toFixed(2)} ms (target < 1 ms)`,
+    );
+  }
   console.log(
-    `gateway / configurable-http-proxy throughput at 50 conn: ${(
-      at('gateway, 50 conn')['req/s'] /
-      at('configurable-http-proxy, 50 conn')['req/s']
-    ).toFixed(2)}× (target ≥ 2×)`,
-  );
-  console.log(
-    `bare Node proxy / configurable-http-proxy throughput at 50 conn: ${(
-      at('bare Node proxy, 50 conn')['req/s'] /
-      at('configurable-http-proxy, 50 conn')['req/s']
-    ).toFixed(2)}× (a node:http pass-through without checks)`,
-  );
-  console.log(
-    `gateway / configurable-http-proxy p99 at 50 conn: ${(
-      at('gateway, 50 conn')['p99 ms'] /
-      at('configurable-http-proxy, 50 conn')['p99 ms']
-    ).toFixed(2)}× (target ≤ 1×)`,
-  );
-  console.log(
-    `gateway p50 added over direct at 1 conn: ${(
-      at('gateway, 1 conn')['p50 ms'] - at('direct, 1 conn')['p50 ms']
-    ).toFixed(2)} ms (target < 1 ms)`,
+    `bare Node proxy / configurable-http-proxy throughput at 50 conn: ${ratio(
+      'bare Node proxy, 50 conn',
+      'configurable-http-proxy, 50 conn',
+      'req/s',
+    )}× (a node:http pass-through without checks)`,
   );
 }
 

@@ -15,8 +15,13 @@ export interface IngressGrant {
   expiresAt: number;
 }
 
+/** Verified tokens kept; when full, the memory starts over. */
+const MAX_VERIFIED = 10_000;
+
 /** Signs and checks ingress grants with the gateway's key (HMAC-SHA256). */
 export class IngressTokens {
+  private readonly verified = new Map<string, IngressGrant>();
+
   constructor(
     private readonly key: Buffer,
     private readonly clock: GatewayClock,
@@ -41,7 +46,24 @@ export class IngressTokens {
     kind: IngressGrant['kind'],
     host: string,
   ): IngressGrant | undefined {
-    const [payload, signature, ...rest] = token?.split('.') ?? [];
+    const grant = token === undefined ? undefined : this.intact(token);
+    const valid =
+      grant !== undefined &&
+      grant.kind === kind &&
+      grant.host === host &&
+      grant.expiresAt > this.clock.now().getTime();
+    return valid ? grant : undefined;
+  }
+
+  /**
+   * The grant a token carries, when its signature holds. A browser sends
+   * its session with every request to its engine: a token's signature is
+   * checked once and its grant kept, while it is valid at all.
+   */
+  private intact(token: string): IngressGrant | undefined {
+    const known = this.verified.get(token);
+    if (known) return known;
+    const [payload, signature, ...rest] = token.split('.');
     if (!payload || !signature || rest.length > 0) return undefined;
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(signature);
@@ -52,11 +74,10 @@ export class IngressTokens {
     ) as IngressGrant & {
       nonce: string;
     };
-    const valid =
-      grant.kind === kind &&
-      grant.host === host &&
-      grant.expiresAt > this.clock.now().getTime();
-    return valid ? grant : undefined;
+    if (grant.expiresAt <= this.clock.now().getTime()) return grant;
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(token, grant);
+    return grant;
   }
 
   private sign(payload: string) {
