@@ -197,7 +197,8 @@ async function engineOriginSession(
   );
   return {
     url: `http://127.0.0.1:${ticketUrl.port}/bench/2k`,
-    headers: { host: ticketUrl.host, cookie: session },
+    // As `Host`, which wrk puts in place of its own (a second Host would be sent first).
+    headers: { Host: ticketUrl.host, cookie: session },
   };
 }
 

@@ -2,6 +2,9 @@ import { AuthenticationError } from '@backstage/errors';
 import { IngressGrant, IngressTokens } from './IngressTokens';
 import { TicketUses } from './TicketUses';
 
+/** An engine's host as sessions need it: a URL, or its hostname and protocol alone. */
+export type EngineHost = Pick<URL, 'hostname' | 'protocol'>;
+
 /** The query parameter that carries a sign-in ticket to an engine's host. */
 export const TICKET_PARAM = 'aigc-gateway-ticket';
 const TICKET_LIFETIME_MS = 60_000;
@@ -28,7 +31,7 @@ export class HostSessions {
   ) {}
 
   /** The session cookie's name at a URL. */
-  static cookieName(url: URL): string {
+  static cookieName(url: EngineHost): string {
     return url.protocol === 'https:' ? TLS_COOKIE : PLAIN_COOKIE;
   }
 
@@ -47,7 +50,7 @@ export class HostSessions {
    */
   session(
     cookieHeader: string | undefined,
-    url: URL,
+    url: EngineHost,
   ): IngressGrant | undefined {
     for (const value of cookieValues(
       cookieHeader,

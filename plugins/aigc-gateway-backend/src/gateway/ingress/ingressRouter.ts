@@ -129,6 +129,9 @@ export function ingressRouter(deps: {
           owner,
         ),
       );
+      // A redirect's policy holds for the next hop: whatever link led here,
+      // the engine learns nothing of the portal page it was on.
+      res.setHeader('referrer-policy', 'no-referrer');
       res.redirect(302, target.toString());
     } catch (error) {
       answerError(req, res, error as Error, deps.portalUrl);

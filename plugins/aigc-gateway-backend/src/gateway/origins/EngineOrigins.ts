@@ -17,10 +17,17 @@ import { AccessCache } from '../AccessCache';
 import { refuseCrossSite } from '../crossSite';
 import { refuseServiceWorker } from '../serviceWorkers';
 import { HttpProxy } from '../HttpProxy';
-import { HostSessions, TICKET_PARAM } from '../ingress/HostSessions';
+import {
+  EngineHost,
+  HostSessions,
+  TICKET_PARAM,
+} from '../ingress/HostSessions';
 import { refuse, upgradeHeaders, WebSocketProxy } from '../WebSocketProxy';
 import { IngressGrant } from '../ingress/IngressTokens';
 import { originRequestHeaders, originResponseHeaders } from './engineHeaders';
+
+/** Host headers remembered; when full, the memory starts over. */
+const MAX_KNOWN_HOSTS = 10_000;
 
 /** Upgrade headers not passed as sent: the engine's host, and the cookie without the session. */
 const HOST_AND_COOKIE: ReadonlySet<string> = new Set(['host', 'cookie']);
@@ -37,6 +44,7 @@ const HOST_AND_COOKIE: ReadonlySet<string> = new Set(['host', 'cookie']);
  */
 export class EngineOrigins {
   private server?: http.Server;
+  private readonly knownHosts = new Map<string, EngineHost>();
   private hostsValue?: IngressHosts;
 
   constructor(
@@ -94,14 +102,17 @@ export class EngineOrigins {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const url = this.requestUrl(req);
-    const ticket = url.searchParams.get(TICKET_PARAM);
-    if (ticket !== null) {
+    const host = this.hostOf(req);
+    const ticketUrl = req.url!.includes(TICKET_PARAM)
+      ? this.requestUrl(req)
+      : undefined;
+    const ticket = ticketUrl?.searchParams.get(TICKET_PARAM);
+    if (ticketUrl && typeof ticket === 'string') {
       // The ticket leaves the address bar (and history) at once.
-      const { setCookie } = await this.deps.sessions.redeem(ticket, url);
-      url.searchParams.delete(TICKET_PARAM);
+      const { setCookie } = await this.deps.sessions.redeem(ticket, ticketUrl);
+      ticketUrl.searchParams.delete(TICKET_PARAM);
       res.writeHead(303, {
-        location: `${url.pathname}${url.search}`,
+        location: `${ticketUrl.pathname}${ticketUrl.search}`,
         'set-cookie': setCookie,
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
@@ -109,12 +120,12 @@ export class EngineOrigins {
       res.end();
       return;
     }
-    const grant = this.deps.sessions.session(req.headers.cookie, url);
+    const grant = this.deps.sessions.session(req.headers.cookie, host);
     if (!grant && isNavigation(req)) {
       // As ingress-nginx's auth-signin: the portal signs the browser in and sends it back.
       res.writeHead(302, {
         location: `${this.deps.signInUrl}?rd=${encodeURIComponent(
-          url.toString(),
+          this.requestUrl(req).toString(),
         )}`,
         'cache-control': 'no-store',
       });
@@ -123,7 +134,7 @@ export class EngineOrigins {
     }
     const { instanceId, endpoint } = await this.authorize(
       req,
-      url,
+      host.hostname,
       grant,
       false,
     );
@@ -139,11 +150,11 @@ export class EngineOrigins {
     socket: Duplex,
     head: Buffer,
   ) {
-    const url = this.requestUrl(req);
+    const host = this.hostOf(req);
     const { instanceId, endpoint } = await this.authorize(
       req,
-      url,
-      this.deps.sessions.session(req.headers.cookie, url),
+      host.hostname,
+      this.deps.sessions.session(req.headers.cookie, host),
       true,
     );
     // The engine's own cookies go through; the gateway's session does not.
@@ -155,6 +166,25 @@ export class EngineOrigins {
       path: req.url!,
       headers,
     });
+  }
+
+  /**
+   * The host a request names in its Host header, checked once per header
+   * value: a browser sends the same one with every request to its engine.
+   */
+  private hostOf(req: http.IncomingMessage): EngineHost {
+    if (!req.url?.startsWith('/'))
+      throw new InputError(
+        'a request to an engine names its host in Host and a path',
+      );
+    const header = req.headers.host ?? '';
+    const known = this.knownHosts.get(header);
+    if (known) return known;
+    const { hostname, protocol } = this.requestUrl(req);
+    if (this.knownHosts.size >= MAX_KNOWN_HOSTS) this.knownHosts.clear();
+    const host = { hostname, protocol };
+    this.knownHosts.set(header, host);
+    return host;
   }
 
   /** The URL a request is for, from its Host header and origin-form target. */
@@ -171,19 +201,19 @@ export class EngineOrigins {
     }
   }
 
-  /** Checks a request with the session its cookie holds (if any) for the engine at `url`. */
+  /** Checks a request with the session its cookie holds (if any) for the engine at `hostname`. */
   private async authorize(
     req: http.IncomingMessage,
-    url: URL,
+    hostname: string,
     grant: IngressGrant | undefined,
     upgrade: boolean,
   ) {
-    const instanceId = this.hosts.instanceOf(url.hostname);
+    const instanceId = this.hosts.instanceOf(hostname);
     if (!instanceId)
-      throw new NotFoundError(`${url.hostname} is not the host of an engine`);
+      throw new NotFoundError(`${hostname} is not the host of an engine`);
     if (!grant)
       throw new AuthenticationError(
-        `no gateway session for ${url.hostname}; open the engine from the portal`,
+        `no gateway session for ${hostname}; open the engine from the portal`,
       );
     refuseCrossSite(req, new Set([this.hosts.originOf(instanceId)]), upgrade);
     refuseServiceWorker(req.headers);

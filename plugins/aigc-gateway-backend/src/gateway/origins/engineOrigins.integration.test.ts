@@ -18,7 +18,13 @@ interface Answer {
 /** A request to the gateway's engine listener for `url`, sent to loopback with the URL's host. */
 function atEngine(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string },
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** The request target as sent, instead of the URL's path. */
+    requestTarget?: string;
+  },
 ) {
   const target = new URL(url);
   return new Promise<Answer>((resolve, reject) => {
@@ -26,7 +32,7 @@ function atEngine(
       {
         host: '127.0.0.1',
         port: target.port,
-        path: `${target.pathname}${target.search}`,
+        path: options.requestTarget ?? `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
         headers: { host: target.host, ...options.headers },
       },
@@ -86,6 +92,8 @@ describe('engines at their own origins', () => {
         .get(`${signIn.pathname}${signIn.search}`)
         .set('Cookie', cookie);
       expect(handoff.status).toBe(302);
+      // Links without noreferrer (the catalog's) send no referrer on to the engine either.
+      expect(handoff.headers['referrer-policy']).toBe('no-referrer');
       const ticketUrl = handoff.headers.location as string;
       expect(new URL(ticketUrl).origin).toBe(origin);
 
@@ -141,6 +149,17 @@ describe('engines at their own origins', () => {
           })
         ).status,
       ).toBe(200);
+      // An absolute-form target names no path of the engine, with its session or not.
+      expect(
+        (
+          await atEngine(`${origin}/internal/ping`, {
+            headers: { cookie: session },
+            requestTarget: `http://${bobOrigin.slice(
+              'http://'.length,
+            )}/outputs`,
+          })
+        ).status,
+      ).toBe(400);
       // No service worker: its script is never served.
       const worker = await atEngine(`${origin}/sw.js`, {
         headers: {
