@@ -5,9 +5,20 @@ export interface Config {
     currency?: string;
     /**
      * Groups whose members manage every instance, version and cost, as read by
-     * the example portal's permission policy. Defaults to group:default/aigc-admins.
+     * the example portal's permission policy; managing versions and rollouts
+     * needs membership in any case (see versionManagement). Defaults to
+     * group:default/aigc-admins.
      */
     adminGroups?: string[];
+    versionManagement?: {
+      /**
+       * Whether managing versions and rollouts needs membership of an admin
+       * group besides the aigc-gateway.version.manage permission (default
+       * true), so a policy that allows everything makes no user an admin.
+       * false leaves the decision to the permission alone.
+       */
+      adminGroupsOnly?: boolean;
+    };
     runtime?: {
       /** The local runtime; read by its backend module, which documents it. */
       local?: { [key: string]: unknown };

@@ -10,15 +10,10 @@ import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backe
 import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
 import {
   createUserTokenIssuer,
+  demoUserGroups as groups,
   sampleGatewayConfig,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { permissionPolicyModule } from './modules/permissionPolicy';
-
-const groups: Record<string, string[]> = {
-  alice: ['group:default/creators-a'],
-  bob: ['group:default/creators-b'],
-  carol: ['group:default/aigc-admins'],
-};
 
 /**
  * The whole real path: signed user tokens verified by Backstage's auth
@@ -34,15 +29,15 @@ describe('tenant isolation with the portal permission policy', () => {
   beforeAll(async () => {
     const issuer = await createUserTokenIssuer();
     for (const [user, userGroups] of Object.entries(groups)) {
-      tokens[user] = await issuer.sign(user, { groups: userGroups });
+      tokens[user] = await issuer.sign(user, { groups: [...userGroups] });
     }
     tokens.forged = await issuer.sign('alice', {
       key: await issuer.foreignKey(),
-      groups: groups.alice,
+      groups: [...groups.alice],
     });
     tokens.expired = await issuer.sign('alice', {
       expiresIn: -60,
-      groups: groups.alice,
+      groups: [...groups.alice],
     });
     backend = await startTestBackend({
       features: [
@@ -152,6 +147,50 @@ describe('tenant isolation with the portal permission policy', () => {
       const res = await request(backend.server).get(ping).set('Cookie', cookie);
       expect(res.status).toBe(401);
     }
+  });
+
+  it('denies what the policy does not know, kubernetes.proxy among it, to everyone but admins', async () => {
+    const decide = async (user: string, names: string[]) => {
+      const res = await request(backend.server)
+        .post('/api/permission/authorize')
+        .set('Authorization', as(user))
+        .send({
+          items: names.map(name => ({
+            id: name,
+            permission: { type: 'basic', name, attributes: {} },
+          })),
+        });
+      expect(res.status).toBe(200);
+      return Object.fromEntries(
+        res.body.items.map((i: { id: string; result: string }) => [
+          i.id,
+          i.result,
+        ]),
+      );
+    };
+    const names = [
+      'kubernetes.proxy',
+      'catalog.location.create',
+      'aigc-gateway.version.manage',
+      'a-plugin-added-later.delete',
+      'kubernetes.resources.read',
+      'catalog.location.read',
+      'scaffolder.task.create',
+      'aigc-gateway.instance.create',
+    ];
+    expect(await decide('alice', names)).toEqual({
+      'kubernetes.proxy': 'DENY',
+      'catalog.location.create': 'DENY',
+      'aigc-gateway.version.manage': 'DENY',
+      'a-plugin-added-later.delete': 'DENY',
+      'kubernetes.resources.read': 'ALLOW',
+      'catalog.location.read': 'ALLOW',
+      'scaffolder.task.create': 'ALLOW',
+      'aigc-gateway.instance.create': 'ALLOW',
+    });
+    expect(Object.values(await decide('carol', names))).toEqual(
+      names.map(() => 'ALLOW'),
+    );
   });
 
   it("bob cannot read alice's costs through any cost endpoint or the export; carol can", async () => {

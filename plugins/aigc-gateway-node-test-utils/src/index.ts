@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { createUserTokenIssuer } from './userTokenIssuer';
+export { demoUserGroups, demoUserInfoServiceFactory } from './demoUsers';
 export {
   engineServer,
   sampleEngineInstalls,

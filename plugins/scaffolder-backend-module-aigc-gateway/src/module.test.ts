@@ -12,7 +12,10 @@ import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backen
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
 import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
-import { sampleGatewayConfig } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
+import {
+  demoUserInfoServiceFactory,
+  sampleGatewayConfig,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import request from 'supertest';
 import scaffolderModuleAigcGateway from './index';
 import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
@@ -34,6 +37,8 @@ function startScaffolder(ports: { from: number; to: number }) {
       scaffolderModuleAigcGateway,
       aigcGatewayPlugin,
       aigcGatewayModuleLocal,
+      // carol administers the gateway, as in the demo organisation.
+      demoUserInfoServiceFactory,
       mockServices.rootConfig.factory({
         data: {
           catalog: {

@@ -5,8 +5,26 @@ import {
 import {
   AuthorizeResult,
   isResourcePermission,
+  Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import {
+  catalogEntityReadPermission,
+  catalogEntityRefreshPermission,
+  catalogLocationReadPermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  actionExecutePermission,
+  taskCancelPermission,
+  taskCreatePermission,
+  taskReadPermission,
+  templateParameterReadPermission,
+  templateStepReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  kubernetesClustersReadPermission,
+  kubernetesResourcesReadPermission,
+} from '@backstage/plugin-kubernetes-common';
 import {
   PermissionPolicy,
   PolicyQuery,
@@ -15,8 +33,7 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   AIGC_INSTANCE_RESOURCE_TYPE,
-  costReadPermission,
-  versionManagePermission,
+  instanceCreatePermission,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import {
   createInstanceConditionalDecision,
@@ -24,9 +41,36 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
 
 /**
+ * What every signed-in user may do besides using their own instances: read
+ * the catalog, run software templates, read what the Kubernetes tab shows,
+ * launch engines. `kubernetes.proxy` is not among them: it acts on clusters
+ * with the Kubernetes plugin's own credentials.
+ */
+const EVERYONE: ReadonlySet<string> = new Set(
+  (
+    [
+      catalogEntityReadPermission,
+      catalogEntityRefreshPermission,
+      catalogLocationReadPermission,
+      actionExecutePermission,
+      templateParameterReadPermission,
+      templateStepReadPermission,
+      taskCreatePermission,
+      taskReadPermission,
+      taskCancelPermission,
+      kubernetesClustersReadPermission,
+      kubernetesResourcesReadPermission,
+      instanceCreatePermission,
+    ] as Permission[]
+  ).map(p => p.name),
+);
+
+/**
  * The portal's policy: members of an admin group may do everything; everyone
- * else uses, releases and deletes only the instances they own, and may not
- * manage versions or read other people's costs.
+ * else uses, releases and deletes only the instances they own, and has the
+ * permissions in EVERYONE. Anything else is denied, so a permission this
+ * policy does not know (a plugin added later, `kubernetes.proxy`, version
+ * management, other people's costs) is for admins only.
  */
 export class AigcPortalPolicy implements PermissionPolicy {
   constructor(private readonly adminGroups: string[]) {}
@@ -47,13 +91,12 @@ export class AigcPortalPolicy implements PermissionPolicy {
         }),
       );
     }
-    if (
-      request.permission.name === versionManagePermission.name ||
-      request.permission.name === costReadPermission.name
-    ) {
-      return { result: AuthorizeResult.DENY };
-    }
-    return { result: AuthorizeResult.ALLOW };
+    return {
+      result:
+        user && EVERYONE.has(request.permission.name)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    };
   }
 }
 

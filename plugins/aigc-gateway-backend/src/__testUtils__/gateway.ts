@@ -16,6 +16,7 @@ import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-
 import { gatewayDatabase } from './databases';
 import {
   createUserTokenIssuer,
+  demoUserInfoServiceFactory,
   sampleGatewayConfig,
   TestClock,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
@@ -57,6 +58,7 @@ export async function startGateway(options: {
       aigcGatewayPlugin,
       aigcGatewayModuleLocal,
       ...(options.features ?? []),
+      demoUserInfoServiceFactory,
       gatewayDatabase(knex),
       clock.factory(),
       mockServices.rootConfig.factory({

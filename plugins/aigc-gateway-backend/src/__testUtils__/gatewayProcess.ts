@@ -13,6 +13,7 @@ import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-
 import { gatewayDatabase } from './databases';
 import {
   createUserTokenIssuer,
+  demoUserInfoServiceFactory,
   TestClock,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
@@ -37,6 +38,7 @@ async function main() {
       aigcGatewayPlugin,
       aigcGatewayModuleLocal,
       ...realAuth,
+      demoUserInfoServiceFactory,
       // With AIGC_TEST_REAL_SCHEDULER, scheduled tasks run on their schedule, not only once at start.
       ...(process.env.AIGC_TEST_REAL_SCHEDULER
         ? [schedulerServiceFactory]

@@ -3,9 +3,13 @@ import Router from 'express-promise-router';
 import {
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { RolloutListResponse } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import { slugSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  GatewayConfig,
+  slugSchema,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { rolloutActionSchema, rolloutRequestSchema } from './requestSchemas';
 import { z } from 'zod';
 import { Rollouts } from '../versions/Rollouts';
@@ -21,6 +25,8 @@ export function rolloutsRouter(deps: {
   rollouts: Rollouts;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
+  gatewayConfig: GatewayConfig;
 }): express.Router {
   const router = Router();
 

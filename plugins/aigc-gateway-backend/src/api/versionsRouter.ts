@@ -3,13 +3,17 @@ import Router from 'express-promise-router';
 import {
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   CreateVersionResponse,
   VersionListResponse,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
-import { createVersionRequestSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  createVersionRequestSchema,
+  GatewayConfig,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { versionStatusRequestSchema } from './requestSchemas';
 import { DefinitionCache } from '../store/DefinitionCache';
 import { DefinitionStore } from '../store/DefinitionStore';
@@ -31,6 +35,8 @@ export function versionsRouter(deps: {
   runtime: VersionRuntime;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
+  gatewayConfig: GatewayConfig;
 }): express.Router {
   const router = Router();
 

@@ -367,5 +367,40 @@ describe.each(databases.eachSupportedId())(
         .send(version3);
       expect(anonymous.status).toBe(401);
     });
+
+    it('needs an admin group too, so a policy that allows everything makes no user an admin', async () => {
+      // The test backend's permissions allow everything, as a fresh app's policy does.
+      const { server } = await start();
+      for (const [method, path, body] of [
+        ['post', '/versions', version3],
+        [
+          'post',
+          '/rollouts',
+          { templateId: 'sample-engine', from: '1.0.0', to: '2.0.0' },
+        ],
+        ['get', '/rollouts', undefined],
+      ] as const) {
+        const res = await request(server)
+          [method](`/api/aigc-gateway${path}`)
+          .set('Authorization', asUser('alice'))
+          .send(body);
+        expect({ path, status: res.status }).toEqual({ path, status: 403 });
+        expect(res.body.error.message).toContain(
+          'needs membership of an admin group (aigcGateway.adminGroups: group:default/aigc-admins)',
+        );
+      }
+      // Opting out leaves the decision to the permission alone.
+      const { server: optedOut } = await startGateway({
+        databases,
+        databaseId,
+        ports: { from: ports, to: (ports += 2) - 1 },
+        extra: { versionManagement: { adminGroupsOnly: false } },
+      });
+      const created = await request(optedOut)
+        .post('/api/aigc-gateway/versions')
+        .set('Authorization', asUser('alice'))
+        .send(version3);
+      expect(created.status).toBe(201);
+    });
   },
 );

@@ -61,12 +61,19 @@ describe('kill -9 of the backend in the middle of a rollout', () => {
       );
     }
 
-    const started = await api(gateway, 'POST', '/rollouts', {
-      templateId: 'sample-engine',
-      from: '2.0.0',
-      to: '3.0.0',
-      concurrency: 1,
-    });
+    // carol, an admin, rolls out.
+    const started = await api(
+      gateway,
+      'POST',
+      '/rollouts',
+      {
+        templateId: 'sample-engine',
+        from: '2.0.0',
+        to: '3.0.0',
+        concurrency: 1,
+      },
+      'carol',
+    );
     expect(started.status).toBe(201);
     await until('the first migration to change data', async () =>
       existsSync(join(volumes.r1, 'half-done')) ? true : undefined,
@@ -89,6 +96,8 @@ describe('kill -9 of the backend in the middle of a rollout', () => {
         gateway!,
         'GET',
         `/rollouts/${started.body.id}`,
+        undefined,
+        'carol',
       );
       return body.state === 'completed' ? body : undefined;
     });

@@ -88,8 +88,17 @@ export interface EngineOriginsConfig {
  */
 export interface GatewayConfig {
   currency: string;
-  /** Read by the example portal's permission policy. */
+  /** Members may manage versions and rollouts; the example portal's permission policy reads it too. */
   adminGroups: string[];
+  versionManagement: {
+    /**
+     * Whether managing versions and rollouts needs membership of an admin
+     * group besides `aigc-gateway.version.manage` (default true), so a
+     * policy that allows everything, as a fresh app's does, makes no user an
+     * admin. false: the permission alone decides.
+     */
+    adminGroupsOnly: boolean;
+  };
   /** Each runtime module reads and validates its own section. */
   runtime: {
     local?: Record<string, unknown>;
@@ -177,6 +186,10 @@ export const gatewayConfigSchema: z.ZodType<
   .object({
     currency: z.string().length(3).default('USD'),
     adminGroups: z.array(z.string()).default(['group:default/aigc-admins']),
+    versionManagement: z
+      .object({ adminGroupsOnly: z.boolean().default(true) })
+      .strict()
+      .default({}),
     runtime: z
       .object({
         local: z.record(z.unknown()).optional(),
