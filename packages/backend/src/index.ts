@@ -3,8 +3,12 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionPolicyModule } from './modules/permissionPolicy';
+import { productionGuardPlugin } from './modules/productionGuard';
 
 const backend = createBackend();
+
+// A production start without its secrets, or with development sign-in left reachable, stops here.
+backend.add(productionGuardPlugin);
 
 backend.add(import('@backstage/plugin-app-backend'));
 

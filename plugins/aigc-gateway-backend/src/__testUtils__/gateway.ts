@@ -44,6 +44,8 @@ export async function startGateway(options: {
   priceChanges?: JsonObject[];
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
+  /** Who is in which group; by default the demo organisation's users. */
+  userInfo?: any;
   /** The database of an earlier gateway, to start again on its data. */
   knex?: Knex;
   /** The gateway's clock; by default one running from a fixed Monday morning. */
@@ -58,7 +60,7 @@ export async function startGateway(options: {
       aigcGatewayPlugin,
       aigcGatewayModuleLocal,
       ...(options.features ?? []),
-      demoUserInfoServiceFactory,
+      options.userInfo ?? demoUserInfoServiceFactory,
       gatewayDatabase(knex),
       clock.factory(),
       mockServices.rootConfig.factory({

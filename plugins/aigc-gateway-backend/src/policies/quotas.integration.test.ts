@@ -30,7 +30,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       databases,
       databaseId,
       ports: { from: ports, to: (ports += 5) - 1 },
-      features: [userInfo.factory],
+      userInfo: userInfo.factory,
       extra: {
         quotas: [
           { entityRef: 'user:default/alice', maxInstances: 1 },
