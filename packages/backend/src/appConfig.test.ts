@@ -78,7 +78,7 @@ describe("the portal's app-config", () => {
       expect(resolverConfig.getString('resolver')).toBe(
         'emailLocalPartMatchingUserEntityName',
       );
-      const resolve =
+      const resolveUser =
         commonSignInResolvers.emailLocalPartMatchingUserEntityName({
           allowedDomains: resolverConfig.getStringArray('allowedDomains'),
         });
@@ -90,10 +90,13 @@ describe("the portal's app-config", () => {
         },
       } as any;
       await expect(
-        resolve({ profile: { email: 'carol@evil.example' } } as any, ctx),
+        resolveUser({ profile: { email: 'carol@evil.example' } } as any, ctx),
       ).rejects.toThrow('Sign-in user email is not from an allowed domain');
       expect(signedIn).toEqual([]);
-      await resolve({ profile: { email: 'carol@example.com' } } as any, ctx);
+      await resolveUser(
+        { profile: { email: 'carol@example.com' } } as any,
+        ctx,
+      );
       expect(signedIn).toEqual([{ entityRef: { name: 'carol' } }]);
     });
   });
