@@ -6,7 +6,7 @@ import {
   goInApp,
   portalReady,
   removeInstance,
-  signIn,
+  signedIn,
 } from './portal';
 
 test.beforeAll(portalReady);
@@ -16,8 +16,7 @@ test('alice finds the engine in the catalog and launches it from its Engine tab'
   request,
 }) => {
   test.setTimeout(240_000);
-  await signIn(page, 'alice');
-  await expect(page.getByTestId('signed-in-name')).toBeVisible();
+  await signedIn(page, 'alice');
   await goInApp(page, '/catalog/default/component/sample-engine');
   await expect(
     page.getByRole('heading', { name: 'Sample Engine' }).first(),

@@ -8,7 +8,7 @@ import {
   goInApp,
   portalReady,
   removeInstance,
-  signIn,
+  signedIn,
   waitForState,
 } from './portal';
 
@@ -85,8 +85,7 @@ test.describe('engine pages are hostile code', () => {
     test.setTimeout(240_000);
     // Signed in once, alice stays signed in across a reload: the provider
     // issued a refresh token, which Backstage keeps in its own cookie.
-    await signIn(page, 'alice');
-    await expect(page.getByTestId('signed-in-name')).toBeVisible();
+    await signedIn(page, 'alice');
     const portalCookies = async () =>
       (await context.cookies()).filter(c => c.domain === 'localhost');
     expect((await portalCookies()).map(c => c.name)).toContain(
@@ -170,8 +169,7 @@ test.describe('engine pages are hostile code', () => {
     context,
   }) => {
     test.setTimeout(180_000);
-    await signIn(page, 'alice');
-    await expect(page.getByTestId('signed-in-name')).toBeVisible();
+    await signedIn(page, 'alice');
     const engine = await openFromPortal(page, 'sibling-e2e');
     await expect(
       engine.getByRole('heading', { name: /Sample Engine/ }),

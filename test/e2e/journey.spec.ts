@@ -6,6 +6,7 @@ import {
   goInApp,
   portalReady,
   removeInstance,
+  signedIn,
   signIn,
 } from './portal';
 
@@ -39,8 +40,7 @@ test('the whole journey: alice from the catalog to her image and back, bob kept 
   test.setTimeout(420_000);
 
   // alice finds the engine in the catalog and launches it from its Engine tab.
-  await signIn(page, 'alice');
-  await expect(page.getByTestId('signed-in-name')).toBeVisible();
+  await signedIn(page, 'alice');
   await goInApp(page, '/catalog/default/component/sample-engine');
   await expect(
     page.getByRole('heading', { name: 'Sample Engine' }).first(),
@@ -114,8 +114,7 @@ test('the whole journey: alice from the catalog to her image and back, bob kept 
   // carol, an admin, sees both users' instances.
   const carolContext = await browser.newContext();
   const carol = await carolContext.newPage();
-  await signIn(carol, 'carol');
-  await expect(carol.getByTestId('signed-in-name')).toBeVisible();
+  await signedIn(carol, 'carol');
   await carol.getByRole('tab', { name: 'All instances' }).click();
   await expect(
     carol.getByRole('cell', { name: 'user:default/alice' }),

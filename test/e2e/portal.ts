@@ -40,6 +40,12 @@ export async function signIn(
   return popup;
 }
 
+/** Signs in through the portal's sign-in page and waits until the portal shows who is signed in. */
+export async function signedIn(page: Page, user: string) {
+  await signIn(page, user);
+  await expect(page.getByTestId('signed-in-name')).toBeVisible();
+}
+
 /** The gateway's API, as the tests call it beside the browser. */
 export const GATEWAY_API = 'http://localhost:7007/api/aigc-gateway';
 

@@ -4,7 +4,7 @@ import {
   authAs,
   GATEWAY_API,
   portalReady,
-  signIn,
+  signedIn,
   waitForState,
 } from './portal';
 
@@ -54,8 +54,7 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
 
   try {
     // carol plans the rollout: the dry run names alice's instance and its migration.
-    await signIn(page, 'carol');
-    await expect(page.getByTestId('signed-in-name')).toBeVisible();
+    await signedIn(page, 'carol');
     await page.getByRole('tab', { name: 'Versions' }).click();
     await page.getByLabel('Engine', { exact: true }).click();
     await page.getByRole('option', { name: 'Sample Engine' }).click();

@@ -6,7 +6,7 @@ import {
   goInApp,
   portalReady,
   removeInstance,
-  signIn,
+  signedIn,
 } from './portal';
 
 test.beforeAll(portalReady);
@@ -16,8 +16,7 @@ test('alice launches an engine with the "Launch an AIGC engine" scaffolder templ
   request,
 }) => {
   test.setTimeout(240_000);
-  await signIn(page, 'alice');
-  await expect(page.getByTestId('signed-in-name')).toBeVisible();
+  await signedIn(page, 'alice');
   await goInApp(page, '/create');
   const card = page
     .locator('.MuiCard-root')
