@@ -80,7 +80,7 @@ export class Lifecycle {
     launcher: Launcher,
     request: LaunchRequest,
   ): Promise<{ instance: InstanceRecord; outcome: LaunchOutcome }> {
-    const { store, runtime } = this.deps;
+    const { store } = this.deps;
     const { template, version, pool } = resolveLaunch(
       this.deps.definitions(),
       request,
@@ -101,7 +101,32 @@ export class Lifecycle {
     const ownerGroups = launcher.ownershipEntityRefs.filter(r =>
       r.startsWith('group:'),
     );
-    await this.admit({ ownerRef: launcher.userEntityRef, ownerGroups }, pool);
+    // The quota check and the new record, with no other admission between them.
+    const launched = await store.admitting(async () => {
+      await this.admit({ ownerRef: launcher.userEntityRef, ownerGroups }, pool);
+      return this.create(launcher, {
+        template,
+        version,
+        pool,
+        name,
+        ownerGroups,
+      });
+    });
+    if (launched.outcome === 'created')
+      await this.startOnRuntime(launched.instance);
+    return launched;
+  }
+
+  /** The new instance and its volume, queued when its pool is full. */
+  private async create(
+    launcher: Launcher,
+    launch: ReturnType<typeof resolveLaunch> & {
+      name: string;
+      ownerGroups: string[];
+    },
+  ): Promise<{ instance: InstanceRecord; outcome: LaunchOutcome }> {
+    const { store, runtime } = this.deps;
+    const { template, version, pool, name, ownerGroups } = launch;
     const volume = await runtime.ensureVolume(randomUUID(), {
       templateId: template.id,
       version,
@@ -147,7 +172,6 @@ export class Lifecycle {
       if (!winner) throw error;
       return { instance: winner, outcome: 'existing' };
     }
-    if (instance.state === 'starting') await this.startOnRuntime(instance);
     return {
       instance,
       outcome: instance.state === 'starting' ? 'created' : 'queued',
@@ -166,16 +190,18 @@ export class Lifecycle {
       version: instance.version,
       poolId: instance.poolId,
     });
-    await this.admit(instance, pool);
-    const next = await this.move(instance, {
-      state: 'starting',
-      failureReason: null,
-      message: '',
-      place: {
-        ...placement(pool, this.deps.runtime),
-        startMessage: `launching ${template.title} ${version.version} again on its volume`,
-        queuedMessage: `queued: ${pool.title} is full`,
-      },
+    const next = await this.deps.store.admitting(async () => {
+      await this.admit(instance, pool);
+      return this.move(instance, {
+        state: 'starting',
+        failureReason: null,
+        message: '',
+        place: {
+          ...placement(pool, this.deps.runtime),
+          startMessage: `launching ${template.title} ${version.version} again on its volume`,
+          queuedMessage: `queued: ${pool.title} is full`,
+        },
+      });
     });
     if (next.state === 'starting') await this.startOnRuntime(next);
     return next;

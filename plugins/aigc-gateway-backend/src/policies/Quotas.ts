@@ -56,7 +56,7 @@ export class Quotas implements LaunchGate {
         held.length + 1 > quota.maxInstances
       ) {
         refuse(
-          `at most ${quota.maxInstances} running instance(s), and ${whose} already run(s) ${held.length}`,
+          `at most ${quota.maxInstances} running or queued instance(s), and ${whose} already run(s) or queue(s) ${held.length}`,
         );
       }
       if (quota.maxGpus !== undefined) {

@@ -54,7 +54,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       }).toEqual({
         status: 403,
         message:
-          'launch refused by the quota of user:default/alice: at most 1 running instance(s), and user:default/alice already run(s) 1',
+          'launch refused by the quota of user:default/alice: at most 1 running or queued instance(s), and user:default/alice already run(s) or queue(s) 1',
       });
       await request(server)
         .post(`/api/aigc-gateway/instances/${first.body.id}/release`)
@@ -83,6 +83,54 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       );
       // carol has no quota.
       expect((await launch('carol')).status).toBe(201);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('hold under parallel launches and through the queue', async () => {
+    const { backend, server } = await startGateway({
+      databases,
+      databaseId,
+      ports: { from: ports, to: (ports += 5) - 1 },
+      userInfo: userInfo.factory,
+      capacity: 2,
+      extra: {
+        quotas: [
+          { entityRef: 'user:default/alice', maxInstances: 1 },
+          { entityRef: 'user:default/dave', maxInstances: 2 },
+        ],
+      },
+    });
+    const launch = (user: string, name: string) =>
+      request(server)
+        .post('/api/aigc-gateway/instances')
+        .set('Authorization', asUser(user))
+        .send({ templateId: 'sample-engine', name });
+    try {
+      // Six launches at once within dave's quota of two: two get in.
+      const parallel = await Promise.all(
+        ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map(name => launch('dave', name)),
+      );
+      expect(parallel.map(r => r.status).sort()).toEqual([
+        201, 201, 403, 403, 403, 403,
+      ]);
+      // The pool (two slots) is now full: alice's launch waits in the queue,
+      // and counts against her quota while it waits.
+      const queued = await launch('alice', 'q1');
+      expect({ status: queued.status, state: queued.body.state }).toEqual({
+        status: 202,
+        state: 'queued',
+      });
+      const second = await launch('alice', 'q2');
+      expect({
+        status: second.status,
+        message: second.body.error?.message,
+      }).toEqual({
+        status: 403,
+        message:
+          'launch refused by the quota of user:default/alice: at most 1 running or queued instance(s), and user:default/alice already run(s) or queue(s) 1',
+      });
     } finally {
       await backend.stop();
     }

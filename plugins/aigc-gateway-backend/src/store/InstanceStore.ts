@@ -152,6 +152,9 @@ function toVolume(row: Row): VolumeRecord {
   };
 }
 
+/** The advisory lock (PostgreSQL) that admissions of launches take in turn. */
+const ADMISSION_LOCK = 0x41494743; // "AIGC"
+
 /**
  * Instances, their volumes and their ledger, in one repository because every
  * state change that starts or stops compute must open or close the usage
@@ -159,6 +162,8 @@ function toVolume(row: Row): VolumeRecord {
  */
 export class InstanceStore {
   private readonly changeListeners = new Set<() => void>();
+  /** The admissions of this replica, one after the other. */
+  private admissions: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Knex,
@@ -263,12 +268,35 @@ export class InstanceStore {
   }
 
   /** The pools of the instances holding compute for a user, or for the members of a group. */
+  /**
+   * Runs `fn` while no other launch or relaunch is admitted, on this replica
+   * or another: a quota check and the instance it lets in then see each
+   * other. PostgreSQL holds a transaction-level advisory lock for the time;
+   * SQLite serves one process.
+   */
+  async admitting<T>(fn: () => Promise<T>): Promise<T> {
+    const run = () =>
+      this.db.client.config.client === 'pg'
+        ? this.db.transaction(async tx => {
+            await tx.raw('select pg_advisory_xact_lock(?)', [ADMISSION_LOCK]);
+            return fn();
+          })
+        : fn();
+    const result = this.admissions.then(run, run);
+    this.admissions = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * The pools of the instances a user or group holds compute in, or waits
+   * for it in: the queue starts a queued launch without asking again.
+   */
   async computeHeldBy(
     scope: { ownerRef: string } | { groupRef: string },
   ): Promise<string[]> {
     const query = this.db('instances')
       .select('pool_id', 'owner_groups')
-      .whereIn('state', computeStates);
+      .whereIn('state', [...computeStates, 'queued']);
     if ('ownerRef' in scope) query.where('owner_ref', scope.ownerRef);
     // The LIKE narrows the rows; the JSON check makes it exact.
     else
