@@ -135,6 +135,40 @@ describeWithCluster('the gateway on the Kubernetes runtime', () => {
     );
   }, 180_000);
 
+  it('takes versions through the API from allowed registries only, and without a podSpecPatch', async () => {
+    const carol = mockCredentials.user.header('user:default/carol');
+    const create = (image: string, extra: object = {}) =>
+      request(backend.server)
+        .post('/api/aigc-gateway/versions?dryRun=true')
+        .set('Authorization', carol)
+        .send({
+          templateId: 'sample-engine',
+          version: '2.1.0',
+          basedOn: '2.0.0',
+          pools: ['rtx3090'],
+          runtime: { kubernetes: { image, ...extra } },
+        });
+    const evil = await create('evil.example/miner:1');
+    expect({ status: evil.status, message: evil.body.error?.message }).toEqual({
+      status: 400,
+      message:
+        'version 2.1.0: image evil.example/miner:1 is from evil.example, which aigcGateway.runtime.kubernetes.allowedRegistries does not allow (registry.example.com)',
+    });
+    const patched = await create(
+      'registry.example.com/aigc/sample-engine:2.1.0',
+      {
+        podSpecPatch: { hostNetwork: true },
+      },
+    );
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.message).toContain(
+      'a podSpecPatch is not allowed',
+    );
+    expect(
+      (await create('registry.example.com/aigc/sample-engine:2.1.0')).status,
+    ).toBe(200);
+  });
+
   it('queues a launch into a full pool, with the pool live from the nodes, and starts it when a GPU frees', async () => {
     const ids: string[] = [];
     for (const name of ['q1', 'q2', 'q3', 'q4']) {

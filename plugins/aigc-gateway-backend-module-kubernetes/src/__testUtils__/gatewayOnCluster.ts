@@ -5,7 +5,10 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import aigcGatewayPlugin from '@aigc-gateway/backstage-plugin-aigc-gateway-backend';
 import aigcGatewayModuleKubernetes from '../index';
 import { sampleVersion } from './fixtures';
-import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
+import {
+  demoUserInfoServiceFactory,
+  TestClock,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 /** Runs on from a fixed Monday morning, also across restarts of the backend. */
 const testClock = new TestClock();
@@ -33,6 +36,8 @@ export function startGatewayOnCluster(options: {
       aigcGatewayModuleKubernetes,
       ...(options.database ? [databaseServiceFactory] : []),
       ...(options.features ?? []),
+      // carol administers the gateway, as in the demo organisation.
+      demoUserInfoServiceFactory,
       mockServices.rootConfig.factory({
         data: {
           ...(options.database
@@ -55,6 +60,7 @@ export function startGatewayOnCluster(options: {
                 volumeSize: '1Gi',
                 stopGracePeriodSeconds: 0,
                 endpointOverride: { '*': `127.0.0.1:${options.enginePort}` },
+                allowedRegistries: ['registry.example.com'],
                 ...(options.ingress ? { ingress: options.ingress } : {}),
               },
             },

@@ -22,6 +22,8 @@ describe('readRuntimeConfig', () => {
       startTimeoutSeconds: 900,
       connectTimeoutSeconds: 10,
       endpointOverride: {},
+      allowedRegistries: [],
+      allowPodSpecPatch: false,
     });
   });
 

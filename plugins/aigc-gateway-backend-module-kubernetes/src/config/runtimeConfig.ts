@@ -79,6 +79,14 @@ export const kubernetesRuntimeConfigSchema = z
      * Engine pods accept traffic only from these NetworkPolicy peers (e.g.
      * the namespace and pods of the Backstage backend); no policy when left out.
      */
+    /**
+     * Registries (such as registry.example.com or docker.io) whose images
+     * versions created through the API or a template may run; none when left
+     * out. Versions in config are not limited.
+     */
+    allowedRegistries: z.array(z.string().min(1)).default([]),
+    /** Whether versions created through the API may carry a podSpecPatch (default false). */
+    allowPodSpecPatch: z.boolean().default(false),
     networkPolicy: z
       .object({
         from: z

@@ -60,6 +60,7 @@ import { StartDeadlines } from '../status/startDeadline';
 import { poolSlots } from '../capacity/poolSlots';
 import { WatchedKind } from '../watch/WatchedKind';
 import { KubernetesVolumeMigrations } from './KubernetesVolumeMigrations';
+import { refuseKubernetesVersion } from './versionPolicy';
 
 /**
  * What an endpoint hook gets to pick where an instance is reached.
@@ -230,6 +231,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
         }`,
       );
     }
+  }
+
+  refuseVersion(version: EngineVersion): string | undefined {
+    return refuseKubernetesVersion(version, this.options.config);
   }
 
   async ensureVolume(
