@@ -56,7 +56,12 @@ describe('aigcGatewayModuleKubernetes', () => {
           data: {
             aigcGateway: {
               engineOrigins: { port: 0, listenHost: '127.0.0.1' },
-              runtime: { kubernetes: { cluster: 'gpu-cluster' } },
+              runtime: {
+                kubernetes: {
+                  cluster: 'gpu-cluster',
+                  serviceAccountTokenFile: '/run/aigc-gateway/token',
+                },
+              },
             },
           },
         }),
@@ -106,7 +111,13 @@ describe('createKubernetesRuntime', () => {
       config: new ConfigReader({
         aigcGateway: {
           engineOrigins: { port: 0, listenHost: '127.0.0.1' },
-          runtime: { kubernetes: { cluster: 'c', volumeSize: 'big' } },
+          runtime: {
+            kubernetes: {
+              cluster: 'c',
+              serviceAccountTokenFile: 't',
+              volumeSize: 'big',
+            },
+          },
         },
       }),
       logger,

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
@@ -12,8 +13,10 @@ import { eventually } from './events';
 /**
  * Applies `deploy/rbac.yaml` (namespaces `backstage` and `aigc-gateway`, the
  * service account and its roles) and returns Backstage's `kubernetes`
- * config with one cluster, `gpu-cluster`, reached with that account's
- * token: the runtime then has exactly the rights the file grants.
+ * config with one cluster, `gpu-cluster`, which the Kubernetes plugin reaches
+ * with an account of its own, and a file with the gateway's account's token
+ * (`serviceAccountTokenFile`): the runtime then has exactly the rights the
+ * file grants, and none that the plugin proxies.
  */
 export async function rbacClusterLocator(kubeConfig: KubeConfig) {
   const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -33,14 +36,32 @@ export async function rbacClusterLocator(kubeConfig: KubeConfig) {
   )) {
     await objects.create(object);
   }
-  const token = await eventually(() =>
-    core.createNamespacedServiceAccountToken({
-      name: 'aigc-gateway-backend',
-      namespace: 'backstage',
-      body: { spec: { audiences: [] } },
-    }),
+  await core.createNamespacedServiceAccount({
+    namespace: 'backstage',
+    body: { metadata: { name: 'backstage-kubernetes-plugin' } },
+  });
+  const tokenOf = async (name: string) =>
+    (
+      await eventually(() =>
+        core.createNamespacedServiceAccountToken({
+          name,
+          namespace: 'backstage',
+          body: { spec: { audiences: [] } },
+        }),
+      )
+    ).status!.token!;
+  const serviceAccountTokenFile = join(
+    mkdtempSync(join(tmpdir(), 'aigc-gateway-sa-')),
+    'token',
   );
-  return clusterLocator(kubeConfig, token.status!.token!);
+  writeFileSync(serviceAccountTokenFile, await tokenOf('aigc-gateway-backend'));
+  return {
+    kubernetes: clusterLocator(
+      kubeConfig,
+      await tokenOf('backstage-kubernetes-plugin'),
+    ),
+    serviceAccountTokenFile,
+  };
 }
 
 /**

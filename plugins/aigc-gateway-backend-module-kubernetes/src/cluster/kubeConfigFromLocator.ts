@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -16,15 +17,17 @@ function configuredClusters(config: Config): Config[] {
 }
 
 /**
- * A cluster of Backstage's own `kubernetes.clusterLocatorMethods`, so the
- * gateway uses the cluster (and service account) the Kubernetes plugin
- * already knows. Only the `serviceAccount` auth provider is supported: the
- * gateway acts as itself, never on behalf of a user.
+ * A cluster of Backstage's own `kubernetes.clusterLocatorMethods`: its URL
+ * and CA, with a token of the gateway's own service account. The Kubernetes
+ * plugin serves `/api/kubernetes/proxy` with the cluster's token (or the
+ * pod's own) to whoever holds `kubernetes.proxy`; were the runtime to use
+ * the same, such a user would act with the gateway's rights (create pods,
+ * mount any user's claim). So neither is accepted here.
  */
 export function kubeConfigFromLocator(
   config: Config,
   clusterName: string,
-  tokenFile = IN_CLUSTER_TOKEN_FILE,
+  tokenFile: string,
 ): KubeConfig {
   const clusters = configuredClusters(config);
   const cluster = clusters.find(
@@ -43,20 +46,17 @@ export function kubeConfigFromLocator(
   const where = `cluster "${clusterName}" of ${LOCATORS_KEY}`;
   const url = cluster.getOptionalString('url');
   if (!url) throw new Error(`${where} has no url`);
-  const authProvider = cluster.getOptionalString('authProvider');
-  if (authProvider !== 'serviceAccount') {
+  if (resolve(tokenFile) === IN_CLUSTER_TOKEN_FILE)
     throw new Error(
-      `${where} uses authProvider "${
-        authProvider ?? '(none)'
-      }"; the gateway's Kubernetes runtime needs "serviceAccount"`,
+      `serviceAccountTokenFile is the pod's own token (${IN_CLUSTER_TOKEN_FILE}), which the Kubernetes plugin uses too; mount a token of the gateway's own service account elsewhere`,
     );
-  }
-  const token = cluster.getOptionalString('serviceAccountToken');
-  if (!token && !existsSync(tokenFile)) {
+  if (!existsSync(tokenFile))
+    throw new Error(`serviceAccountTokenFile ${tokenFile} does not exist`);
+  const pluginToken = cluster.getOptionalString('serviceAccountToken');
+  if (pluginToken && readFileSync(tokenFile, 'utf8').trim() === pluginToken)
     throw new Error(
-      `${where} has no serviceAccountToken and the backend does not run in a pod (no ${tokenFile})`,
+      `serviceAccountTokenFile holds the serviceAccountToken of ${where}, which the Kubernetes plugin serves through /api/kubernetes/proxy; give the runtime a service account of its own`,
     );
-  }
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [
@@ -68,14 +68,12 @@ export function kubeConfigFromLocator(
         skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
       },
     ],
+    // A projected token rotates: client-node re-reads the file every minute.
     users: [
-      token
-        ? { name: clusterName, token }
-        : // A projected token rotates: client-node re-reads the file every minute.
-          {
-            name: clusterName,
-            authProvider: { name: 'tokenFile', config: { tokenFile } },
-          },
+      {
+        name: clusterName,
+        authProvider: { name: 'tokenFile', config: { tokenFile } },
+      },
     ],
     contexts: [{ name: clusterName, cluster: clusterName, user: clusterName }],
     currentContext: clusterName,

@@ -71,58 +71,58 @@ describe('kubeConfigFromLocator', () => {
     caData: 'LS0tLS1CRUdJTg==',
   };
 
-  it('uses the cluster, its CA and its service account token', () => {
+  /** A token file of the gateway's own service account. */
+  const ownToken = (content = 'gateway-own') => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aigc-sa-')), 'token');
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it("uses the cluster's URL and CA with the gateway's own token, re-read as it rotates", () => {
+    const tokenFile = ownToken();
     const kc = kubeConfigFromLocator(
       config([
         { name: 'other', url: 'https://x', authProvider: 'serviceAccount' },
-        gpu,
+        { ...gpu, skipTLSVerify: true },
       ]),
       'gpu',
+      tokenFile,
     );
     expect(kc.getCurrentCluster()).toMatchObject({
       server: gpu.url,
       caData: gpu.caData,
-      skipTLSVerify: false,
+      skipTLSVerify: true,
     });
-    expect(kc.getCurrentUser()).toMatchObject({ token: 'token-1' });
-  });
-
-  it("reads the pod's own token when the cluster gives none", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aigc-sa-'));
-    const tokenFile = join(dir, 'token');
-    writeFileSync(tokenFile, 'projected');
-    const kc = kubeConfigFromLocator(
-      config([{ ...gpu, serviceAccountToken: undefined, skipTLSVerify: true }]),
-      'gpu',
-      tokenFile,
-    );
     expect(kc.getCurrentUser()?.authProvider).toEqual({
       name: 'tokenFile',
       config: { tokenFile },
     });
-    expect(kc.getCurrentCluster()?.skipTLSVerify).toBe(true);
+    expect(kc.getCurrentUser()?.token).toBeUndefined();
   });
 
-  it('says what is wrong with the cluster', () => {
-    expect(() => kubeConfigFromLocator(config([gpu]), 'prod')).toThrow(
-      'no cluster named "prod" in kubernetes.clusterLocatorMethods (clusters of type config: gpu)',
-    );
-    expect(() => kubeConfigFromLocator(new ConfigReader({}), 'prod')).toThrow(
-      '(clusters of type config: none)',
-    );
+  it('refuses the credentials the Kubernetes plugin proxies with, and says what is wrong with the cluster', () => {
     expect(() =>
-      kubeConfigFromLocator(config([{ ...gpu, authProvider: 'oidc' }]), 'gpu'),
+      kubeConfigFromLocator(config([gpu]), 'gpu', ownToken('token-1')),
     ).toThrow(
-      'cluster "gpu" of kubernetes.clusterLocatorMethods uses authProvider "oidc"; the gateway\'s Kubernetes runtime needs "serviceAccount"',
+      'serviceAccountTokenFile holds the serviceAccountToken of cluster "gpu" of kubernetes.clusterLocatorMethods, which the Kubernetes plugin serves through /api/kubernetes/proxy; give the runtime a service account of its own',
     );
     expect(() =>
       kubeConfigFromLocator(
-        config([{ ...gpu, serviceAccountToken: undefined }]),
+        config([gpu]),
         'gpu',
-        '/nonexistent/token',
+        '/var/run/secrets/kubernetes.io/serviceaccount/token',
       ),
+    ).toThrow("serviceAccountTokenFile is the pod's own token");
+    expect(() =>
+      kubeConfigFromLocator(config([gpu]), 'gpu', '/nonexistent/token'),
+    ).toThrow('serviceAccountTokenFile /nonexistent/token does not exist');
+    expect(() =>
+      kubeConfigFromLocator(config([gpu]), 'prod', ownToken()),
     ).toThrow(
-      'cluster "gpu" of kubernetes.clusterLocatorMethods has no serviceAccountToken and the backend does not run in a pod (no /nonexistent/token)',
+      'no cluster named "prod" in kubernetes.clusterLocatorMethods (clusters of type config: gpu)',
     );
+    expect(() =>
+      kubeConfigFromLocator(new ConfigReader({}), 'prod', ownToken()),
+    ).toThrow('(clusters of type config: none)');
   });
 });

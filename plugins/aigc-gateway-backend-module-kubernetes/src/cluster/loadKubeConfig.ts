@@ -12,5 +12,9 @@ export function loadKubeConfig(
   if (runtimeConfig.kubeconfig) {
     return kubeConfigFromFile(runtimeConfig.kubeconfig, runtimeConfig.context);
   }
-  return kubeConfigFromLocator(rootConfig, runtimeConfig.cluster!);
+  return kubeConfigFromLocator(
+    rootConfig,
+    runtimeConfig.cluster!,
+    runtimeConfig.serviceAccountTokenFile!,
+  );
 }

@@ -45,6 +45,9 @@ describe('readRuntimeConfig', () => {
       'invalid aigcGateway.runtime.kubernetes configuration: aigcGateway.runtime.kubernetes: give exactly one of "kubeconfig" (a kubeconfig file) or "cluster" (a cluster in kubernetes.clusterLocatorMethods)';
     expect(() => read({})).toThrow(message);
     expect(() => read({ kubeconfig: 'k', cluster: 'c' })).toThrow(message);
+    expect(() => read({ cluster: 'c' })).toThrow(
+      'aigcGateway.runtime.kubernetes.serviceAccountTokenFile: with "cluster", give "serviceAccountTokenFile": a token of the gateway\'s own service account, not the one the Kubernetes plugin uses',
+    );
     expect(() => read({ cluster: 'c', context: 'x' })).toThrow(
       'aigcGateway.runtime.kubernetes.context: "context" selects a context of "kubeconfig", which is not given',
     );
@@ -69,7 +72,11 @@ describe('readRuntimeConfig', () => {
       readRuntimeConfig(
         new ConfigReader({
           backend,
-          aigcGateway: { runtime: { kubernetes: { cluster: 'c', ingress } } },
+          aigcGateway: {
+            runtime: {
+              kubernetes: { cluster: 'c', serviceAccountTokenFile: 't', ingress },
+            },
+          },
         } as any),
       ).ingress;
 

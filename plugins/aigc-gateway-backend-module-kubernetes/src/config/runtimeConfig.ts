@@ -44,6 +44,12 @@ export const kubernetesRuntimeConfigSchema = z
     context: z.string().min(1).optional(),
     /** The name of a cluster in `kubernetes.clusterLocatorMethods` (type `config`). */
     cluster: z.string().min(1).optional(),
+    /**
+     * With `cluster`: a token of the gateway's own service account. The
+     * Kubernetes plugin serves `/api/kubernetes/proxy` with the cluster's
+     * token (or the pod's own), so the runtime never uses those.
+     */
+    serviceAccountTokenFile: z.string().min(1).optional(),
     /** The storage class of volume claims; the cluster's default class when left out. */
     storageClass: z.string().min(1).optional(),
     /**
@@ -139,6 +145,14 @@ export const kubernetesRuntimeConfigSchema = z
         path: [],
         message:
           'give exactly one of "kubeconfig" (a kubeconfig file) or "cluster" (a cluster in kubernetes.clusterLocatorMethods)',
+      });
+    }
+    if (c.cluster && !c.serviceAccountTokenFile) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['serviceAccountTokenFile'],
+        message:
+          'with "cluster", give "serviceAccountTokenFile": a token of the gateway\'s own service account, not the one the Kubernetes plugin uses',
       });
     }
     if (c.context && !c.kubeconfig) {

@@ -272,15 +272,19 @@ describeWithCluster('GameServerSetRuntime on a real control plane', () => {
 
   it('works with only the rights of deploy/rbac.yaml', async () => {
     const kubeConfig = kubeConfigFromFile(cluster.kubeconfig);
+    const { kubernetes, serviceAccountTokenFile } = await rbacClusterLocator(
+      kubeConfig,
+    );
     const limited = (await createKubernetesRuntime({
       config: new ConfigReader({
-        kubernetes: await rbacClusterLocator(kubeConfig),
+        kubernetes,
         aigcGateway: {
           engineOrigins: { port: 0, listenHost: '127.0.0.1' },
           runtime: {
             kubernetes: {
               mode: 'openkruise-game',
               cluster: 'gpu-cluster',
+              serviceAccountTokenFile,
               stopGracePeriodSeconds: 0,
             },
           },

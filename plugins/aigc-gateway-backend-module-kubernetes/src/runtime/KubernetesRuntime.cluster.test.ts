@@ -539,7 +539,9 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
   });
 
   it('works through a cluster of kubernetes.clusterLocatorMethods with only the rights of deploy/rbac.yaml', async () => {
-    const kubernetes = await rbacClusterLocator(kubeConfig);
+    const { kubernetes, serviceAccountTokenFile } = await rbacClusterLocator(
+      kubeConfig,
+    );
     const gateway = fakeGatewayPlugin();
     const backend = await startTestBackend({
       features: [
@@ -553,6 +555,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
               runtime: {
                 kubernetes: {
                   cluster: 'gpu-cluster',
+                  serviceAccountTokenFile,
                   ingress: {
                     host: '${instanceId}.engines.test',
                     authUrl:
