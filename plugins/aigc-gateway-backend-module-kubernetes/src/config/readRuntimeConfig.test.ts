@@ -74,7 +74,11 @@ describe('readRuntimeConfig', () => {
           backend,
           aigcGateway: {
             runtime: {
-              kubernetes: { cluster: 'c', serviceAccountTokenFile: 't', ingress },
+              kubernetes: {
+                cluster: 'c',
+                serviceAccountTokenFile: 't',
+                ingress,
+              },
             },
           },
         } as any),

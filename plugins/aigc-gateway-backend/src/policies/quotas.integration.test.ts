@@ -22,6 +22,17 @@ const userInfo = mockServices.userInfo.mock({
   },
 });
 
+/** alice's launch past her quota of one instance. */
+const aliceAtHerLimit = {
+  status: 403,
+  message:
+    'launch refused by the quota of user:default/alice: at most 1 running or queued instance(s), and user:default/alice already run(s) or queue(s) 1',
+};
+const refusal = (res: { status: number; body: any }) => ({
+  status: res.status,
+  message: res.body.error?.message,
+});
+
 describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
   let ports = 19140;
 
@@ -48,14 +59,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       const first = await launch('alice');
       expect(first.status).toBe(201);
       const second = await launch('alice', 'second');
-      expect({
-        status: second.status,
-        message: second.body.error?.message,
-      }).toEqual({
-        status: 403,
-        message:
-          'launch refused by the quota of user:default/alice: at most 1 running or queued instance(s), and user:default/alice already run(s) or queue(s) 1',
-      });
+      expect(refusal(second)).toEqual(aliceAtHerLimit);
       await request(server)
         .post(`/api/aigc-gateway/instances/${first.body.id}/release`)
         .set('Authorization', asUser('alice'))
@@ -65,10 +69,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
       // The group's GPUs: bob's instance holds 1 of 1.5, so erin's would make 2.
       expect((await launch('bob')).status).toBe(201);
       const erin = await launch('erin');
-      expect({
-        status: erin.status,
-        message: erin.body.error?.message,
-      }).toEqual({
+      expect(refusal(erin)).toEqual({
         status: 403,
         message:
           'launch refused by the quota of group:default/creators-b: at most 1.5 GPU(s) in use; 1 are in use and this launch needs 1',
@@ -123,14 +124,7 @@ describe.each(databases.eachSupportedId())('quotas on %s', databaseId => {
         state: 'queued',
       });
       const second = await launch('alice', 'q2');
-      expect({
-        status: second.status,
-        message: second.body.error?.message,
-      }).toEqual({
-        status: 403,
-        message:
-          'launch refused by the quota of user:default/alice: at most 1 running or queued instance(s), and user:default/alice already run(s) or queue(s) 1',
-      });
+      expect(refusal(second)).toEqual(aliceAtHerLimit);
     } finally {
       await backend.stop();
     }
