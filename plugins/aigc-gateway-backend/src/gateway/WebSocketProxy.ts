@@ -11,6 +11,7 @@ import { ActivityRecorder } from './ActivityRecorder';
 import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
+import { claimsIdentity } from './headers';
 import { errorBody, errorStatus } from './errors';
 import { NotFoundError } from '@backstage/errors';
 
@@ -29,7 +30,8 @@ export function upgradeHeaders(
 ): Array<[string, string]> {
   const headers: Array<[string, string]> = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (!skip.has(req.rawHeaders[i].toLowerCase()))
+    const name = req.rawHeaders[i].toLowerCase();
+    if (!skip.has(name) && !claimsIdentity(name))
       headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
   }
   return headers;

@@ -16,12 +16,39 @@ const STRIPPED = new Set([
   'expect',
 ]);
 
+/**
+ * Who a client says it is or where it came from: an engine that trusted
+ * these (as engines behind ingress-nginx trust X-Auth-Request-User) would
+ * take a client's word for it. Never forwarded, on requests or upgrades.
+ */
+export function claimsIdentity(name: string): boolean {
+  return (
+    name === 'forwarded' ||
+    name === 'x-real-ip' ||
+    name.startsWith('x-forwarded-') ||
+    name.startsWith('x-auth-request-')
+  );
+}
+
 export function forwardHeaders(
   headers: http.IncomingHttpHeaders,
 ): http.OutgoingHttpHeaders {
+  // Headers the sender named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map(name => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
   const out: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!STRIPPED.has(name) && value !== undefined) out[name] = value;
+    if (
+      value !== undefined &&
+      !STRIPPED.has(name) &&
+      !named.has(name) &&
+      !claimsIdentity(name)
+    )
+      out[name] = value;
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import { engineRelativePath } from './proxyPath';
+import { IncomingMessage } from 'node:http';
 import { forwardHeaders } from './headers';
+import { upgradeHeaders } from './WebSocketProxy';
 
 describe('forwardHeaders', () => {
   it('never passes portal credentials or hop-by-hop headers to an engine', () => {
@@ -15,6 +17,42 @@ describe('forwardHeaders', () => {
         'x-request-id': 'abc',
       }),
     ).toEqual({ 'content-type': 'application/json', 'x-request-id': 'abc' });
+  });
+
+  it("drops headers the sender names in Connection, and a client's word on who or where it is", () => {
+    expect(
+      forwardHeaders({
+        connection: 'keep-alive, X-Engine-Admin, x-secret',
+        'x-engine-admin': 'true',
+        'x-secret': '1',
+        'x-forwarded-for': '10.0.0.1',
+        'x-forwarded-host': 'other.example',
+        forwarded: 'for=10.0.0.1',
+        'x-real-ip': '10.0.0.1',
+        'x-auth-request-user': 'user:default/carol',
+        accept: 'text/html',
+      }),
+    ).toEqual({ accept: 'text/html' });
+    // A WebSocket upgrade keeps its own Connection and Upgrade, but no such claim either.
+    const upgrade = {
+      rawHeaders: [
+        'Connection',
+        'Upgrade',
+        'Upgrade',
+        'websocket',
+        'X-Auth-Request-User',
+        'user:default/carol',
+        'X-Forwarded-For',
+        '10.0.0.1',
+        'Sec-WebSocket-Key',
+        'k',
+      ],
+    } as IncomingMessage;
+    expect(upgradeHeaders(upgrade, new Set(['host']))).toEqual([
+      ['Connection', 'Upgrade'],
+      ['Upgrade', 'websocket'],
+      ['Sec-WebSocket-Key', 'k'],
+    ]);
   });
 });
 
