@@ -21,6 +21,33 @@ const hostPort = z
   .string()
   .regex(/^[^:\s]+:[0-9]{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7860');
 
+/** Engine pods' egress unless configured: DNS, and public addresses only. */
+const DEFAULT_EGRESS: Array<Record<string, unknown>> = [
+  {
+    ports: [
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ],
+  },
+  {
+    to: [
+      {
+        ipBlock: {
+          cidr: '0.0.0.0/0',
+          except: [
+            '10.0.0.0/8',
+            '172.16.0.0/12',
+            '192.168.0.0/16',
+            '100.64.0.0/10',
+            '169.254.0.0/16',
+            '127.0.0.0/8',
+          ],
+        },
+      },
+    ],
+  },
+];
+
 /**
  * `aigcGateway.runtime.kubernetes`: where engines run and how the gateway
  * reaches the cluster, either through a kubeconfig file or through a cluster
@@ -98,6 +125,13 @@ export const kubernetesRuntimeConfigSchema = z
         from: z
           .array(z.record(z.unknown()))
           .min(1, "name at least one peer, e.g. the backend's namespace"),
+        /**
+         * Where engine pods may connect (NetworkPolicy egress rules). By
+         * default DNS, and the internet but no private, carrier-grade NAT
+         * or link-local address: not the cluster's services, not the
+         * portal, not a cloud's metadata endpoint.
+         */
+        egress: z.array(z.record(z.unknown())).default(DEFAULT_EGRESS),
       })
       .strict()
       .optional(),

@@ -325,7 +325,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
     await stop(instanceId);
   });
 
-  it('lets engine pods take traffic only from the configured peers', async () => {
+  it('lets engine pods take traffic only from the configured peers, and reach only DNS and public addresses', async () => {
     const networking = kubeConfig.makeApiClient(NetworkingV1Api);
     const read = () =>
       networking.readNamespacedNetworkPolicy({
@@ -346,7 +346,33 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
     expect({
       types: policy.spec!.policyTypes,
       ingress: policy.spec!.ingress,
-    }).toEqual({ types: ['Ingress'], ingress: [{ _from: backend }] });
+    }).toEqual({ types: ['Ingress', 'Egress'], ingress: [{ _from: backend }] });
+    // Out: DNS, and public addresses only (no cluster, portal or metadata endpoint).
+    expect(policy.spec!.egress).toEqual([
+      {
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      {
+        to: [
+          {
+            ipBlock: {
+              cidr: '0.0.0.0/0',
+              except: [
+                '10.0.0.0/8',
+                '172.16.0.0/12',
+                '192.168.0.0/16',
+                '100.64.0.0/10',
+                '169.254.0.0/16',
+                '127.0.0.0/8',
+              ],
+            },
+          },
+        ],
+      },
+    ]);
 
     // Its selector, as the API server evaluates it, picks the engine pods.
     const { matchLabels, matchExpressions } = policy.spec!.podSelector!;
@@ -372,13 +398,20 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         },
       },
     ];
+    // A model mirror of the company's own, in place of the internet.
+    const mirror = [{ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }] }];
     const changed = newRuntime({
-      networkPolicy: { from: [...backend, ...ingressController] },
+      networkPolicy: {
+        from: [...backend, ...ingressController],
+        egress: mirror,
+      },
     });
     await changed.whenConnected();
-    expect((await read()).spec!.ingress).toEqual([
+    const replaced = await read();
+    expect(replaced.spec!.ingress).toEqual([
       { _from: [...backend, ...ingressController] },
     ]);
+    expect(replaced.spec!.egress).toEqual(mirror);
     await Promise.all([guarded.shutdown(), changed.shutdown()]);
   });
 

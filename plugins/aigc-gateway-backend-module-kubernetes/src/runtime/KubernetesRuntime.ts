@@ -2,6 +2,7 @@ import {
   CoreV1Api,
   KubeConfig,
   NetworkingV1Api,
+  V1NetworkPolicyEgressRule,
   V1NetworkPolicyPeer,
   PatchStrategy,
   setHeaderOptions,
@@ -667,7 +668,10 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
         if (this.options.config.createNamespace) await this.ensureNamespace();
         const policy = this.options.config.networkPolicy;
         if (policy)
-          await this.applyNetworkPolicy(policy.from as V1NetworkPolicyPeer[]);
+          await this.applyNetworkPolicy(
+            policy.from as V1NetworkPolicyPeer[],
+            policy.egress as V1NetworkPolicyEgressRule[],
+          );
         this.namespaceError = undefined;
         return;
       } catch (error) {
@@ -697,9 +701,12 @@ export class KubernetesRuntime implements EngineRuntime, VolumeMigrator {
     }
   }
 
-  /** Creates the policy, or replaces it with the configured peers. */
-  private async applyNetworkPolicy(from: V1NetworkPolicyPeer[]) {
-    const body = networkPolicyManifest(this.namespace, from);
+  /** Creates the policy, or replaces it with the configured peers and egress. */
+  private async applyNetworkPolicy(
+    from: V1NetworkPolicyPeer[],
+    egress: V1NetworkPolicyEgressRule[],
+  ) {
+    const body = networkPolicyManifest(this.namespace, from, egress);
     try {
       await this.networking.createNamespacedNetworkPolicy({
         namespace: this.namespace,
