@@ -121,7 +121,7 @@ export interface Config {
       timeoutMinutes?: number;
       /** Warn the owner (Backstage notifications) this long before. Defaults to 5. */
       warnMinutesBefore?: number;
-      /** Release any instance that has held compute this long, unless it is busy. */
+      /** Release any instance that has held compute this long, busy or not (an engine's busy report is its own word). */
       maxLifetimeHours?: number;
       /** How often one replica checks. Defaults to 60. */
       checkIntervalSeconds?: number;

@@ -151,5 +151,47 @@ describe.each(databases.eachSupportedId())(
         await backend.stop();
       }
     });
+
+    it('releases an engine past the maximum lifetime even while it says it is busy', async () => {
+      const clock = new TestClock('2026-11-23T09:00:00Z');
+      const { backend, server, knex } = await startGateway({
+        databases,
+        databaseId,
+        ports: { from: ports, to: (ports += 3) - 1 },
+        clock,
+      });
+      try {
+        await launchRunning(server);
+        const definitions = await new DefinitionStore(knex, clock).load();
+        const done: string[] = [];
+        const releaser = new IdleReleaser({
+          store: new InstanceStore(knex, clock),
+          definitions: () => definitions,
+          config: {
+            ...gatewayConfigSchema.parse({}).idle,
+            maxLifetimeHours: 2,
+          },
+          logger: mockServices.logger.mock(),
+          clock,
+          actions: {
+            // A hostile engine reports work in progress for ever.
+            busy: async () => true,
+            release: async (_: InstanceRecord, why: string) =>
+              void done.push(`release: ${why}`),
+            warn: async () => {},
+          },
+        });
+        clock.advance(119 * MINUTE);
+        await releaser.check();
+        expect(done).toEqual([]);
+        clock.advance(2 * MINUTE);
+        await releaser.check();
+        expect(done).toEqual([
+          'release: it reached the maximum lifetime of 2 h',
+        ]);
+      } finally {
+        await backend.stop();
+      }
+    });
   },
 );

@@ -103,17 +103,21 @@ export class IdleReleaser {
       !(instance.idleWarnedAt && instance.idleWarnedAt >= idleSince);
     if (!due && !warnDue && !lifetimeOver) return;
 
-    // Work in progress is activity: never release a busy engine.
-    if (await actions.busy(instance)) {
-      await store.touch(instance.id, now);
-      return;
-    }
+    // Whether it is busy is the engine's own word, which hostile engine code
+    // can give forever: the lifetime holds regardless, so spend has a bound.
     if (lifetimeOver) {
       await actions.release(
         instance,
         `it reached the maximum lifetime of ${config.maxLifetimeHours} h`,
       );
-    } else if (due) {
+      return;
+    }
+    // Work in progress is activity: never release a busy engine before that.
+    if (await actions.busy(instance)) {
+      await store.touch(instance.id, now);
+      return;
+    }
+    if (due) {
       const where = window
         ? ` in the release window ${describeWindow(window)}`
         : '';

@@ -53,7 +53,7 @@ export interface IdleConfig {
   timeoutMinutes: number;
   /** Warn the owner this long before the release. */
   warnMinutesBefore: number;
-  /** Release any instance that has held compute this long, idle or not (but never while busy). */
+  /** Release any instance that has held compute this long, idle or busy (an engine's busy report is its own word). */
   maxLifetimeHours?: number;
   /** How often the check runs (one replica at a time). */
   checkIntervalSeconds: number;
