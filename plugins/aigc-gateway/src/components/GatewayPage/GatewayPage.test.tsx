@@ -69,12 +69,17 @@ describe('GatewayPage', () => {
     expect(await screen.findByText(/Missing credentials/)).toBeInTheDocument();
   });
 
-  it('keeps an instance alive when opened from an idle warning', async () => {
+  it('keeps an instance alive from an idle warning once the owner confirms, not on opening the link', async () => {
     const api = fakeGatewayApi();
     renderInTestApp(<GatewayPage />, {
       apis: [alice, [aigcGatewayApiRef, api]],
       initialRouteEntries: ['/?keep=i7'],
     });
+    const keep = await screen.findByRole('button', {
+      name: 'Keep it running',
+    });
+    expect(api.calls).not.toContain('keepalive i7');
+    fireEvent.click(keep);
     expect(await screen.findByRole('status')).toHaveTextContent(
       'Kept: the engine stays up, and its idle time starts again.',
     );
