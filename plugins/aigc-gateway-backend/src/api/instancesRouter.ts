@@ -34,6 +34,7 @@ import {
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toInstanceView } from './instanceView';
 import { parse } from './parse';
+import { EventStreams } from './EventStreams';
 
 const listQuerySchema = z
   .object({ scope: z.enum(['mine', 'all']).default('mine') })
@@ -63,6 +64,8 @@ export function instancesRouter(deps: {
   const baseUrl = () => deps.discovery.getExternalBaseUrl('aigc-gateway');
 
   /** Loads the instance and checks the permission; unknown or hidden → 404. */
+  const streams = new EventStreams();
+
   async function load(
     req: express.Request,
     permission = instanceReadPermission,
@@ -148,7 +151,8 @@ export function instancesRouter(deps: {
   });
 
   router.get('/instances/:id/events', async (req, res) => {
-    const { instance } = await load(req);
+    const { instance, credentials } = await load(req);
+    const release = streams.acquire(credentials.principal.userEntityRef);
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       // no-transform keeps the compression middleware from buffering the stream.
@@ -159,6 +163,7 @@ export function instancesRouter(deps: {
     let closed = false;
     req.on('close', () => {
       closed = true;
+      release();
     });
     // Progress is in the database, so any replica can stream it.
     while (!closed) {
