@@ -1,9 +1,4 @@
-import { CustomErrorBase } from '@backstage/errors';
-
-/** A user's event streams are all in use (answered with 429). */
-class TooManyStreamsError extends CustomErrorBase {
-  readonly statusCode = 429;
-}
+import { TooManyRequestsError } from '../gateway/errors';
 
 /**
  * How many event streams each user holds open on this replica. Each stream
@@ -19,7 +14,7 @@ export class EventStreams {
   acquire(user: string): () => void {
     const count = this.open.get(user) ?? 0;
     if (count >= this.maxPerUser)
-      throw new TooManyStreamsError(
+      throw new TooManyRequestsError(
         `${user} has ${count} event streams open, the most allowed; close some tabs of the portal`,
       );
     this.open.set(user, count + 1);

@@ -12,7 +12,7 @@ import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
 import { claimsIdentity } from './headers';
-import { errorBody, errorStatus } from './errors';
+import { errorBody, errorStatus, TooManyRequestsError } from './errors';
 import { NotFoundError } from '@backstage/errors';
 
 /** Request headers an engine must not see on an upgrade (portal credentials). */
@@ -52,10 +52,22 @@ export function refuse(socket: Duplex, error: Error) {
 /**
  * Proxies WebSocket upgrades at `…/instances/:id/proxy/…`. Each upgrade is
  * authorised like an HTTP request; each frame marks activity; connections to
- * an instance that stops running are closed within a second.
+ * an instance that stops running or changes owner are closed within a
+ * second, and each user holds a bounded number of them.
  */
+/** An engine's WebSocket joined to a client: whose it was when it opened, and who opened it. */
+interface Tunnel {
+  socket: Duplex;
+  owner?: string;
+  user: string;
+}
+
+/** WebSockets one user may hold open on a replica. */
+const MAX_TUNNELS_PER_USER = 64;
+
 export class WebSocketProxy {
-  private readonly open = new Map<string, Set<Duplex>>();
+  private readonly open = new Map<string, Set<Tunnel>>();
+  private readonly perUser = new Map<string, number>();
   private readonly attached = new WeakSet<Server>();
   private timer?: NodeJS.Timeout;
 
@@ -97,8 +109,8 @@ export class WebSocketProxy {
 
   stop() {
     clearInterval(this.timer);
-    for (const sockets of this.open.values())
-      for (const s of sockets) s.destroy();
+    for (const tunnels of this.open.values())
+      for (const t of tunnels) t.socket.destroy();
   }
 
   private async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -123,6 +135,7 @@ export class WebSocketProxy {
       path: target.path,
       method: req.method!,
       headers: upgradeHeaders(req, STRIPPED),
+      user: target.user,
     });
   }
 
@@ -135,8 +148,25 @@ export class WebSocketProxy {
     head: Buffer,
     instanceId: string,
     endpoint: RuntimeEndpoint,
-    request: { method: string; path: string; headers: Array<[string, string]> },
+    request: {
+      method: string;
+      path: string;
+      headers: Array<[string, string]>;
+      /** Who opens it, counted against MAX_TUNNELS_PER_USER. */
+      user: string;
+    },
   ) {
+    const held = this.perUser.get(request.user) ?? 0;
+    if (held >= MAX_TUNNELS_PER_USER) {
+      refuse(
+        socket,
+        new TooManyRequestsError(
+          `${request.user} has ${held} WebSockets to engines open, the most allowed`,
+        ),
+      );
+      return;
+    }
+    this.perUser.set(request.user, held + 1);
     const upstream = net.connect(endpoint.port, endpoint.host);
     const lines = [
       `${request.method} ${request.path} HTTP/1.1`,
@@ -145,17 +175,28 @@ export class WebSocketProxy {
     ];
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (head.length) upstream.write(head);
-    const sockets = this.open.get(instanceId) ?? new Set();
-    sockets.add(socket);
-    this.open.set(instanceId, sockets);
+    const tunnels = this.open.get(instanceId) ?? new Set();
+    const tunnel: Tunnel = {
+      socket,
+      owner: this.deps.cache.get(instanceId)?.ownerRef,
+      user: request.user,
+    };
+    tunnels.add(tunnel);
+    this.open.set(instanceId, tunnels);
     const markActive = () => this.deps.activity.mark(instanceId);
     socket.on('data', markActive);
     upstream.on('data', markActive);
     socket.pipe(upstream).pipe(socket);
+    let closed = false;
     const close = () => {
       socket.destroy();
       upstream.destroy();
-      sockets.delete(socket);
+      if (closed) return;
+      closed = true;
+      tunnels.delete(tunnel);
+      const left = (this.perUser.get(request.user) ?? 1) - 1;
+      if (left > 0) this.perUser.set(request.user, left);
+      else this.perUser.delete(request.user);
     };
     socket.on('close', close);
     socket.on('error', close);
@@ -164,13 +205,13 @@ export class WebSocketProxy {
   }
 
   private closeStopped() {
-    for (const [instanceId, sockets] of this.open) {
-      if (this.deps.cache.get(instanceId)?.state !== 'running') {
-        for (const s of sockets) s.destroy();
+    for (const [instanceId, tunnels] of this.open) {
+      const entry = this.deps.cache.get(instanceId);
+      for (const t of tunnels)
+        if (entry?.state !== 'running' || entry.ownerRef !== t.owner)
+          t.socket.destroy();
+      if (entry?.state !== 'running' || tunnels.size === 0)
         this.open.delete(instanceId);
-      } else if (sockets.size === 0) {
-        this.open.delete(instanceId);
-      }
     }
   }
 }

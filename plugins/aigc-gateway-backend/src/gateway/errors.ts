@@ -1,3 +1,10 @@
+import { CustomErrorBase } from '@backstage/errors';
+
+/** A user holds too many of something at once: answered with 429, in Express too. */
+export class TooManyRequestsError extends CustomErrorBase {
+  readonly statusCode = 429;
+}
+
 /** HTTP statuses of the errors the gateway answers itself, outside Express. */
 const statusOf: Record<string, number> = {
   InputError: 400,
@@ -9,6 +16,9 @@ const statusOf: Record<string, number> = {
 };
 
 export function errorStatus(error: Error): number {
+  // As Backstage's error handler: a status the error carries comes first.
+  const code = (error as { statusCode?: unknown }).statusCode;
+  if (typeof code === 'number' && code >= 400 && code < 600) return code;
   return statusOf[error.name] ?? 500;
 }
 

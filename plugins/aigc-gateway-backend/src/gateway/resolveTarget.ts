@@ -27,7 +27,7 @@ export async function resolveTarget(
   },
   req: IncomingMessage,
   instanceId: string,
-): Promise<{ path: string; endpoint: RuntimeEndpoint }> {
+): Promise<{ path: string; endpoint: RuntimeEndpoint; user: string }> {
   if (!hasBearerToken(req)) {
     // On the portal's origin an engine's pages could act as the portal's user.
     if (!deps.cookieOnPathProxy) {
@@ -46,5 +46,5 @@ export async function resolveTarget(
       `instance ${instanceId} is not reachable yet; try again in a moment`,
     );
   }
-  return { path, endpoint };
+  return { path, endpoint, user: credentials.principal.userEntityRef };
 }

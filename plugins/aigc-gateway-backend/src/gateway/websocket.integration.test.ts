@@ -8,7 +8,7 @@ import { talk } from '../__testUtils__/webSocket';
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 describe('WebSocket proxy', () => {
-  it('lets the owner through, refuses others, and closes on release', async () => {
+  it("lets the owner through, refuses others, bounds a user's open WebSockets, and closes on release", async () => {
     const gateway = await startGateway({
       databases,
       databaseId: 'SQLITE_3',
@@ -58,6 +58,29 @@ describe('WebSocket proxy', () => {
       );
       expect(dotted.status).toBe(404);
 
+      // Each user holds a bounded number: past 64 open ones, a 429.
+      const held = [alice.socket!];
+      for (let i = 1; i < 64; i++) {
+        const more = await talk(
+          url,
+          { authorization: asUser('alice') },
+          { keepOpen: true },
+        );
+        expect(more.socket).toBeDefined();
+        held.push(more.socket!);
+      }
+      expect((await talk(url, { authorization: asUser('alice') })).status).toBe(
+        429,
+      );
+      await Promise.all(
+        held.slice(1).map(
+          ws =>
+            new Promise(resolve => {
+              ws.on('close', resolve);
+              ws.close();
+            }),
+        ),
+      );
       const closed = new Promise(resolve => alice.socket!.on('close', resolve));
       await request(server)
         .post(`/api/aigc-gateway/instances/${body.id}/release`)

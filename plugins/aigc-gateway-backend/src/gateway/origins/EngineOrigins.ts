@@ -151,10 +151,11 @@ export class EngineOrigins {
     head: Buffer,
   ) {
     const host = this.hostOf(req);
+    const grant = this.deps.sessions.session(req.headers.cookie, host);
     const { instanceId, endpoint } = await this.authorize(
       req,
       host.hostname,
-      this.deps.sessions.session(req.headers.cookie, host),
+      grant,
       true,
     );
     // The engine's own cookies go through; the gateway's session does not.
@@ -165,6 +166,7 @@ export class EngineOrigins {
       method: req.method!,
       path: req.url!,
       headers,
+      user: grant!.user,
     });
   }
 
