@@ -47,7 +47,8 @@ for ((i = 0; i < ${#instants[@]}; i += 2)); do
   (
     aigc_shift_clock "$instant" "$zone"
     echo "clock of this run: $(date '+%a %F %T %Z')"
-    aigc_start_postgres "$port"
+    # A port per instant: the previous instant's server may still hold its own.
+    aigc_start_postgres "$((port + i / 2))"
     trap aigc_stop_postgres EXIT
     CI=true yarn backstage-cli repo test --ci "${suites[@]}"
   )
