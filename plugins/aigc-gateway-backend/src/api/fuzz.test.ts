@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import request from 'supertest';
+import { costDimensions } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -229,14 +230,7 @@ describe('fuzzing the HTTP API', () => {
         ),
         groupBy: fc.oneof(
           fc.string({ maxLength: 10 }),
-          fc.constantFrom(
-            'user',
-            'group',
-            'template',
-            'version',
-            'pool',
-            'instance',
-          ),
+          fc.constantFrom(...costDimensions),
         ),
       },
       { requiredKeys: [] },

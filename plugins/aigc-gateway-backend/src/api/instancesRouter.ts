@@ -34,7 +34,7 @@ import {
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toInstanceView } from './instanceView';
 import { parse } from './parse';
-import { EventStreams } from './EventStreams';
+import { OpenPerUser } from '../gateway/OpenPerUser';
 
 const listQuerySchema = z
   .object({ scope: z.enum(['mine', 'all']).default('mine') })
@@ -64,7 +64,12 @@ export function instancesRouter(deps: {
   const baseUrl = () => deps.discovery.getExternalBaseUrl('aigc-gateway');
 
   /** Loads the instance and checks the permission; unknown or hidden → 404. */
-  const streams = new EventStreams();
+  // Each stream reads the database twice a second for as long as it is open.
+  const streams = new OpenPerUser(
+    16,
+    'event streams',
+    '; close some tabs of the portal',
+  );
 
   async function load(
     req: express.Request,

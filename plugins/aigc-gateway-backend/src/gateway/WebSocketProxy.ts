@@ -12,7 +12,8 @@ import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
 import { claimsIdentity } from './headers';
-import { errorBody, errorStatus, TooManyRequestsError } from './errors';
+import { errorBody, errorStatus } from './errors';
+import { OpenPerUser } from './OpenPerUser';
 import { NotFoundError } from '@backstage/errors';
 
 /** Request headers an engine must not see on an upgrade (portal credentials). */
@@ -62,12 +63,9 @@ interface Tunnel {
   user: string;
 }
 
-/** WebSockets one user may hold open on a replica. */
-const MAX_TUNNELS_PER_USER = 64;
-
 export class WebSocketProxy {
   private readonly open = new Map<string, Set<Tunnel>>();
-  private readonly perUser = new Map<string, number>();
+  private readonly perUser = new OpenPerUser(64, 'WebSockets to engines');
   private readonly attached = new WeakSet<Server>();
   private timer?: NodeJS.Timeout;
 
@@ -152,21 +150,17 @@ export class WebSocketProxy {
       method: string;
       path: string;
       headers: Array<[string, string]>;
-      /** Who opens it, counted against MAX_TUNNELS_PER_USER. */
+      /** Who opens it, counted against the per-user bound. */
       user: string;
     },
   ) {
-    const held = this.perUser.get(request.user) ?? 0;
-    if (held >= MAX_TUNNELS_PER_USER) {
-      refuse(
-        socket,
-        new TooManyRequestsError(
-          `${request.user} has ${held} WebSockets to engines open, the most allowed`,
-        ),
-      );
+    let release: () => void;
+    try {
+      release = this.perUser.acquire(request.user);
+    } catch (error) {
+      refuse(socket, error as Error);
       return;
     }
-    this.perUser.set(request.user, held + 1);
     const upstream = net.connect(endpoint.port, endpoint.host);
     const lines = [
       `${request.method} ${request.path} HTTP/1.1`,
@@ -187,16 +181,11 @@ export class WebSocketProxy {
     socket.on('data', markActive);
     upstream.on('data', markActive);
     socket.pipe(upstream).pipe(socket);
-    let closed = false;
     const close = () => {
       socket.destroy();
       upstream.destroy();
-      if (closed) return;
-      closed = true;
       tunnels.delete(tunnel);
-      const left = (this.perUser.get(request.user) ?? 1) - 1;
-      if (left > 0) this.perUser.set(request.user, left);
-      else this.perUser.delete(request.user);
+      release();
     };
     socket.on('close', close);
     socket.on('error', close);

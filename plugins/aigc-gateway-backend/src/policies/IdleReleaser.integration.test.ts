@@ -1,16 +1,44 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { gatewayConfigSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { Knex } from 'knex';
+import {
+  gatewayConfigSchema,
+  IdleConfig,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { asUser, launchRunning, startGateway } from '../__testUtils__/gateway';
-import { DefinitionStore } from '../store/DefinitionStore';
+import { Definitions, DefinitionStore } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
-import { IdleReleaser } from './IdleReleaser';
+import { IdleActions, IdleReleaser } from './IdleReleaser';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 const MINUTE = 60_000;
+
+/**
+ * An IdleReleaser on a gateway's database and clock, with the default idle
+ * settings but `config`, and actions the test controls.
+ */
+async function releaserOn(
+  knex: Knex,
+  clock: TestClock,
+  actions: IdleActions,
+  config: Partial<IdleConfig> = {},
+  known?: Definitions,
+) {
+  const store = new InstanceStore(knex, clock);
+  const definitions = known ?? (await new DefinitionStore(knex, clock).load());
+  const releaser = new IdleReleaser({
+    store,
+    definitions: () => definitions,
+    config: { ...gatewayConfigSchema.parse({}).idle, ...config },
+    logger: mockServices.logger.mock(),
+    clock,
+    actions,
+  });
+  return { store, definitions, releaser };
+}
 
 describe.each(databases.eachSupportedId())(
   'idle release with a controlled clock on %s',
@@ -29,24 +57,14 @@ describe.each(databases.eachSupportedId())(
       try {
         const id = await launchRunning(server);
 
-        // The releaser on the gateway's database and clock, with actions the test controls.
-        const store = new InstanceStore(knex, clock);
-        const definitions = await new DefinitionStore(knex, clock).load();
         let busy = false;
         const done: string[] = [];
-        const releaser = new IdleReleaser({
-          store,
-          definitions: () => definitions,
-          config: gatewayConfigSchema.parse({}).idle,
-          logger: mockServices.logger.mock(),
-          clock,
-          actions: {
-            busy: async () => busy,
-            release: async (_: InstanceRecord, why: string) =>
-              void done.push(`release: ${why}`),
-            warn: async (_: InstanceRecord, message: string) =>
-              void done.push(`warn: ${message}`),
-          },
+        const { store, definitions, releaser } = await releaserOn(knex, clock, {
+          busy: async () => busy,
+          release: async (_: InstanceRecord, why: string) =>
+            void done.push(`release: ${why}`),
+          warn: async (_: InstanceRecord, message: string) =>
+            void done.push(`warn: ${message}`),
         });
         const lastActivity = async () => (await store.get(id))!.lastActivityAt!;
         const at = async (minutes: number) => {
@@ -114,23 +132,19 @@ describe.each(databases.eachSupportedId())(
             graceMinutes: 10,
           },
         ];
-        const windowed = new IdleReleaser({
-          store,
-          definitions: () => definitions,
-          config: {
-            ...gatewayConfigSchema.parse({}).idle,
-            timeZone: 'Europe/Berlin',
-          },
-          logger: mockServices.logger.mock(),
+        const { releaser: windowed } = await releaserOn(
+          knex,
           clock,
-          actions: {
+          {
             busy: async () => false,
             // Only the weekend instance matters here.
             release: async (instance, why) =>
               void (instance.id === second && done.push(`release: ${why}`)),
             warn: async () => {},
           },
-        });
+          { timeZone: 'Europe/Berlin' },
+          definitions,
+        );
         done.length = 0;
         for (const [activeAt, expected] of [
           ['2026-11-27T10:00:00+01:00', []], // a Friday: 11 idle minutes are within the 30
@@ -162,25 +176,19 @@ describe.each(databases.eachSupportedId())(
       });
       try {
         await launchRunning(server);
-        const definitions = await new DefinitionStore(knex, clock).load();
         const done: string[] = [];
-        const releaser = new IdleReleaser({
-          store: new InstanceStore(knex, clock),
-          definitions: () => definitions,
-          config: {
-            ...gatewayConfigSchema.parse({}).idle,
-            maxLifetimeHours: 2,
-          },
-          logger: mockServices.logger.mock(),
+        const { releaser } = await releaserOn(
+          knex,
           clock,
-          actions: {
+          {
             // A hostile engine reports work in progress for ever.
             busy: async () => true,
             release: async (_: InstanceRecord, why: string) =>
               void done.push(`release: ${why}`),
             warn: async () => {},
           },
-        });
+          { maxLifetimeHours: 2 },
+        );
         clock.advance(119 * MINUTE);
         await releaser.check();
         expect(done).toEqual([]);

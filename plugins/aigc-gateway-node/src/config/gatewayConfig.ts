@@ -177,6 +177,26 @@ export const idleConfigSchema: z.ZodType<IdleConfig, z.ZodTypeDef, unknown> = z
   })
   .strict();
 
+/** The ids of a list, each item whose id an earlier one has reported as a duplicate. */
+function uniqueIds(
+  items: Array<{ id: string }>,
+  key: string,
+  what: string,
+  ctx: z.RefinementCtx,
+): Set<string> {
+  const ids = new Set<string>();
+  items.forEach((item, i) => {
+    if (ids.has(item.id))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [key, i, 'id'],
+        message: `duplicate ${what} id "${item.id}"`,
+      });
+    ids.add(item.id);
+  });
+  return ids;
+}
+
 /** @public */
 export const gatewayConfigSchema: z.ZodType<
   GatewayConfig,
@@ -238,27 +258,9 @@ export const gatewayConfigSchema: z.ZodType<
   })
   .strict()
   .superRefine((c, ctx) => {
-    const pools = new Set<string>();
-    c.pools.forEach((p, i) => {
-      if (pools.has(p.id)) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['pools', i, 'id'],
-          message: `duplicate pool id "${p.id}"`,
-        });
-      }
-      pools.add(p.id);
-    });
-    const templates = new Set<string>();
+    const pools = uniqueIds(c.pools, 'pools', 'pool', ctx);
+    uniqueIds(c.templates, 'templates', 'template', ctx);
     c.templates.forEach((t, i) => {
-      if (templates.has(t.id)) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['templates', i, 'id'],
-          message: `duplicate template id "${t.id}"`,
-        });
-      }
-      templates.add(t.id);
       t.versions.forEach((v, j) =>
         v.pools.forEach((p, k) => {
           if (!pools.has(p)) {

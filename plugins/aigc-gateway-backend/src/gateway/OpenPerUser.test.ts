@@ -1,8 +1,12 @@
-import { EventStreams } from './EventStreams';
+import { OpenPerUser } from './OpenPerUser';
 
-describe('EventStreams', () => {
+describe('OpenPerUser', () => {
   it("bounds each user's open streams, and counts a stream's end once", () => {
-    const streams = new EventStreams(2);
+    const streams = new OpenPerUser(
+      2,
+      'event streams',
+      '; close some tabs of the portal',
+    );
     const first = streams.acquire('user:default/alice');
     streams.acquire('user:default/alice');
     expect(() => streams.acquire('user:default/alice')).toThrow(
