@@ -4,7 +4,11 @@
 # file times and returns.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/toolchain.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bubblewrap.sh"
 cd "$AIGC_ROOT"
+
+# Engines of the local runtime run in bubblewrap's sandboxes.
+aigc_ensure_bubblewrap
 
 manifest_sum() {
   { node -v; cat .yarnrc.yml package.json yarn.lock packages/*/package.json plugins/*/package.json 2>/dev/null; } |

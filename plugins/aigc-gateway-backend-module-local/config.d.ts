@@ -10,7 +10,7 @@ export interface Config {
         dataRoot?: string;
         /** Working directory of engine commands. Defaults to the backend's. */
         workDir?: string;
-        /** Ports handed to engines. Defaults to 17860-17999. */
+        /** Host ports handed to engines with sandbox mode none. Defaults to 17860-17999. */
         ports?: { from: number; to: number };
         /** Readiness and liveness probe interval. Defaults to 1000. */
         probeIntervalMs?: number;
@@ -34,7 +34,29 @@ export interface Config {
             env?: { [name: string]: string };
             /** HTTP path that answers 2xx when the engine is ready. Defaults to /. */
             readinessPath?: string;
+            /**
+             * Where the program is installed (relative to workDir, or
+             * absolute): what its sandbox shows of the host, read-only,
+             * besides the system's folders, its command and the backend's Node.
+             */
+            paths?: string[];
           };
+        };
+        /** How engines and migrations are contained. */
+        sandbox?: {
+          /**
+           * `bubblewrap` (default): each in namespaces of its own, seeing only
+           * its volume (at /data), its install and the system's files, with
+           * no network but its own loopback. `none`: as the backend's user,
+           * uncontained.
+           */
+          mode?: 'bubblewrap' | 'none';
+          /** The bubblewrap program. Defaults to bwrap. */
+          bwrap?: string;
+          /** More host paths every engine sees read-only (absolute). */
+          readOnlyPaths?: string[];
+          /** Devices engines get, e.g. /dev/nvidia0, /dev/nvidiactl, /dev/nvidia-uvm. */
+          devices?: string[];
         };
       };
     };

@@ -212,6 +212,9 @@ async function main() {
     config: sampleGatewayConfig({
       dataRoot: join(dir, 'engines'),
       ports: { from: 18800, to: 18809 },
+      // The engine on a host port, so every proxy reaches the same engine the
+      // same way; a sandboxed engine is reached through its socket instead.
+      sandbox: { mode: 'none' },
     }),
     userKey: issuer.privateJwk,
   });

@@ -24,6 +24,7 @@ import { Rollouts } from './versions/Rollouts';
 import { IdleReleaser } from './policies/IdleReleaser';
 import { Quotas } from './policies/Quotas';
 import { engineBusy } from './policies/busySignal';
+import { EngineConnections } from './gateway/EngineConnections';
 import { InstanceStore } from './store/InstanceStore';
 import { chooseRuntime } from './runtime/chooseRuntime';
 import { NO_RUNTIME_MESSAGE, NoRuntime } from './runtime/NoRuntime';
@@ -238,6 +239,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
               ),
             ),
         );
+        // Every way the gateway reaches engines, over TCP or a sandbox's socket.
+        const connections = new EngineConnections();
         const idle = new IdleReleaser({
           store,
           definitions,
@@ -249,7 +252,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
               const template = definitions().templates.get(instance.templateId);
               const endpoint = runtime.endpoint(instance.id);
               if (!template || !endpoint) return undefined;
-              return engineBusy(template.kind, endpoint, {
+              return engineBusy(template.kind, endpoint, connections, {
                 probePath: template.busyProbePath,
               });
             },
@@ -335,6 +338,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           access,
           runtime,
           activity,
+          connections,
           logger,
           portalUrl,
           ownOrigins,
@@ -347,12 +351,13 @@ export const aigcGatewayPlugin = createBackendPlugin({
           cache: accessCache,
           runtime,
           activity,
+          connections,
           logger,
           ownOrigins,
           cookieOnPathProxy,
         });
         deps.lifecycle.addShutdownHook(() => webSockets.stop());
-        deps.lifecycle.addShutdownHook(() => httpProxy.close());
+        deps.lifecycle.addShutdownHook(() => connections.close());
         if (cookieOnPathProxy) {
           // Browsers open engines by navigation, which carries the user cookie only.
           httpRouter.addAuthPolicy({

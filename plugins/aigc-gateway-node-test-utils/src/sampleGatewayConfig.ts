@@ -11,6 +11,9 @@ export const engineServer = resolvePackagePath(
   'dist/server.js',
 );
 
+/** Where the sample engine is installed: all a sandboxed engine sees of it. */
+const enginePackage = resolvePackagePath('@aigc-gateway/sample-engine');
+
 /** The sample engine's migration command, between its two data layouts. */
 const engineMigrate = resolvePackagePath(
   '@aigc-gateway/sample-engine',
@@ -41,10 +44,12 @@ export function sampleEngineInstalls(engineArgs: string[] = []): JsonObject {
         ...engineArgs,
       ],
       readinessPath: '/internal/ping',
+      paths: [enginePackage],
     },
     'sample-engine-migrate': {
       command: '${node}',
       args: [engineMigrate, '--data', '${dataDir}', '--to', '${toLayout}'],
+      paths: [enginePackage],
     },
   };
 }
@@ -87,6 +92,8 @@ export function sampleGatewayConfig(options: {
   engineArgs?: string[];
   /** More programs under `runtime.local.engines`, e.g. a migration that fails. */
   engines?: JsonObject;
+  /** The local runtime's `sandbox` section (bubblewrap by default). */
+  sandbox?: JsonObject;
   /** The `aigcGateway.cost` section. */
   cost?: JsonObject;
   /** The `aigcGateway.idle` section. */
@@ -106,6 +113,7 @@ export function sampleGatewayConfig(options: {
             ...options.engines,
           },
           ...(options.ports ? { ports: options.ports } : {}),
+          ...(options.sandbox ? { sandbox: options.sandbox } : {}),
           ...(options.probeIntervalMs
             ? { probeIntervalMs: options.probeIntervalMs }
             : {}),

@@ -77,6 +77,12 @@ export interface RuntimeInstanceStatus {
 export interface RuntimeEndpoint {
   host: string;
   port: number;
+  /**
+   * A Unix socket to connect to instead of `host:port`, for engines with no
+   * network of their own; `host` and `port` are then the engine's own
+   * address, sent as `Host`.
+   */
+  socketPath?: string;
 }
 
 /**

@@ -14,6 +14,26 @@ export const engineInstallSchema = z
     env: z.record(z.string()).default({}),
     /** HTTP path that answers 2xx when the engine is ready (not used for migrations). */
     readinessPath: z.string().startsWith('/').default('/'),
+    /** Where the program is installed (relative to workDir): all a sandboxed engine sees of the host besides the system's files, read-only. */
+    paths: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** How engines are contained: bubblewrap namespaces, or not at all. */
+export const sandboxSchema = z
+  .object({
+    /**
+     * `bubblewrap`: each engine and migration in namespaces of its own, seeing
+     * only its volume, its install and the system's files, with no network
+     * but its own loopback. `none`: as the backend's user, uncontained.
+     */
+    mode: z.enum(['bubblewrap', 'none']).default('bubblewrap'),
+    /** The bubblewrap program. */
+    bwrap: z.string().min(1).default('bwrap'),
+    /** More host paths every engine sees read-only (absolute). */
+    readOnlyPaths: z.array(z.string().startsWith('/')).default([]),
+    /** Devices engines get, e.g. /dev/nvidia0, /dev/nvidiactl and /dev/nvidia-uvm. */
+    devices: z.array(z.string().startsWith('/dev/')).default([]),
   })
   .strict();
 
@@ -33,9 +53,11 @@ export const localRuntimeConfigSchema = z
     probeIntervalMs: z.number().int().min(50).max(60_000).default(1000),
     startTimeoutMs: z.number().int().min(1000).default(120_000),
     engines: z.record(slugSchema, engineInstallSchema).default({}),
+    sandbox: sandboxSchema.default({}),
   })
   .strict();
 
 /** @public */
 export type EngineInstall = z.infer<typeof engineInstallSchema>;
+export type SandboxConfig = z.infer<typeof sandboxSchema>;
 export type LocalRuntimeConfig = z.infer<typeof localRuntimeConfigSchema>;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import {
   closeSync,
   mkdirSync,
@@ -10,7 +10,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { Readable } from 'node:stream';
+import {
+  LoggerService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import {
   EngineRuntime,
   EngineVersion,
@@ -26,10 +30,26 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { PortAllocator } from './ports';
 import { LocalVolumeMigrations } from './volumeMigrations';
-import { isAlive, isEngineOf, signalGroup } from './processes';
-import { substitute } from './substitute';
+import { signalGroup, signalProcess, startTimeOf } from './processes';
 import { describeMigration, engineInstall, missingInstall } from './installs';
+import { installCommand } from './installCommand';
+import { substitute } from './substitute';
+import { answersOk } from './probe';
 import { EngineInstall } from '../config/localConfig';
+import {
+  Bubblewrap,
+  SANDBOX_DATA_DIR,
+  SANDBOX_RUN_DIR,
+} from '../sandbox/bubblewrap';
+
+/** The first program in an engine's sandbox: joins the sandbox's socket to the engine's port. */
+const FORWARDER = resolvePackagePath(
+  '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local',
+  'sandbox/forward.cjs',
+);
+
+/** The port a sandboxed engine listens on: each has a loopback of its own. */
+const SANDBOXED_ENGINE_PORT = 7860;
 
 /** @public */
 export interface LocalRuntimeOptions {
@@ -44,15 +64,26 @@ export interface LocalRuntimeOptions {
   startTimeoutMs?: number;
   /** The programs versions may name, from `aigcGateway.runtime.local.engines`. */
   engines: Record<string, EngineInstall>;
+  /** Where engines and migrations run; without one, as the backend's user. */
+  sandbox?: Bubblewrap;
   logger: LoggerService;
   clock: GatewayClock;
 }
 
-/** What the runtime keeps on disk per engine, so a restarted backend can adopt it. */
+/**
+ * What the runtime keeps on disk per engine, so a restarted backend can
+ * adopt it. Engines cannot write it: a sandbox does not show the data root.
+ */
 interface ProcessRecord {
   instanceId: string;
+  /** The process the runtime started, leader of the engine's process group. */
   pid: number;
+  /** The process whose life is the engine's: the sandbox's first process, or `pid`. */
+  watchedPid: number;
+  /** `watchedPid`'s start time: a pid that outlived the engine is someone else's. */
+  startTime: string;
   port: number;
+  socketPath?: string;
   readinessPath: string;
   startedAt: string;
 }
@@ -92,9 +123,11 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
       dataRoot: options.dataRoot,
       workDir: options.workDir,
       engines: options.engines,
+      sandbox: options.sandbox,
     });
-    for (const dir of ['volumes', 'logs', 'processes', 'backups']) {
-      mkdirSync(join(options.dataRoot, dir), { recursive: true });
+    for (const dir of ['volumes', 'logs', 'processes', 'backups', 'sockets']) {
+      // Only the backend's user reaches engines' sockets and data.
+      mkdirSync(join(options.dataRoot, dir), { recursive: true, mode: 0o700 });
     }
     this.adoptSurvivors();
   }
@@ -161,50 +194,93 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
 
   async start(request: RuntimeStartRequest): Promise<void> {
     if (this.engines.has(request.instanceId)) return;
-    const spec = engineInstall(
+    const { sandbox, workDir } = this.options;
+    const install = engineInstall(
       this.options.engines,
       request.version.runtime.local,
       `version ${request.version.version} of ${request.templateId}`,
     );
-    const port = await this.portAllocator.allocate();
+    const port = sandbox
+      ? SANDBOXED_ENGINE_PORT
+      : await this.portAllocator.allocate();
+    const socketDir = join(
+      this.options.dataRoot,
+      'sockets',
+      request.instanceId,
+    );
     const vars = {
       port: String(port),
-      dataDir: request.volume.runtimeRef,
+      dataDir: sandbox ? SANDBOX_DATA_DIR : request.volume.runtimeRef,
       instanceId: request.instanceId,
       version: request.version.version,
       // The Node running the backend, for engines written for Node.
       node: process.execPath,
     };
-    const log = openSync(this.logFile(request.instanceId), 'a');
-    const child = spawn(
-      substitute(spec.command, vars),
-      spec.args.map(a => substitute(a, vars)),
-      {
-        cwd: this.options.workDir,
-        detached: true,
-        stdio: ['ignore', log, log],
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          ...Object.fromEntries(
-            Object.entries(spec.env).map(([k, v]) => [k, substitute(v, vars)]),
-          ),
-          PORT: vars.port,
-          DATA_DIR: vars.dataDir,
-          AIGC_INSTANCE_ID: request.instanceId,
+    if (sandbox) {
+      rmSync(socketDir, { recursive: true, force: true });
+      mkdirSync(socketDir, { mode: 0o700 });
+    }
+    let argv: string[];
+    try {
+      argv = installCommand({
+        install,
+        vars,
+        workDir,
+        sandbox,
+        volume: request.volume.runtimeRef,
+        socketDir,
+        infoFd: 3,
+        entry: {
+          argv: [
+            process.execPath,
+            FORWARDER,
+            `${SANDBOX_RUN_DIR}/engine.sock`,
+            String(port),
+          ],
+          files: [FORWARDER],
         },
+      });
+    } catch (error) {
+      if (!sandbox) this.portAllocator.release(port);
+      throw error;
+    }
+    const log = openSync(this.logFile(request.instanceId), 'a');
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: workDir,
+      detached: true,
+      stdio: ['ignore', log, log, sandbox ? 'pipe' : 'ignore'],
+      env: {
+        PATH: process.env.PATH,
+        // A sandbox shows nothing of the backend's home.
+        HOME: sandbox ? '/tmp' : process.env.HOME,
+        ...Object.fromEntries(
+          Object.entries(install.env).map(([k, v]) => [k, substitute(v, vars)]),
+        ),
+        PORT: vars.port,
+        DATA_DIR: vars.dataDir,
+        AIGC_INSTANCE_ID: request.instanceId,
       },
-    );
+    });
     closeSync(log);
-    if (!child.pid) {
-      this.portAllocator.release(port);
-      throw new Error(`could not start ${spec.command}`);
+    const watchedPid = sandbox ? await sandboxPid(child) : child.pid;
+    const startTime = watchedPid && startTimeOf(watchedPid);
+    if (!child.pid || !watchedPid || !startTime) {
+      if (child.pid) signalGroup(child.pid, 'SIGKILL');
+      if (!sandbox) this.portAllocator.release(port);
+      throw new Error(
+        `could not start ${install.command}${this.lastLogLine(
+          request.instanceId,
+        )}`,
+      );
     }
     const engine: Engine = {
       instanceId: request.instanceId,
       pid: child.pid,
+      watchedPid,
+      startTime,
       port,
-      readinessPath: spec.readinessPath,
+      socketPath: sandbox ? join(socketDir, 'engine.sock') : undefined,
+      readinessPath: install.readinessPath,
       startedAt: this.options.clock.now().toISOString(),
       phase: 'starting',
       stopping: false,
@@ -221,7 +297,9 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     this.emit(
       engine,
       'starting',
-      `started ${spec.command} as pid ${child.pid} on port ${port}`,
+      `started ${install.command} as pid ${child.pid}${
+        sandbox ? ' in a sandbox' : ` on port ${port}`
+      }`,
     );
     this.watch(engine);
   }
@@ -231,11 +309,18 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     if (!engine) return;
     engine.stopping = true;
     clearInterval(engine.timer);
-    signalGroup(engine.pid, 'SIGTERM');
-    for (let i = 0; i < 100 && isAlive(engine.pid); i++) {
+    // A sandbox's first process passes it on and ends with the engine, then
+    // bubblewrap; signalled too, bubblewrap would end first and leave the
+    // sandbox to the host's init.
+    if (isAlive(engine)) {
+      if (engine.socketPath) signalProcess(engine.watchedPid, 'SIGTERM');
+      else signalGroup(engine.pid, 'SIGTERM');
+    }
+    for (let i = 0; i < 100 && isAlive(engine); i++) {
       await new Promise(r => setTimeout(r, 100));
     }
-    if (isAlive(engine.pid)) signalGroup(engine.pid, 'SIGKILL');
+    // A sandbox's first process takes all of the sandbox with it.
+    if (isAlive(engine)) signalGroup(engine.pid, 'SIGKILL');
     this.forget(engine);
     this.emit(engine, 'stopped', 'engine stopped');
   }
@@ -254,9 +339,13 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
 
   endpoint(instanceId: string): RuntimeEndpoint | undefined {
     const engine = this.engines.get(instanceId);
-    return engine?.phase === 'ready'
-      ? { host: this.host, port: engine.port }
-      : undefined;
+    return engine?.phase === 'ready' ? this.addressOf(engine) : undefined;
+  }
+
+  private addressOf(engine: ProcessRecord): RuntimeEndpoint {
+    return engine.socketPath
+      ? { host: '127.0.0.1', port: engine.port, socketPath: engine.socketPath }
+      : { host: this.host, port: engine.port };
   }
 
   /** Stops every engine this backend holds: a clean shutdown leaves nothing behind. */
@@ -281,7 +370,7 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     const deadline = performance.now() + this.startTimeoutMs;
     engine.timer = setInterval(async () => {
       if (engine.stopping) return;
-      if (!isAlive(engine.pid)) {
+      if (!isAlive(engine)) {
         this.exited(engine, 'the engine process is gone');
         return;
       }
@@ -300,20 +389,18 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     engine.timer.unref();
   }
 
-  private async probe(engine: Engine): Promise<boolean> {
-    try {
-      const res = await fetch(
-        `http://${this.host}:${engine.port}${engine.readinessPath}`,
-        { signal: AbortSignal.timeout(Math.max(500, this.probeIntervalMs)) },
-      );
-      return res.ok;
-    } catch {
-      return false;
-    }
+  private probe(engine: Engine): Promise<boolean> {
+    return answersOk(
+      this.addressOf(engine),
+      engine.readinessPath,
+      Math.max(500, this.probeIntervalMs),
+    );
   }
 
   private exited(engine: Engine, how: string) {
     if (engine.stopping || !this.engines.has(engine.instanceId)) return;
+    // bubblewrap gone but its sandbox not (someone killed it alone): nothing may run unwatched.
+    if (isAlive(engine)) signalGroup(engine.pid, 'SIGKILL');
     this.forget(engine);
     this.emit(
       engine,
@@ -325,8 +412,12 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
   private forget(engine: Engine) {
     clearInterval(engine.timer);
     this.engines.delete(engine.instanceId);
-    this.portAllocator.release(engine.port);
+    if (!engine.socketPath) this.portAllocator.release(engine.port);
     rmSync(join(this.processDir, `${engine.instanceId}.json`), { force: true });
+    rmSync(join(this.options.dataRoot, 'sockets', engine.instanceId), {
+      recursive: true,
+      force: true,
+    });
   }
 
   private lastLogLine(instanceId: string): string {
@@ -345,7 +436,10 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     const record: ProcessRecord = {
       instanceId: engine.instanceId,
       pid: engine.pid,
+      watchedPid: engine.watchedPid,
+      startTime: engine.startTime,
       port: engine.port,
+      socketPath: engine.socketPath,
       readinessPath: engine.readinessPath,
       startedAt: engine.startedAt,
     };
@@ -366,17 +460,44 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
         rmSync(path, { force: true });
         continue;
       }
-      if (!isAlive(record.pid) || !isEngineOf(record.pid, record.instanceId)) {
+      if (!isAlive(record)) {
         rmSync(path, { force: true });
         continue;
       }
       const engine: Engine = { ...record, phase: 'starting', stopping: false };
       this.engines.set(engine.instanceId, engine);
-      this.portAllocator.reserve(engine.port);
+      if (!engine.socketPath) this.portAllocator.reserve(engine.port);
       this.options.logger.info(
         `Adopted engine of instance ${engine.instanceId} (pid ${engine.pid}, port ${engine.port})`,
       );
       this.watch(engine);
     }
   }
+}
+
+/** True while the engine's process lives: the same pid with the same start time. */
+function isAlive(record: Pick<ProcessRecord, 'watchedPid' | 'startTime'>) {
+  return (
+    typeof record.startTime === 'string' &&
+    startTimeOf(record.watchedPid) === record.startTime
+  );
+}
+
+/** The PID (on this host) of the sandbox's first process, which bubblewrap reports on descriptor 3. */
+function sandboxPid(child: ChildProcess): Promise<number | undefined> {
+  const info = child.stdio[3] as Readable;
+  return new Promise(resolvePid => {
+    let text = '';
+    info.on('data', chunk => {
+      text += chunk;
+      try {
+        resolvePid(JSON.parse(text)['child-pid']);
+        info.destroy();
+      } catch {
+        // not all of it yet
+      }
+    });
+    info.on('end', () => resolvePid(undefined));
+    info.on('error', () => resolvePid(undefined));
+  });
 }

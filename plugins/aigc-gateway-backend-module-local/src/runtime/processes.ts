@@ -1,21 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** True while a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * True when `pid` is the engine of `instanceId`: the runtime marks each engine
- * with AIGC_INSTANCE_ID, so a recycled pid is never mistaken for it.
+ * When the process started, in clock ticks since boot, or undefined when
+ * there is none or it has ended (a zombie, not yet reaped). With its pid it
+ * names one process for good: a recycled pid has another start time, and no
+ * process can choose its own.
  */
-export function isEngineOf(pid: number, instanceId: string): boolean {
-  return hasMarker(pid, `AIGC_INSTANCE_ID=${instanceId}`);
+export function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold
+    // spaces: the state first, the start time 20th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
 }
 
 function hasMarker(pid: number, marker: string): boolean {
@@ -28,7 +28,11 @@ function hasMarker(pid: number, marker: string): boolean {
   }
 }
 
-/** Processes whose environment holds `marker` (`NAME=value`), e.g. the migrations of a volume. */
+/**
+ * Processes whose environment holds `marker` (`NAME=value`), e.g. the
+ * migrations of a volume. Anyone can set an environment: use it only to
+ * stop processes, never to trust one.
+ */
 export function processesMarked(marker: string): number[] {
   return readdirSync('/proc')
     .filter(p => /^\d+$/.test(p))
@@ -40,6 +44,15 @@ export function processesMarked(marker: string): number[] {
 export function signalGroup(pid: number, signal: NodeJS.Signals) {
   try {
     process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Signals one process. */
+export function signalProcess(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(pid, signal);
   } catch {
     // already gone
   }

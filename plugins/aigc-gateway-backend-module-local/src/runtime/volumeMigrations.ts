@@ -6,10 +6,11 @@ import {
   Migration,
   RuntimeVolume,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
-import { substitute } from './substitute';
-import { processesMarked } from './processes';
+import { processesMarked, signalGroup } from './processes';
 import { describeMigration, engineInstall } from './installs';
+import { installCommand } from './installCommand';
 import { EngineInstall } from '../config/localConfig';
+import { Bubblewrap, SANDBOX_DATA_DIR } from '../sandbox/bubblewrap';
 
 /** Marks migration processes, so that one outliving its backend can be found. */
 const MIGRATION_ENV = 'AIGC_MIGRATION_VOLUME';
@@ -23,6 +24,8 @@ export class LocalVolumeMigrations {
       dataRoot: string;
       workDir: string;
       engines: Record<string, EngineInstall>;
+      /** Migrations are engine code too: they run as engines do. */
+      sandbox?: Bubblewrap;
       timeoutMs?: number;
     },
   ) {}
@@ -64,35 +67,45 @@ export class LocalVolumeMigrations {
     migration: Migration,
     target: EngineVersion,
   ): Promise<void> {
-    const spec = engineInstall(
+    const install = engineInstall(
       this.options.engines,
       migration.local,
       describeMigration(migration),
     );
+    const { sandbox, workDir } = this.options;
+    const dataDir = sandbox ? SANDBOX_DATA_DIR : volume.runtimeRef;
     const vars = {
-      dataDir: volume.runtimeRef,
+      dataDir,
       node: process.execPath,
       version: target.version,
       fromLayout: String(migration.fromLayout),
       toLayout: String(migration.toLayout),
     };
     const timeoutMs = this.options.timeoutMs ?? 15 * 60_000;
+    const argv = installCommand({
+      install,
+      vars,
+      workDir,
+      sandbox,
+      volume: volume.runtimeRef,
+    });
     return new Promise((resolvePromise, reject) => {
-      const child = spawn(
-        substitute(spec.command, vars),
-        spec.args.map(a => substitute(a, vars)),
-        {
-          cwd: this.options.workDir,
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            ...spec.env,
-            DATA_DIR: volume.runtimeRef,
-            [MIGRATION_ENV]: volume.id,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-          timeout: timeoutMs,
+      const child = spawn(argv[0], argv.slice(1), {
+        cwd: workDir,
+        // Its own group, so that a timeout stops all of it (a sandbox's first process takes the sandbox with it).
+        detached: true,
+        env: {
+          PATH: process.env.PATH,
+          HOME: sandbox ? '/tmp' : process.env.HOME,
+          ...install.env,
+          DATA_DIR: dataDir,
+          [MIGRATION_ENV]: volume.id,
         },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const timer = setTimeout(
+        () => child.pid && signalGroup(child.pid, 'SIGKILL'),
+        timeoutMs,
       );
       let output = '';
       const keep = (chunk: Buffer) => {
@@ -102,6 +115,7 @@ export class LocalVolumeMigrations {
       child.stderr.on('data', keep);
       child.on('error', reject);
       child.on('close', (code, signal) => {
+        clearTimeout(timer);
         if (code === 0) resolvePromise();
         else {
           const how = signal

@@ -5,6 +5,8 @@ import { asUser, startGateway } from '../__testUtils__/gateway';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
+jest.setTimeout(30_000);
+
 describe('an enforced budget', () => {
   it('refuses new launches and relaunches once used up, says why, and shows in GET /cost/budgets', async () => {
     const gateway = await startGateway({

@@ -1,11 +1,12 @@
 import http from 'node:http';
-import { Agent, Dispatcher } from 'undici';
+import { Dispatcher } from 'undici';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   EngineRuntime,
   RuntimeEndpoint,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { ActivityRecorder } from './ActivityRecorder';
+import { EngineConnections } from './EngineConnections';
 import { errorStatus } from './errors';
 import { answerError } from './errorPage';
 import { forwardHeaders, pathResponseHeaders } from './headers';
@@ -20,14 +21,6 @@ import { ProxyAccess } from './ProxyAccess';
  * streamed back as the engine sent it.
  */
 export class HttpProxy {
-  /**
-   * undici's connection pools: on the proxy path they gave about twice the
-   * throughput of node:http's client with a keep-alive agent.
-   */
-  private readonly upstream = new Agent({
-    connections: 256,
-    keepAliveTimeout: 10_000,
-  });
   private readonly pattern: RegExp;
   private readonly attached = new WeakSet<http.Server>();
 
@@ -38,6 +31,7 @@ export class HttpProxy {
       access: ProxyAccess;
       runtime: EngineRuntime;
       activity: ActivityRecorder;
+      connections: EngineConnections;
       /** The origin engine pages are served from: cookie requests must come from there. */
       ownOrigins: ReadonlySet<string>;
       cookieOnPathProxy: boolean;
@@ -119,10 +113,11 @@ export class HttpProxy {
     const hasBody =
       Number(req.headers['content-length'] ?? 0) > 0 ||
       req.headers['transfer-encoding'] !== undefined;
+    const { dispatcher, origin } = this.deps.connections.http(endpoint);
     try {
-      await this.upstream.stream(
+      await dispatcher.stream(
         {
-          origin: `http://${endpoint.host}:${endpoint.port}`,
+          origin,
           method: req.method as Dispatcher.HttpMethod,
           path: options.path,
           headers: options.requestHeaders as Record<string, string | string[]>,
@@ -150,11 +145,6 @@ export class HttpProxy {
         req,
       );
     }
-  }
-
-  /** Closes the connections to engines; on backend shutdown. */
-  async close() {
-    await this.upstream.close();
   }
 
   /** Answers with the error page, logging what is the gateway's or the engine's fault. */

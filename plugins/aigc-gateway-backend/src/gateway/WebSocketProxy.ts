@@ -1,5 +1,4 @@
 import { IncomingMessage, Server } from 'node:http';
-import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -8,6 +7,7 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { AccessCache } from './AccessCache';
 import { ActivityRecorder } from './ActivityRecorder';
+import { EngineConnections } from './EngineConnections';
 import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
@@ -61,6 +61,8 @@ interface Tunnel {
   socket: Duplex;
   owner?: string;
   user: string;
+  /** True once the credentials it was opened with have expired. */
+  expired?: () => boolean;
 }
 
 export class WebSocketProxy {
@@ -77,6 +79,7 @@ export class WebSocketProxy {
       cache: AccessCache;
       runtime: EngineRuntime;
       activity: ActivityRecorder;
+      connections: EngineConnections;
       /** The origin engine pages are served from: cookie requests must come from there. */
       ownOrigins: ReadonlySet<string>;
       cookieOnPathProxy: boolean;
@@ -134,6 +137,7 @@ export class WebSocketProxy {
       method: req.method!,
       headers: upgradeHeaders(req, STRIPPED),
       user: target.user,
+      expired: target.expired,
     });
   }
 
@@ -152,6 +156,8 @@ export class WebSocketProxy {
       headers: Array<[string, string]>;
       /** Who opens it, counted against the per-user bound. */
       user: string;
+      /** Whether its credentials have expired: the tunnel closes then. */
+      expired?: () => boolean;
     },
   ) {
     let release: () => void;
@@ -161,7 +167,7 @@ export class WebSocketProxy {
       refuse(socket, error as Error);
       return;
     }
-    const upstream = net.connect(endpoint.port, endpoint.host);
+    const upstream = this.deps.connections.connect(endpoint);
     const lines = [
       `${request.method} ${request.path} HTTP/1.1`,
       `host: ${endpoint.host}:${endpoint.port}`,
@@ -174,6 +180,7 @@ export class WebSocketProxy {
       socket,
       owner: this.deps.cache.get(instanceId)?.ownerRef,
       user: request.user,
+      expired: request.expired,
     };
     tunnels.add(tunnel);
     this.open.set(instanceId, tunnels);
@@ -193,11 +200,16 @@ export class WebSocketProxy {
     upstream.on('error', close);
   }
 
+  /** Closes tunnels to instances that stopped or changed owner, and those whose credentials expired. */
   private closeStopped() {
     for (const [instanceId, tunnels] of this.open) {
       const entry = this.deps.cache.get(instanceId);
       for (const t of tunnels)
-        if (entry?.state !== 'running' || entry.ownerRef !== t.owner)
+        if (
+          entry?.state !== 'running' ||
+          entry.ownerRef !== t.owner ||
+          t.expired?.()
+        )
           t.socket.destroy();
       if (entry?.state !== 'running' || tunnels.size === 0)
         this.open.delete(instanceId);

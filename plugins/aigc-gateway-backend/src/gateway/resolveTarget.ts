@@ -27,7 +27,13 @@ export async function resolveTarget(
   },
   req: IncomingMessage,
   instanceId: string,
-): Promise<{ path: string; endpoint: RuntimeEndpoint; user: string }> {
+): Promise<{
+  path: string;
+  endpoint: RuntimeEndpoint;
+  user: string;
+  /** Whether the caller's credentials have expired, for those that do. */
+  expired?: () => boolean;
+}> {
   if (!hasBearerToken(req)) {
     // On the portal's origin an engine's pages could act as the portal's user.
     if (!deps.cookieOnPathProxy) {
@@ -46,5 +52,18 @@ export async function resolveTarget(
       `instance ${instanceId} is not reachable yet; try again in a moment`,
     );
   }
-  return { path, endpoint, user: credentials.principal.userEntityRef };
+  return {
+    path,
+    endpoint,
+    user: credentials.principal.userEntityRef,
+    expired: expiryOf(credentials.expiresAt),
+  };
+}
+
+/**
+ * Backstage's tokens expire by the real clock, as Backstage's own checks of
+ * them do; the gateway's clock is for its own records.
+ */
+function expiryOf(expiresAt: Date | undefined) {
+  return expiresAt && (() => Date.now() >= expiresAt.getTime());
 }

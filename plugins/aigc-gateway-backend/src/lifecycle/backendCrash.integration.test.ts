@@ -11,9 +11,12 @@ import {
   startGatewayProcess,
 } from '../__testUtils__/startGatewayProcess';
 
-/** Engine processes of an instance, found by the marker the runtime sets. */
+/**
+ * Engines of an instance, found by the marker the runtime sets: the first
+ * process of each (a sandbox's processes all carry the marker).
+ */
 function enginePids(instanceId: string): number[] {
-  return readdirSync('/proc')
+  const marked = readdirSync('/proc')
     .filter(p => /^\d+$/.test(p))
     .filter(p => {
       try {
@@ -23,8 +26,16 @@ function enginePids(instanceId: string): number[] {
       } catch {
         return false;
       }
-    })
-    .map(Number);
+    });
+  const parentOf = (pid: string) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    } catch {
+      return undefined;
+    }
+  };
+  return marked.filter(p => !marked.includes(parentOf(p)!)).map(Number);
 }
 
 describe('kill -9 of the backend', () => {
@@ -98,7 +109,8 @@ describe('kill -9 of the backend', () => {
 
     // The engine dies while no backend runs: the next one fails the instance with a reason.
     await killHard(gateway);
-    process.kill(pid, 'SIGKILL');
+    // All of it: a sandbox's first process takes the sandbox with it.
+    process.kill(-pid, 'SIGKILL');
     gateway = await startGatewayProcess({ db, config, clock });
     const failed = await until('failed', async () => {
       const { body } = await api(gateway!, 'GET', `/instances/${id}`);

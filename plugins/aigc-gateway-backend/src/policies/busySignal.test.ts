@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineServer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { engineBusy } from './busySignal';
+import { EngineConnections } from '../gateway/EngineConnections';
 
 jest.setTimeout(30_000);
 
@@ -25,6 +26,7 @@ describe('the engine busy signal, read from the sample engine', () => {
       ],
       { stdio: 'ignore' },
     );
+    const connections = new EngineConnections();
     try {
       const endpoint = { host: '127.0.0.1', port };
       for (let i = 0; i < 100; i++) {
@@ -38,23 +40,30 @@ describe('the engine busy signal, read from the sample engine', () => {
           break;
         await new Promise(r => setTimeout(r, 100));
       }
-      expect(await engineBusy('sd-webui', endpoint)).toBe(false);
+      expect(await engineBusy('sd-webui', endpoint, connections)).toBe(false);
       const making = fetch(`http://127.0.0.1:${port}/sdapi/v1/txt2img`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: 'a slow lighthouse', steps: 20 }),
       });
       await new Promise(r => setTimeout(r, 300));
-      expect(await engineBusy('sd-webui', endpoint)).toBe(true);
+      expect(await engineBusy('sd-webui', endpoint, connections)).toBe(true);
       expect((await making).status).toBe(200);
-      expect(await engineBusy('sd-webui', endpoint)).toBe(false);
+      expect(await engineBusy('sd-webui', endpoint, connections)).toBe(false);
       // No engine there, or no probe for the kind: it cannot tell.
       expect(
-        await engineBusy('sd-webui', { host: '127.0.0.1', port: 9 }),
+        await engineBusy(
+          'sd-webui',
+          { host: '127.0.0.1', port: 9 },
+          connections,
+        ),
       ).toBeUndefined();
-      expect(await engineBusy('generic-http', endpoint)).toBeUndefined();
+      expect(
+        await engineBusy('generic-http', endpoint, connections),
+      ).toBeUndefined();
     } finally {
       engine.kill();
+      await connections.close();
     }
   });
 });

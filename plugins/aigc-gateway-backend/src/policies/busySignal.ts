@@ -1,5 +1,6 @@
 import { EngineKind } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { RuntimeEndpoint } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { EngineConnections } from '../gateway/EngineConnections';
 
 /** Where each kind of engine says whether it is working, and how to read the answer. */
 const probes: Record<
@@ -30,18 +31,16 @@ const probes: Record<
 export async function engineBusy(
   kind: EngineKind,
   endpoint: RuntimeEndpoint,
+  connections: Pick<EngineConnections, 'getJson'>,
   options: { probePath?: string; timeoutMs?: number } = {},
 ): Promise<boolean | undefined> {
   const probe = probes[kind];
   const path = options.probePath ?? probe.path;
   if (!path) return undefined;
-  try {
-    const res = await fetch(`http://${endpoint.host}:${endpoint.port}${path}`, {
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-    });
-    if (!res.ok) return undefined;
-    return probe.busy(await res.json());
-  } catch {
-    return undefined;
-  }
+  const body = await connections.getJson(
+    endpoint,
+    path,
+    options.timeoutMs ?? 5000,
+  );
+  return body === undefined ? undefined : probe.busy(body);
 }

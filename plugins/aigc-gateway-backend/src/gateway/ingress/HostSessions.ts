@@ -17,6 +17,11 @@ export const SESSION_COOKIE_NAMES: ReadonlySet<string> = new Set([
   TLS_COOKIE,
 ]);
 const SESSION_LIFETIME_MS = 8 * 3600_000;
+/**
+ * A session at someone else's engine (an admin's) is short: its rights are
+ * checked again at the next sign-in, so a lost role soon opens nothing.
+ */
+const DELEGATED_SESSION_LIFETIME_MS = 10 * 60_000;
 
 /**
  * Sessions at engines' own hosts. The portal issues a one-minute ticket for
@@ -62,6 +67,11 @@ export class HostSessions {
     return undefined;
   }
 
+  /** True once a session's time is up; a tunnel it opened closes then. */
+  expired(grant: IngressGrant): boolean {
+    return this.tokens.expired(grant);
+  }
+
   /**
    * Redeems a ticket for the host of `url`, once: the grant and the
    * `Set-Cookie` value of the session that replaces it.
@@ -80,15 +90,19 @@ export class HostSessions {
         'the sign-in ticket was used already; open the engine from the portal again',
       );
     }
+    const lifetimeMs =
+      grant.user === grant.owner
+        ? SESSION_LIFETIME_MS
+        : DELEGATED_SESSION_LIFETIME_MS;
     const session = this.tokens.issue(
       { ...grant, kind: 'session' },
-      SESSION_LIFETIME_MS,
+      lifetimeMs,
     );
     const secure = url.protocol === 'https:' ? '; Secure' : '';
     return {
       grant,
       setCookie: `${HostSessions.cookieName(url)}=${session}; Path=/; Max-Age=${
-        SESSION_LIFETIME_MS / 1000
+        lifetimeMs / 1000
       }; HttpOnly; SameSite=Lax${secure}`,
     };
   }

@@ -51,8 +51,13 @@ export class IngressTokens {
       grant !== undefined &&
       grant.kind === kind &&
       grant.host === host &&
-      grant.expiresAt > this.clock.now().getTime();
+      !this.expired(grant);
     return valid ? grant : undefined;
+  }
+
+  /** True once the grant's time is up. */
+  expired(grant: IngressGrant): boolean {
+    return grant.expiresAt <= this.clock.now().getTime();
   }
 
   /**
@@ -74,7 +79,7 @@ export class IngressTokens {
     ) as IngressGrant & {
       nonce: string;
     };
-    if (grant.expiresAt <= this.clock.now().getTime()) return grant;
+    if (this.expired(grant)) return grant;
     if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
     this.verified.set(token, grant);
     return grant;

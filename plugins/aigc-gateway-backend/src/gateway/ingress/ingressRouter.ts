@@ -119,6 +119,11 @@ export function ingressRouter(deps: {
         throw new NotFoundError(
           `${target.hostname} is not the host of an engine instance`,
         );
+      // The ticket rides in the URL: never over plain http when the hosts are https.
+      if (target.protocol !== `${hosts.scheme}:`)
+        throw new InputError(
+          `rd must be an ${hosts.scheme} URL, as the engine hosts are, not ${target.protocol}`,
+        );
       const credentials = await deps.users.credentials(req);
       const owner = (await deps.access.check(credentials, instanceId)).ownerRef;
       target.searchParams.set(

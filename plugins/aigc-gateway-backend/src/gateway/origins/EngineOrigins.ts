@@ -167,6 +167,7 @@ export class EngineOrigins {
       path: req.url!,
       headers,
       user: grant!.user,
+      expired: () => this.deps.sessions.expired(grant!),
     });
   }
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
@@ -96,6 +97,15 @@ describe('engines at their own origins', () => {
       expect(handoff.headers['referrer-policy']).toBe('no-referrer');
       const ticketUrl = handoff.headers.location as string;
       expect(new URL(ticketUrl).origin).toBe(origin);
+      // Nor over another scheme than the hosts', where the ticket could be read on the way.
+      const refused = await request(server)
+        .get(signIn.pathname)
+        .query({ rd: `${origin.replace('http:', 'https:')}/` })
+        .set('Cookie', cookie);
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain(
+        'rd must be an http URL, as the engine hosts are, not https:',
+      );
 
       // The ticket becomes a session cookie of this host alone and leaves the URL.
       const redeemed = await atEngine(ticketUrl, {});
@@ -219,6 +229,53 @@ describe('engines at their own origins', () => {
       expect((await talkAt(ws, { cookie: session, origin })).reply).toEqual(
         expect.objectContaining({ echo: 'hello' }),
       );
+      // Someone else's session at alice's engine (an admin's; the tests'
+      // policy allows everyone) lasts ten minutes, and its WebSockets with it:
+      // rights are checked again at the next sign-in.
+      const bobCookie = String(
+        (
+          await request(server)
+            .get('/api/aigc-gateway/cookie')
+            .set('Authorization', bob)
+        ).headers['set-cookie'],
+      ).split(';')[0];
+      const bobsTicket = (
+        await request(server)
+          .get(`${signIn.pathname}${signIn.search}`)
+          .set('Cookie', bobCookie)
+      ).headers.location as string;
+      const bobsSetCookie = String(
+        (await atEngine(bobsTicket, {})).headers['set-cookie'],
+      );
+      expect(bobsSetCookie).toContain('; Max-Age=600;');
+      const bobsSession = bobsSetCookie.split(';')[0];
+      const bobsSocket = await talk(
+        `ws://127.0.0.1:${engineUrl.port}/queue/join`,
+        { host: engineUrl.host, cookie: bobsSession, origin },
+        { keepOpen: true },
+      );
+      const closed = new Promise(r => bobsSocket.socket!.once('close', r));
+      gateway.clock.advance(600_000);
+      await closed;
+      const ping = (sessionCookie: string) =>
+        atEngine(`${origin}/internal/ping`, {
+          headers: { cookie: sessionCookie },
+        });
+      expect((await ping(bobsSession)).status).toBe(401);
+      expect((await ping(session)).status).toBe(200);
+      // On the path form, a WebSocket lasts no longer than the token that
+      // opened it (Backstage's tokens expire by the real clock).
+      const { port } = server.address() as AddressInfo;
+      const shortToken = await issuer.sign('alice', { expiresIn: 2 });
+      const pathSocket = await talk(
+        `ws://127.0.0.1:${port}${gateway.proxy}/queue/join`,
+        { authorization: `Bearer ${shortToken}` },
+        { keepOpen: true },
+      );
+      expect(pathSocket.reply).toEqual(
+        expect.objectContaining({ echo: 'hello' }),
+      );
+      await new Promise(r => pathSocket.socket!.once('close', r));
 
       // Released: the session opens nothing until the engine runs again.
       await request(server)
