@@ -44,6 +44,7 @@ port="${AIGC_SWEEP_PG_PORT:-54339}"
 for ((i = 0; i < ${#instants[@]}; i += 2)); do
   instant="${instants[i]}" zone="${instants[i + 1]}"
   printf '\n=== date sweep: %s in %s\n' "$instant" "$zone"
+  aigc_clean_faketime_shm
   (
     aigc_shift_clock "$instant" "$zone"
     echo "clock of this run: $(date '+%a %F %T %Z')"

@@ -15,6 +15,19 @@ aigc_ensure_faketime() {
   fi
 }
 
+# libfaketime keeps a semaphore and a shared memory segment per process in
+# /dev/shm, named by its pid, and a process killed hard leaves them behind.
+# A later process of another user (PostgreSQL's) that gets the same pid
+# cannot open them and exits. Removes those of processes that are gone.
+aigc_clean_faketime_shm() {
+  local file pid
+  for file in /dev/shm/faketime_shm_* /dev/shm/sem.faketime_sem_*; do
+    [ -e "$file" ] || continue
+    pid="${file##*_}"
+    kill -0 "$pid" 2>/dev/null || rm -f "$file"
+  done
+}
+
 # Usage: aigc_shift_clock <instant> <time zone>, e.g. '2027-03-28T01:59:30+01:00' Europe/Berlin.
 # Exports the variables; run it in a subshell to undo it.
 aigc_shift_clock() {

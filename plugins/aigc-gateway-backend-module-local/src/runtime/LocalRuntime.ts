@@ -309,14 +309,14 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     if (!engine) return;
     engine.stopping = true;
     clearInterval(engine.timer);
-    // A sandbox's first process passes it on and ends with the engine, then
-    // bubblewrap; signalled too, bubblewrap would end first and leave the
-    // sandbox to the host's init.
-    if (isAlive(engine)) {
-      if (engine.socketPath) signalProcess(engine.watchedPid, 'SIGTERM');
-      else signalGroup(engine.pid, 'SIGTERM');
-    }
     for (let i = 0; i < 100 && isAlive(engine); i++) {
+      // A sandbox's first process passes it on and ends with the engine,
+      // then bubblewrap; signalled too, bubblewrap would end first and leave
+      // the sandbox to the host's init. It ignores signals until its handler
+      // is in place (it is the namespace's init), so they are sent again.
+      if (engine.socketPath) {
+        if (i % 10 === 0) signalProcess(engine.watchedPid, 'SIGTERM');
+      } else if (i === 0) signalGroup(engine.pid, 'SIGTERM');
       await new Promise(r => setTimeout(r, 100));
     }
     // A sandbox's first process takes all of the sandbox with it.
