@@ -148,11 +148,19 @@ export interface Config {
         entityRef: string;
         /** The month's limit, in `currency`. */
         monthly: number;
-        /** Refuse new launches once the month's spend reaches the limit. Defaults to false. */
+        /**
+         * Refuse new launches once the month's spend reaches the limit, and
+         * release the engines its user or group holds `graceMinutes` later
+         * (data kept). Defaults to false.
+         */
         enforce?: boolean;
+        /** With `enforce`: how long engines go on once the budget is used up. Defaults to 15. */
+        graceMinutes?: number;
       }>;
       /** Percent of a budget at which its owners are notified. Defaults to [80, 100]. */
       alertThresholds?: number[];
+      /** How often budgets are checked for alerts and enforcement. Defaults to 60. */
+      checkIntervalSeconds?: number;
     };
     /** Engine templates users may launch. */
     templates?: Array<{

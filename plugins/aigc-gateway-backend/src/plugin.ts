@@ -48,6 +48,7 @@ import { signingKey } from './gateway/ingress/signingKey';
 import { CostLedger } from './cost/CostLedger';
 import { CostCalendar } from './cost/calendar';
 import { Budgets } from './cost/Budgets';
+import { BudgetEnforcer } from './cost/BudgetEnforcer';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -212,13 +213,22 @@ export const aigcGatewayPlugin = createBackendPlugin({
           fn: () => rolloutRunner.advanceAll(),
         });
         if (gatewayConfig.cost.budgets.length > 0) {
+          const enforcer = new BudgetEnforcer({
+            db: knex,
+            budgets,
+            store,
+            release: (instance, why) => lifecycle.release(instance, why),
+            clock,
+            logger,
+          });
           // Global scope: with several replicas, one of them runs it at a time.
           await deps.scheduler.scheduleTask({
-            id: 'aigc-gateway-budget-alerts',
-            frequency: { minutes: 5 },
+            id: 'aigc-gateway-budgets',
+            frequency: { seconds: gatewayConfig.cost.checkIntervalSeconds },
             timeout: { minutes: 2 },
             fn: async () => {
               await budgets.alert();
+              await enforcer.enforce();
             },
           });
         }

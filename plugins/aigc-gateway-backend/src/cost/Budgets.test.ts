@@ -23,8 +23,18 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
       ledger: new CostLedger(db),
       calendar: new CostCalendar('Europe/Berlin'),
       budgets: [
-        { entityRef: 'group:default/creators-a', monthly: 10, enforce: true },
-        { entityRef: 'user:default/bob', monthly: 10, enforce: false },
+        {
+          entityRef: 'group:default/creators-a',
+          monthly: 10,
+          enforce: true,
+          graceMinutes: 15,
+        },
+        {
+          entityRef: 'user:default/bob',
+          monthly: 10,
+          enforce: false,
+          graceMinutes: 15,
+        },
       ],
       thresholds: [80, 100],
       currency: 'EUR',
@@ -87,7 +97,7 @@ describe.each(databases.eachSupportedId())('Budgets on %p', databaseId => {
       }),
     );
     expect(sent[1].payload.description).toContain(
-      'New engine launches are refused until next month.',
+      'New engine launches are refused until next month, and running engines are released 15 minutes after the budget ran out (their data is kept).',
     );
 
     // A new month (in Berlin: 2026-12-31T23:00Z) starts from zero.

@@ -113,7 +113,9 @@ export class Budgets implements LaunchGate {
         title: `AIGC budget ${threshold}% used: ${status.entityRef}`,
         description: `${amount} spent in ${status.month}.${
           status.enforce && threshold >= 100
-            ? ' New engine launches are refused until next month.'
+            ? ` New engine launches are refused until next month, and running engines are released ${this.graceOf(
+                status.entityRef,
+              )} minutes after the budget ran out (their data is kept).`
             : ''
         }`,
         link: '/aigc-gateway/cost',
@@ -121,6 +123,13 @@ export class Budgets implements LaunchGate {
         topic: 'aigc-gateway-budget',
       },
     });
+  }
+
+  /** How long, in minutes, engines go on once the enforced budget of `entityRef` is used up. */
+  graceOf(entityRef: string): number {
+    return (
+      this.deps.budgets.find(b => b.entityRef === entityRef)?.graceMinutes ?? 0
+    );
   }
 
   private async status(budget: Budget, now: Date): Promise<BudgetStatus> {

@@ -1,7 +1,14 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { addSpendThisMonth } from '../__testUtils__/ledger';
-import { asUser, startGateway } from '../__testUtils__/gateway';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { eventually } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
+import {
+  asUser,
+  launchRunning,
+  startGateway,
+  waitForState,
+} from '../__testUtils__/gateway';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -66,6 +73,63 @@ describe('an enforced budget', () => {
         }),
       ]);
       expect(budgets.body.items[0].percent).toBeGreaterThanOrEqual(144);
+    } finally {
+      await gateway.backend.stop();
+    }
+  });
+
+  it('releases the engines its user holds once used up, after the grace, and leaves others running', async () => {
+    const gateway = await startGateway({
+      databases,
+      databaseId: 'SQLITE_3',
+      ports: { from: 18310, to: 18319 },
+      features: [schedulerServiceFactory],
+      cost: {
+        checkIntervalSeconds: 1,
+        budgets: [
+          {
+            entityRef: 'user:default/alice',
+            monthly: 5,
+            enforce: true,
+            graceMinutes: 15,
+          },
+        ],
+      },
+    });
+    const { server, knex, clock } = gateway;
+    try {
+      const alices = await launchRunning(server, 'alice');
+      const bobs = await launchRunning(server, 'bob');
+      await addSpendThisMonth(knex, clock.now(), 'user:default/alice', 2, 3.6);
+
+      // Used up: noted once, and alice's engine runs on through the grace.
+      await eventually(async () =>
+        expect(await knex('budget_exhaustions')).toEqual([
+          expect.objectContaining({
+            budget_ref: 'user:default/alice',
+            month: '2026-11',
+          }),
+        ]),
+      );
+      await new Promise(r => setTimeout(r, 1500));
+      const state = async (id: string, user: string) =>
+        (
+          await request(server)
+            .get(`/api/aigc-gateway/instances/${id}`)
+            .set('Authorization', asUser(user))
+        ).body.state;
+      expect(await state(alices, 'alice')).toBe('running');
+
+      clock.advance(15 * 60_000);
+      await waitForState(server, alices, 'released');
+      const events = await knex('instance_events')
+        .where({ instance_id: alices })
+        .pluck('message');
+      expect(events).toContain(
+        'releasing: the monthly budget of user:default/alice is used up',
+      );
+      expect(await state(bobs, 'bob')).toBe('running');
+      expect(await knex('budget_exhaustions')).toHaveLength(1);
     } finally {
       await gateway.backend.stop();
     }

@@ -12,8 +12,10 @@ import { EngineTemplate, engineTemplateSchema } from './templates';
 export interface Budget {
   entityRef: string;
   monthly: number;
-  /** Refuse new launches once the month's spend reaches the budget. */
+  /** Refuse new launches once the month's spend reaches the budget, and release running engines `graceMinutes` later. */
   enforce: boolean;
+  /** With `enforce`: how long engines may go on running once the budget is used up. */
+  graceMinutes: number;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface CostConfig {
   budgets: Budget[];
   /** Percent of a budget at which its owners are notified. */
   alertThresholds: number[];
+  /** How often budgets are checked, for alerts and enforcement. */
+  checkIntervalSeconds: number;
 }
 
 /**
@@ -142,6 +146,12 @@ export const budgetSchema: z.ZodType<Budget, z.ZodTypeDef, unknown> = z
     entityRef: userOrGroupRef,
     monthly: z.number().positive(),
     enforce: z.boolean().default(false),
+    graceMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(15),
   })
   .strict();
 
@@ -153,6 +163,7 @@ export const costConfigSchema: z.ZodType<CostConfig, z.ZodTypeDef, unknown> = z
     alertThresholds: z
       .array(z.number().int().min(1).max(1000))
       .default([80, 100]),
+    checkIntervalSeconds: z.number().int().min(1).max(3600).default(60),
   })
   .strict();
 
