@@ -53,8 +53,22 @@ export interface Config {
           /** Added to each Ingress, replacing the nginx ones of the same name. */
           annotations?: { [name: string]: string };
         };
-        /** Engine pods accept traffic only from these NetworkPolicy peers; no policy when left out. */
-        networkPolicy?: { from: Array<{ [key: string]: unknown }> };
+        /**
+         * The engines' NetworkPolicy, kept by the runtime in its namespace;
+         * `false` for none.
+         */
+        networkPolicy?:
+          | false
+          | {
+              /**
+               * Peers that may reach engine pods; nothing else may. Defaults to
+               * pods labelled `aigc-gateway.io/engine-access: "true"` in any
+               * namespace (label the backend's and the ingress controller's).
+               */
+              from?: Array<{ [key: string]: unknown }>;
+              /** Where engine pods may connect. Defaults to DNS and public addresses. */
+              egress?: Array<{ [key: string]: unknown }>;
+            };
         /** How long calls wait for the cluster before failing. Defaults to 10. */
         connectTimeoutSeconds?: number;
         /** host:port to reach an instance at instead of its Service, by instance id or `*`. */

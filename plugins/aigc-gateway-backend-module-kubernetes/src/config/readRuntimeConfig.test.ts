@@ -24,7 +24,25 @@ describe('readRuntimeConfig', () => {
       endpointOverride: {},
       allowedRegistries: [],
       allowPodSpecPatch: false,
+      // On by default: in from labelled pods only, out to DNS and public addresses.
+      networkPolicy: {
+        from: [
+          {
+            namespaceSelector: {},
+            podSelector: {
+              matchLabels: { 'aigc-gateway.io/engine-access': 'true' },
+            },
+          },
+        ],
+        egress: expect.arrayContaining([
+          { to: [{ ipBlock: expect.objectContaining({ cidr: '0.0.0.0/0' }) }] },
+        ]),
+      },
     });
+    expect(
+      read({ kubeconfig: '/etc/aigc/kubeconfig', networkPolicy: false })
+        .networkPolicy,
+    ).toBe(false);
   });
 
   it('tells whether the runtime is configured', () => {

@@ -21,6 +21,17 @@ const hostPort = z
   .string()
   .regex(/^[^:\s]+:[0-9]{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7860');
 
+/** The label that lets a pod (the backend's, the ingress controller's) reach engine pods unless `networkPolicy.from` says otherwise. */
+export const ENGINE_ACCESS_LABEL = 'aigc-gateway.io/engine-access';
+
+/** Engine pods' peers unless configured: pods of any namespace with the engine-access label. */
+const DEFAULT_FROM: Array<Record<string, unknown>> = [
+  {
+    namespaceSelector: {},
+    podSelector: { matchLabels: { [ENGINE_ACCESS_LABEL]: 'true' } },
+  },
+];
+
 /** Engine pods' egress unless configured: DNS, and public addresses only. */
 const DEFAULT_EGRESS: Array<Record<string, unknown>> = [
   {
@@ -109,10 +120,6 @@ export const kubernetesRuntimeConfigSchema = z
     /** The pod's grace period on stop; `stop` waits this long plus a margin for the pod to go. */
     stopGracePeriodSeconds: z.number().int().min(0).max(3600).default(30),
     /**
-     * Engine pods accept traffic only from these NetworkPolicy peers (e.g.
-     * the namespace and pods of the Backstage backend); no policy when left out.
-     */
-    /**
      * Registries (such as registry.example.com or docker.io) whose images
      * versions created through the API or a template may run; none when left
      * out. Versions in config are not limited.
@@ -120,21 +127,31 @@ export const kubernetesRuntimeConfigSchema = z
     allowedRegistries: z.array(z.string().min(1)).default([]),
     /** Whether versions created through the API may carry a podSpecPatch (default false). */
     allowPodSpecPatch: z.boolean().default(false),
+    /**
+     * The engines' NetworkPolicy, on unless `false`: traffic in only from
+     * `from`, out only as `egress` allows.
+     */
     networkPolicy: z
-      .object({
-        from: z
-          .array(z.record(z.unknown()))
-          .min(1, "name at least one peer, e.g. the backend's namespace"),
-        /**
-         * Where engine pods may connect (NetworkPolicy egress rules). By
-         * default DNS, and the internet but no private, carrier-grade NAT
-         * or link-local address: not the cluster's services, not the
-         * portal, not a cloud's metadata endpoint.
-         */
-        egress: z.array(z.record(z.unknown())).default(DEFAULT_EGRESS),
-      })
-      .strict()
-      .optional(),
+      .union([
+        z.literal(false),
+        z
+          .object({
+            /** NetworkPolicy peers that may reach engine pods; by default pods labelled `aigc-gateway.io/engine-access: "true"`. */
+            from: z
+              .array(z.record(z.unknown()))
+              .min(1, "name at least one peer, e.g. the backend's namespace")
+              .default(DEFAULT_FROM),
+            /**
+             * Where engine pods may connect (NetworkPolicy egress rules). By
+             * default DNS, and the internet but no private, carrier-grade NAT
+             * or link-local address: not the cluster's services, not the
+             * portal, not a cloud's metadata endpoint.
+             */
+            egress: z.array(z.record(z.unknown())).default(DEFAULT_EGRESS),
+          })
+          .strict(),
+      ])
+      .default({}),
     /**
      * An Ingress per instance at its own host, which the gateway's
      * forward-auth endpoint opens to the instance's owner only.

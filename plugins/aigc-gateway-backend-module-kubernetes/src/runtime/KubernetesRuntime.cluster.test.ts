@@ -325,7 +325,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
     await stop(instanceId);
   });
 
-  it('lets engine pods take traffic only from the configured peers, and reach only DNS and public addresses', async () => {
+  it('lets engine pods take traffic only from labelled pods or the configured peers, and reach only DNS and public addresses', async () => {
     const networking = kubeConfig.makeApiClient(NetworkingV1Api);
     const read = () =>
       networking.readNamespacedNetworkPolicy({
@@ -340,6 +340,19 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
         podSelector: { matchLabels: { 'app.kubernetes.io/name': 'backstage' } },
       },
     ];
+    // On by default: only pods with the engine-access label get in.
+    expect((await read()).spec!.ingress).toEqual([
+      {
+        _from: [
+          {
+            namespaceSelector: {},
+            podSelector: {
+              matchLabels: { 'aigc-gateway.io/engine-access': 'true' },
+            },
+          },
+        ],
+      },
+    ]);
     const guarded = newRuntime({ networkPolicy: { from: backend } });
     await guarded.whenConnected();
     const policy = await read();
