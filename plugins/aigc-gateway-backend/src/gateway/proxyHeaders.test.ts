@@ -61,6 +61,7 @@ describe('engineRelativePath', () => {
   it.each([
     [`/api/aigc-gateway/instances/${id}/proxy`, '/'],
     [`/api/aigc-gateway/instances/${id}/proxy/`, '/'],
+    [`/api/aigc-gateway/instances/${id}/proxy?x=1`, '/?x=1'],
     [
       `/api/aigc-gateway/instances/${id}/proxy/sdapi/v1/progress?x=1`,
       '/sdapi/v1/progress?x=1',

@@ -12,7 +12,9 @@ export function engineRelativePath(
   const marker = `/instances/${instanceId}/proxy`;
   const at = originalUrl.indexOf(marker);
   if (at < 0) throw new InputError('not a proxy path');
-  const rest = originalUrl.slice(at + marker.length) || '/';
+  let rest = originalUrl.slice(at + marker.length) || '/';
+  // A query right after the prefix is the engine's root with that query.
+  if (rest.startsWith('?')) rest = `/${rest}`;
   const [path] = rest.split('?', 1);
   if (!path.startsWith('/')) throw new InputError('not a proxy path');
   if (
