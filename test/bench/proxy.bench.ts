@@ -10,7 +10,6 @@
  *   BENCH_ROUNDS=5 yarn bench:proxy   (medians over 5 rounds; 3 by default)
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +19,7 @@ import autocannon from 'autocannon';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { createUserTokenIssuer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
+import { engineOriginSession } from './engineOriginSession';
 import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 const clock = new TestClock();
@@ -148,57 +148,6 @@ function median(figures: Figures[]): Figures {
     p50: mid(figures.map(f => f.p50)),
     p99: mid(figures.map(f => f.p99)),
     errors: figures.reduce((sum, f) => sum + f.errors, 0),
-  };
-}
-
-/**
- * Signs `auth`'s user in to the instance's own origin as a browser does (the
- * portal's cookie, the sign-in's ticket, the session cookie it becomes) and
- * returns the engine listener's loopback URL with the headers a browser sends.
- */
-async function engineOriginSession(
-  baseUrl: string,
-  instanceId: string,
-  auth: Record<string, string>,
-) {
-  const api = `${baseUrl}/api/aigc-gateway`;
-  const cookieOf = (res: Response) =>
-    res.headers.getSetCookie()[0].split(';')[0];
-  const portalCookie = cookieOf(
-    await fetch(`${api}/cookie`, { headers: auth }),
-  );
-  const { url } = await (
-    await fetch(`${api}/instances/${instanceId}`, { headers: auth })
-  ).json();
-  const ticketUrl = new URL(
-    (
-      await fetch(url, {
-        headers: { cookie: portalCookie },
-        redirect: 'manual',
-      })
-    ).headers.get('location')!,
-  );
-  // fetch() cannot set Host; the engine listener tells instances apart by it.
-  const session = await new Promise<string>((resolve, reject) =>
-    request(
-      {
-        host: '127.0.0.1',
-        port: ticketUrl.port,
-        path: `${ticketUrl.pathname}${ticketUrl.search}`,
-        headers: { host: ticketUrl.host },
-      },
-      res => {
-        res.resume();
-        resolve(String(res.headers['set-cookie']?.[0]).split(';')[0]);
-      },
-    )
-      .on('error', reject)
-      .end(),
-  );
-  return {
-    url: `http://127.0.0.1:${ticketUrl.port}/bench/2k`,
-    // As `Host`, which wrk puts in place of its own (a second Host would be sent first).
-    headers: { Host: ticketUrl.host, cookie: session },
   };
 }
 

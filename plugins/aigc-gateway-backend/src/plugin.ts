@@ -25,6 +25,7 @@ import { IdleReleaser } from './policies/IdleReleaser';
 import { Quotas } from './policies/Quotas';
 import { engineBusy } from './policies/busySignal';
 import { EngineConnections } from './gateway/EngineConnections';
+import { WakeOnAccess } from './gateway/origins/wake/WakeOnAccess';
 import { InstanceStore } from './store/InstanceStore';
 import { chooseRuntime } from './runtime/chooseRuntime';
 import { NO_RUNTIME_MESSAGE, NoRuntime } from './runtime/NoRuntime';
@@ -397,6 +398,23 @@ export const aigcGatewayPlugin = createBackendPlugin({
             runtime,
             http: httpProxy,
             webSockets,
+            wake: new WakeOnAccess({
+              store,
+              relaunch: (instance, cause) =>
+                lifecycle.relaunch(instance, cause),
+              describe: instance => ({
+                engine:
+                  definitions().templates.get(instance.templateId)?.title ??
+                  instance.templateId,
+                pool:
+                  definitions().pools.get(instance.poolId)?.title ??
+                  instance.poolId,
+              }),
+              reachable: instanceId =>
+                runtime.endpoint(instanceId) !== undefined,
+              clock,
+              portalUrl,
+            }),
             logger,
             signInUrl: `${externalBaseUrl}/ingress/sign-in`,
           });
@@ -418,6 +436,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             access,
             cache: accessCache,
             portalUrl,
+            permissions: deps.permissions,
           }),
         );
         httpRouter.use(

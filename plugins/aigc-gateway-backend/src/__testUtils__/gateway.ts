@@ -129,12 +129,14 @@ export async function startWithAliceEngine(options: {
   ports: { from: number; to: number };
   /** More `aigcGateway` sections, e.g. `pathProxy`. */
   extra?: JsonObject;
+  /** More features, e.g. a permission policy. */
+  features?: any[];
 }) {
   const issuer = await createUserTokenIssuer();
   const gateway = await startGateway({
     ...options,
     databaseId: 'SQLITE_3',
-    features: issuer.features,
+    features: [...issuer.features, ...(options.features ?? [])],
   });
   try {
     const { server } = gateway;

@@ -166,6 +166,7 @@ export function costRouter(deps: {
         'ended_at',
         'counted_seconds',
         'cost',
+        'cause',
       ]),
     );
     for await (const i of deps.ledger.intervals(range, scope, at)) {
@@ -186,6 +187,7 @@ export function costRouter(deps: {
           i.endedAt?.toISOString() ?? '',
           i.seconds,
           i.cost.toFixed(6),
+          i.cause,
         ]),
       );
     }

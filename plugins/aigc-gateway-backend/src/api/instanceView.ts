@@ -26,6 +26,7 @@ export function toInstanceView(
     url: `${baseUrl}/ingress/sign-in?rd=${encodeURIComponent(
       ingressHosts.urlOf(instance.id),
     )}`,
+    address: ingressHosts.urlOf(instance.id),
     failureReason: instance.failureReason,
     lastActivityAt: instance.lastActivityAt?.toISOString(),
     createdAt: instance.createdAt.toISOString(),

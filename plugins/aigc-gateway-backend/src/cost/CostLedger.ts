@@ -34,6 +34,8 @@ export interface CountedInterval {
   pricePerHour: number;
   startedAt: Date;
   endedAt?: Date;
+  /** Why the compute was taken: `launched`, or `woken on access`. */
+  cause: string;
   seconds: number;
   cost: number;
 }
@@ -184,6 +186,7 @@ export class CostLedger {
       pricePerHour: Number(row.price_per_hour),
       startedAt,
       endedAt,
+      cause: row.cause ?? 'launched',
       seconds,
       cost:
         (seconds / 3600) * Number(row.gpu_count) * Number(row.price_per_hour),

@@ -22,8 +22,8 @@ export class ProxyAccess {
     private readonly permissions: PermissionsService,
   ) {}
 
-  /** Throws unless the caller may use the running instance; returns what the cache holds of it. */
-  async check(
+  /** Throws unless the caller may open the instance, running or not; returns what the cache holds of it. */
+  async open(
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
     instanceId: string,
   ): Promise<AccessEntry> {
@@ -37,6 +37,15 @@ export class ProxyAccess {
         `instance ${instanceId} does not exist or is not yours`,
       );
     }
+    return entry;
+  }
+
+  /** Throws unless the caller may use the running instance; returns what the cache holds of it. */
+  async check(
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    instanceId: string,
+  ): Promise<AccessEntry> {
+    const entry = await this.open(credentials, instanceId);
     if (entry.state !== 'running') {
       throw new ConflictError(
         `instance ${instanceId} is ${entry.state}, not running; launch it first`,

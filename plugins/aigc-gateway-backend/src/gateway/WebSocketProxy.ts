@@ -39,11 +39,18 @@ export function upgradeHeaders(
 }
 
 /** Answers an upgrade with the error, as JSON, and closes the connection. */
-export function refuse(socket: Duplex, error: Error) {
+export function refuse(
+  socket: Duplex,
+  error: Error,
+  headers: Record<string, string> = {},
+) {
   const status = errorStatus(error);
   const body = errorBody(error, status);
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${error.name}\r\ncontent-type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${error.name}\r\ncontent-type: application/json\r\n${extra}` +
       `content-length: ${Buffer.byteLength(
         body,
       )}\r\nconnection: close\r\n\r\n${body}`,
@@ -174,7 +181,6 @@ export class WebSocketProxy {
       ...request.headers.map(([name, value]) => `${name}: ${value}`),
     ];
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (head.length) upstream.write(head);
     const tunnels = this.open.get(instanceId) ?? new Set();
     const tunnel: Tunnel = {
       socket,
@@ -185,9 +191,26 @@ export class WebSocketProxy {
     tunnels.add(tunnel);
     this.open.set(instanceId, tunnels);
     const markActive = () => this.deps.activity.mark(instanceId);
-    socket.on('data', markActive);
     upstream.on('data', markActive);
-    socket.pipe(upstream).pipe(socket);
+    upstream.pipe(socket);
+    // The client's bytes go on only once the engine has switched protocols:
+    // after a plain answer the connection would carry further HTTP requests
+    // that the gateway never checked.
+    let status = '';
+    const onStatus = (chunk: Buffer) => {
+      status += chunk.toString('latin1');
+      const end = status.indexOf('\r\n');
+      if (end < 0 && status.length < 64) return;
+      upstream.off('data', onStatus);
+      if (/^HTTP\/1\.[01] 101 /.test(status)) {
+        if (head.length) upstream.write(head);
+        socket.on('data', markActive);
+        socket.pipe(upstream);
+      } else {
+        upstream.end();
+      }
+    };
+    upstream.on('data', onStatus);
     const close = () => {
       socket.destroy();
       upstream.destroy();

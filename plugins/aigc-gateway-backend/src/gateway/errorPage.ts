@@ -24,7 +24,8 @@ const titles: Record<number, { title: string; advice: string }> = {
   },
 };
 
-const escape = (text: string) =>
+/** Text made safe to put in HTML. */
+export const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     c =>
@@ -52,14 +53,14 @@ export function errorPage(
     advice: '',
   };
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(
     title,
   )} · AIGC Gateway</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}
 p.detail{color:#666;font-size:.9rem}a{color:#1565c0}</style></head>
-<body><h1>${escape(title)}</h1><p>${escape(advice)}</p>
-<p class="detail">${escape(message)} (HTTP ${status})</p>
-<p><a href="${escape(
+<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(advice)}</p>
+<p class="detail">${escapeHtml(message)} (HTTP ${status})</p>
+<p><a href="${escapeHtml(
     portalUrl,
   )}">Go to the AIGC Gateway in the portal</a></p></body></html>
 `;

@@ -13,6 +13,7 @@ const statusOf: Record<string, number> = {
   NotFoundError: 404,
   ConflictError: 409,
   BadGatewayError: 502,
+  ServiceUnavailableError: 503,
 };
 
 export function errorStatus(error: Error): number {

@@ -1,4 +1,4 @@
-import { AddressInfo } from 'node:net';
+import net, { AddressInfo } from 'node:net';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { asUser, startGateway, waitForState } from '../__testUtils__/gateway';
@@ -89,6 +89,85 @@ describe('WebSocket proxy', () => {
       const started = Date.now();
       await closed;
       expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await gateway.backend.stop();
+    }
+  }, 60_000);
+
+  it('passes nothing more of the client on when the engine answers an upgrade without switching protocols', async () => {
+    // An engine that answers every request with its path and keeps the connection.
+    const gateway = await startGateway({
+      databases,
+      databaseId: 'SQLITE_3',
+      ports: { from: 18610, to: 18619 },
+      engines: {
+        'plain-http': {
+          command: '${node}',
+          args: [
+            '-e',
+            "require('http').createServer((q, s) => s.end(q.url)).listen(+process.env.PORT, '127.0.0.1')",
+          ],
+        },
+      },
+      extra: {
+        templates: [
+          {
+            id: 'plain-http',
+            title: 'Plain HTTP',
+            owner: 'group:default/aigc-admins',
+            kind: 'generic-http',
+            versions: [
+              {
+                version: '1.0.0',
+                pools: ['local'],
+                runtime: { local: { engine: 'plain-http' } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const { server } = gateway;
+    try {
+      const { body } = await request(server)
+        .post('/api/aigc-gateway/instances')
+        .set('Authorization', asUser('alice'))
+        .send({ templateId: 'plain-http' });
+      await waitForState(server, body.id, 'running');
+      const { port } = server.address() as AddressInfo;
+      const proxy = `/api/aigc-gateway/instances/${body.id}/proxy`;
+      // An upgrade, and in the same packet a request the gateway would refuse.
+      const answer = await new Promise<string>((resolve, reject) => {
+        let received = '';
+        const socket = net.connect(port, '127.0.0.1', () =>
+          socket.write(
+            [
+              `GET ${proxy}/first HTTP/1.1`,
+              'Host: gateway',
+              `Authorization: ${asUser('alice')}`,
+              'Connection: Upgrade',
+              'Upgrade: websocket',
+              'Sec-WebSocket-Version: 13',
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+              '',
+              'GET /second%2f..%2fsecret HTTP/1.1',
+              'Host: engine',
+              '',
+              '',
+            ].join('\r\n'),
+          ),
+        );
+        socket.on('data', chunk => (received += chunk));
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+        setTimeout(() => {
+          socket.destroy();
+          resolve(received);
+        }, 3000);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answer).toContain('/first');
+      expect(answer).not.toContain('/second');
     } finally {
       await gateway.backend.stop();
     }

@@ -179,7 +179,11 @@ export class Lifecycle {
   }
 
   /** Starts a released or failed instance again on its volume. */
-  async relaunch(instance: InstanceRecord): Promise<InstanceRecord> {
+  /** Starts a released or failed instance again on its volume; `cause` is kept on the usage interval (e.g. `woken on access`). */
+  async relaunch(
+    instance: InstanceRecord,
+    cause: string | null = null,
+  ): Promise<InstanceRecord> {
     if (instance.state !== 'released' && instance.state !== 'failed') {
       throw new ConflictError(
         `instance ${instance.id} is ${instance.state}; only a released or failed instance can be launched again`,
@@ -196,6 +200,7 @@ export class Lifecycle {
         state: 'starting',
         failureReason: null,
         message: '',
+        cause,
         place: {
           ...placement(pool, this.deps.runtime),
           startMessage: `launching ${template.title} ${version.version} again on its volume`,

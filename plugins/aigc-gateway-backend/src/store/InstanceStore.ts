@@ -28,6 +28,8 @@ export interface InstanceRecord {
   lastActivityAt?: Date;
   /** When the owner was last warned that the idle instance will be released. */
   idleWarnedAt?: Date;
+  /** Why it last took compute, e.g. `woken on access`; undefined: launched. */
+  launchCause?: string;
   createdAt: Date;
   updatedAt: Date;
   rowVersion: number;
@@ -87,6 +89,8 @@ export interface Transition {
   place?: Placement;
   /** Counts the change as activity (an engine that just came up is not idle). */
   touch?: boolean;
+  /** Why compute is taken, kept for the interval it opens, now or when the queue starts it. */
+  cause?: string | null;
 }
 
 export class UniqueViolation extends Error {}
@@ -124,6 +128,7 @@ function toInstance(row: Row): InstanceRecord {
     queuedAt: toOptionalDate(row.queued_at),
     lastActivityAt: toOptionalDate(row.last_activity_at),
     idleWarnedAt: toOptionalDate(row.idle_warned_at),
+    launchCause: row.launch_cause ?? undefined,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     rowVersion: Number(row.row_version),
@@ -461,6 +466,7 @@ export class InstanceStore {
       if (change.queuedAt !== undefined) patch.queued_at = change.queuedAt;
       if (change.deleteData !== undefined)
         patch.delete_data = change.deleteData;
+      if (change.cause !== undefined) patch.launch_cause = change.cause;
       if (change.state === 'deleted') patch.active_key = null;
       if (change.touch) {
         patch.last_activity_at = now;
@@ -489,6 +495,10 @@ export class InstanceStore {
             ...expected,
             version: change.version ?? expected.version,
             poolId: change.poolId ?? expected.poolId,
+            launchCause:
+              change.cause === undefined
+                ? expected.launchCause
+                : change.cause ?? undefined,
           },
           change.openInterval,
           now,
@@ -595,7 +605,13 @@ export class InstanceStore {
     tx: Knex.Transaction,
     instance: Pick<
       InstanceRecord,
-      'id' | 'ownerRef' | 'ownerGroups' | 'templateId' | 'version' | 'poolId'
+      | 'id'
+      | 'ownerRef'
+      | 'ownerGroups'
+      | 'templateId'
+      | 'version'
+      | 'poolId'
+      | 'launchCause'
     >,
     opening: IntervalOpening,
     at: Date,
@@ -618,6 +634,7 @@ export class InstanceStore {
         gpu_count: opening.gpuCount,
         price_per_hour: opening.pricePerHourAt(at),
         started_at: at,
+        cause: instance.launchCause ?? null,
       })
       .returning('id');
     // One row per group, so a group's usage is found by index.

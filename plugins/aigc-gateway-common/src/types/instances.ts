@@ -72,8 +72,13 @@ export interface InstanceView {
   name: string;
   state: InstanceState;
   volumeId: string;
-  /** The gateway URL that opens the engine (path form). */
+  /** Opens the engine in a browser: the portal's sign-in to the engine's own address. */
   url: string;
+  /**
+   * The engine's own address, the same for the instance's whole life: a
+   * bookmark to it signs in and, when the instance is released, starts it.
+   */
+  address: string;
   failureReason?: string;
   /** 1-based place in the pool's queue while queued. */
   queuePosition?: number;

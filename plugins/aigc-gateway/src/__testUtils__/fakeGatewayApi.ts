@@ -114,6 +114,7 @@ export function fakeGatewayApi(
         url: `http://backend/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(
           `http://i${instances.length + 1}.localhost:7008/`,
         )}`,
+        address: `http://i${instances.length + 1}.localhost:7008/`,
         createdAt: now,
         updatedAt: now,
       };

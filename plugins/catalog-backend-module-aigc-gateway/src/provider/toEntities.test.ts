@@ -10,7 +10,8 @@ const instance = (id: string, state: InstanceView['state']): InstanceView => ({
   name: id === 'i1' ? 'portraits' : '',
   state,
   volumeId: `v-${id}`,
-  url: `https://portal/api/aigc-gateway/instances/${id}/proxy/`,
+  url: `https://portal/api/aigc-gateway/ingress/sign-in?rd=https%3A%2F%2F${id}.engines.example.com%2F`,
+  address: `https://${id}.engines.example.com/`,
   createdAt: '2026-11-01T00:00:00Z',
   updatedAt: '2026-11-01T00:00:00Z',
 });
@@ -89,7 +90,7 @@ describe('toEntities', () => {
       ],
     });
     expect(i1.metadata.links).toContainEqual({
-      url: 'https://portal/api/aigc-gateway/instances/i1/proxy/',
+      url: 'https://i1.engines.example.com/',
       title: 'Open the engine',
     });
     expect(i1.metadata.annotations).toEqual(

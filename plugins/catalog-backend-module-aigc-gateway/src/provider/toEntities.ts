@@ -123,7 +123,8 @@ export function toEntities(
         }),
         tags: ['aigc', i.state],
         links: [
-          { url: i.url, title: 'Open the engine' },
+          // Its address for good: a bookmark opens it, released or not.
+          { url: i.address, title: 'Open the engine' },
           { url: gatewayPage, title: 'Manage in the AIGC Gateway' },
         ],
       },

@@ -40,10 +40,10 @@ export class HostSessions {
     return url.protocol === 'https:' ? TLS_COOKIE : PLAIN_COOKIE;
   }
 
-  /** A ticket for `user` to open the engine at `host`, which belongs to `owner`. */
-  ticket(host: string, user: string, owner: string): string {
+  /** A ticket for `user` to open the engine at `host`, which belongs to `owner`; with `mayWake`, to start it too. */
+  ticket(host: string, user: string, owner: string, mayWake = false): string {
     return this.tokens.issue(
-      { kind: 'ticket', host, user, owner },
+      { kind: 'ticket', host, user, owner, mayWake },
       TICKET_LIFETIME_MS,
     );
   }

@@ -11,6 +11,8 @@ export interface IngressGrant {
   host: string;
   user: string;
   owner: string;
+  /** Whether the user may start the instance (the release permission at sign-in), so its address may wake it. */
+  mayWake?: boolean;
   /** Expiry, in milliseconds since the epoch. */
   expiresAt: number;
 }

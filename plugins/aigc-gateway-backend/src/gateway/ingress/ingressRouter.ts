@@ -6,7 +6,10 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { instanceReleasePermission } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { IngressHosts } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { instanceFilter } from '../../permissions/authorizeInstance';
 import { AccessCache } from '../AccessCache';
 import { answerError } from '../errorPage';
 import { ProxyAccess } from '../ProxyAccess';
@@ -32,6 +35,7 @@ export function ingressRouter(deps: {
   access: ProxyAccess;
   cache: AccessCache;
   portalUrl: string;
+  permissions: PermissionsService;
 }): express.Router {
   const { hosts, sessions } = deps;
   const router = Router();
@@ -125,13 +129,21 @@ export function ingressRouter(deps: {
           `rd must be an ${hosts.scheme} URL, as the engine hosts are, not ${target.protocol}`,
         );
       const credentials = await deps.users.credentials(req);
-      const owner = (await deps.access.check(credentials, instanceId)).ownerRef;
+      // Running or not: opening a released engine's address may wake it,
+      // for those who may start it (the release permission).
+      const entry = await deps.access.open(credentials, instanceId);
+      const mayStart = await instanceFilter(
+        deps.permissions,
+        credentials,
+        instanceReleasePermission,
+      );
       target.searchParams.set(
         TICKET_PARAM,
         sessions.ticket(
           target.hostname,
           credentials.principal.userEntityRef,
-          owner,
+          entry.ownerRef,
+          mayStart(entry),
         ),
       );
       // A redirect's policy holds for the next hop: whatever link led here,

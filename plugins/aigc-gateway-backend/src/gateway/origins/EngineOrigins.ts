@@ -3,7 +3,6 @@ import { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
 import {
   AuthenticationError,
-  ConflictError,
   InputError,
   NotFoundError,
 } from '@backstage/errors';
@@ -25,6 +24,7 @@ import {
 import { refuse, upgradeHeaders, WebSocketProxy } from '../WebSocketProxy';
 import { IngressGrant } from '../ingress/IngressTokens';
 import { originRequestHeaders, originResponseHeaders } from './engineHeaders';
+import { WakeOnAccess } from './wake/WakeOnAccess';
 
 /** Host headers remembered; when full, the memory starts over. */
 const MAX_KNOWN_HOSTS = 10_000;
@@ -55,6 +55,8 @@ export class EngineOrigins {
       runtime: EngineRuntime;
       http: HttpProxy;
       webSockets: WebSocketProxy;
+      /** Answers for instances that do not run, waking them when that is asked for. */
+      wake: WakeOnAccess;
       logger: LoggerService;
       /** The portal's sign-in for engine hosts (`…/ingress/sign-in`). */
       signInUrl: string;
@@ -132,12 +134,25 @@ export class EngineOrigins {
       res.end();
       return;
     }
-    const { instanceId, endpoint } = await this.authorize(
+    const { instanceId, entry, session } = await this.authorize(
       req,
       host.hostname,
       grant,
       false,
     );
+    if (WakeOnAccess.owns(req.url)) {
+      await this.deps.wake.serve(req, res, { instanceId, grant: session });
+      return;
+    }
+    // Not running, or (as the cache may lag a second behind) just released or not yet up.
+    const endpoint =
+      entry.state === 'running'
+        ? this.deps.runtime.endpoint(instanceId)
+        : undefined;
+    if (!endpoint) {
+      await this.deps.wake.answer(req, res, { instanceId, grant: session });
+      return;
+    }
     await this.deps.http.forward(req, res, instanceId, endpoint, {
       path: req.url!,
       requestHeaders: originRequestHeaders(req.headers),
@@ -152,12 +167,22 @@ export class EngineOrigins {
   ) {
     const host = this.hostOf(req);
     const grant = this.deps.sessions.session(req.headers.cookie, host);
-    const { instanceId, endpoint } = await this.authorize(
+    const { instanceId, entry } = await this.authorize(
       req,
       host.hostname,
       grant,
       true,
     );
+    const endpoint =
+      entry.state === 'running'
+        ? this.deps.runtime.endpoint(instanceId)
+        : undefined;
+    if (!endpoint) {
+      refuse(socket, this.deps.wake.unavailable(instanceId, entry.state), {
+        'retry-after': '5',
+      });
+      return;
+    }
     // The engine's own cookies go through; the gateway's session does not.
     const headers = upgradeHeaders(req, HOST_AND_COOKIE);
     const cookie = originRequestHeaders(req.headers).cookie;
@@ -225,16 +250,7 @@ export class EngineOrigins {
       throw new NotFoundError(
         `instance ${instanceId} does not exist or changed owner; open it from the portal again`,
       );
-    if (entry.state !== 'running')
-      throw new ConflictError(
-        `instance ${instanceId} is ${entry.state}, not running; launch it first`,
-      );
-    const endpoint = this.deps.runtime.endpoint(instanceId);
-    if (!endpoint)
-      throw new ConflictError(
-        `instance ${instanceId} is not reachable yet; try again in a moment`,
-      );
-    return { instanceId, endpoint };
+    return { instanceId, entry, session: grant };
   }
 }
 

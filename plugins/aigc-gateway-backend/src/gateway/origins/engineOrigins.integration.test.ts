@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
@@ -6,49 +5,10 @@ import {
   startWithAliceEngine,
   waitForState,
 } from '../../__testUtils__/gateway';
+import { atEngine } from '../../__testUtils__/engineOrigin';
 import { talk } from '../../__testUtils__/webSocket';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A request to the gateway's engine listener for `url`, sent to loopback with the URL's host. */
-function atEngine(
-  url: string,
-  options: {
-    method?: string;
-    headers?: Record<string, string>;
-    body?: string;
-    /** The request target as sent, instead of the URL's path. */
-    requestTarget?: string;
-  },
-) {
-  const target = new URL(url);
-  return new Promise<Answer>((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: target.port,
-        path: options.requestTarget ?? `${target.pathname}${target.search}`,
-        method: options.method ?? 'GET',
-        headers: { host: target.host, ...options.headers },
-      },
-      res => {
-        let body = '';
-        res.on('data', chunk => (body += chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 /** Talks to a WebSocket at an engine's origin, sent to loopback with the URL's host. */
 function talkAt(url: string, headers: Record<string, string>) {
@@ -277,7 +237,8 @@ describe('engines at their own origins', () => {
       );
       await new Promise(r => pathSocket.socket!.once('close', r));
 
-      // Released: the session opens nothing until the engine runs again.
+      // Released: a script's request with the session reaches nothing and
+      // starts nothing (wakeOnAccess.integration.test.ts has the rest).
       await request(server)
         .post(`/api/aigc-gateway/instances/${id}/release`)
         .set('Authorization', alice);
@@ -288,7 +249,8 @@ describe('engines at their own origins', () => {
             headers: { cookie: session },
           })
         ).status,
-      ).toBe(409);
+      ).toBe(503);
+      await waitForState(server, id, 'released', alice);
     } finally {
       await gateway.backend.stop();
     }

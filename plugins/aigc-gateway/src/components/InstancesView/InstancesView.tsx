@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
+  CopyTextButton,
   EmptyState,
   ResponseErrorPanel,
   Table,
@@ -50,6 +51,17 @@ export const InstancesView = (props: {
     { title: 'Version', field: 'version' },
     { title: 'Pool', field: 'poolId' },
     { title: 'Name', field: 'name' },
+    {
+      title: 'Address',
+      render: i => (
+        <span data-testid={`address-${i.id}`}>
+          <CopyTextButton
+            text={i.address}
+            tooltipText="Address copied: it opens the engine, and starts it when released"
+          />
+        </span>
+      ),
+    },
     ...(props.scope === 'all' ? [{ title: 'Owner', field: 'ownerRef' }] : []),
     {
       title: 'State',

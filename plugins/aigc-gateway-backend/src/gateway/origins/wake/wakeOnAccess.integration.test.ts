@@ -1,0 +1,168 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import {
+  startWithAliceEngine,
+  waitForState,
+} from '../../../__testUtils__/gateway';
+import { atEngine, sessionAt } from '../../../__testUtils__/engineOrigin';
+import { ownersOnlyPolicy } from '../../../testUtils';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+jest.setTimeout(60_000);
+
+/** What a browser sends when a person opens a page. */
+const navigation = { 'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'none' };
+
+describe("an engine's address", () => {
+  it('wakes its released instance for its owner, on the same volume, and for nobody and nothing else', async () => {
+    const gateway = await startWithAliceEngine({
+      databases,
+      ports: { from: 18460, to: 18469 },
+      features: [mockServices.permissions.mock(ownersOnlyPolicy).factory],
+      extra: {
+        quotas: [{ entityRef: 'user:default/alice', maxInstances: 1 }],
+      },
+    });
+    const { server, issuer, alice, cookie, id, knex, clock } = gateway;
+    const api = (method: 'get' | 'post', path: string, user = alice) =>
+      request(server)
+        [method](`/api/aigc-gateway${path}`)
+        .set('Authorization', user);
+    const state = async () => (await api('get', `/instances/${id}`)).body.state;
+    try {
+      // alice makes an image, and her engine's address is in the API.
+      await api('post', `/instances/${id}/proxy/sdapi/v1/txt2img`)
+        .send({ prompt: 'kept', steps: 2, width: 32, height: 32 })
+        .expect(200);
+      const view = (await api('get', `/instances/${id}`)).body;
+      const { origin, session } = await sessionAt(server, view.url, cookie);
+      expect(view.address).toBe(`${origin}/`);
+      const at = (
+        path: string,
+        headers: Record<string, string> = {},
+        method = 'GET',
+      ) =>
+        atEngine(`${origin}${path}`, {
+          method,
+          headers: { cookie: session!, ...headers },
+        });
+      await api('post', `/instances/${id}/release`).expect(200);
+      await waitForState(server, id, 'released', alice);
+
+      // Scripts, prefetches and HEAD requests wake nothing.
+      const script = await at('/sdapi/v1/progress', {
+        accept: 'application/json',
+      });
+      expect(script.status).toBe(503);
+      expect(script.headers['retry-after']).toBe('5');
+      expect(JSON.parse(script.body).instance).toEqual({
+        id,
+        state: 'released',
+      });
+      expect(
+        (await at('/', { ...navigation, 'sec-purpose': 'prefetch' })).status,
+      ).toBe(503);
+      expect((await at('/', navigation, 'HEAD')).status).toBe(503);
+      expect(await state()).toBe('released');
+
+      // Released by alice a moment ago: a tab left open asks before it starts it again.
+      const asks = await at('/outputs', navigation);
+      expect(asks.status).toBe(200);
+      expect(asks.body).toContain('was released a moment ago');
+      expect(await state()).toBe('released');
+      // bob, at alice's address: the portal's sign-in gives him no ticket there.
+      const bobCookie = String(
+        (
+          await request(server)
+            .get('/api/aigc-gateway/cookie')
+            .set('Authorization', `Bearer ${await issuer.sign('bob')}`)
+        ).headers['set-cookie'],
+      ).split(';')[0];
+      const bobAt = await sessionAt(server, view.url, bobCookie);
+      expect(bobAt.status).toBe(404);
+      expect(bobAt.session).toBeUndefined();
+      expect(await state()).toBe('released');
+
+      // Its button starts it: a post from the engine's own origin only.
+      const confirm = (headers: Record<string, string>) =>
+        at('/.aigc-gateway/wake?next=%2Foutputs', headers, 'POST');
+      expect(
+        (
+          await confirm({
+            origin: 'http://evil.example',
+            'sec-fetch-site': 'cross-site',
+          })
+        ).status,
+      ).toBe(403);
+      expect(await state()).toBe('released');
+      const confirmed = await confirm({
+        origin,
+        'sec-fetch-site': 'same-origin',
+      });
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.headers.location).toBe('/outputs');
+      await waitForState(server, id, 'running', alice);
+      await api('post', `/instances/${id}/release`).expect(200);
+      await waitForState(server, id, 'released', alice);
+
+      // Later, alice opens her bookmark: a progress page, then her engine at the path she asked for.
+      clock.advance(2 * 60_000);
+      const page = await at('/outputs', navigation);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('Starting Sample Engine on This machine');
+      expect(page.headers['content-security-policy']).toContain(
+        "script-src 'nonce-",
+      );
+      await waitForState(server, id, 'running', alice);
+      const status = JSON.parse((await at('/.aigc-gateway/status')).body);
+      expect(status.state).toBe('running');
+      const images = await at('/outputs', navigation);
+      expect(images.status).toBe(200);
+      expect(JSON.parse(images.body)).toHaveLength(1);
+      const intervals = await knex('usage_intervals')
+        .where({ instance_id: id })
+        .orderBy('id');
+      expect(intervals.map(i => i.cause)).toEqual([
+        null,
+        'woken on access',
+        'woken on access',
+      ]);
+      expect(
+        await knex('audit_events')
+          .where({ action: 'wake', instance_id: id })
+          .orderBy('id'),
+      ).toEqual([
+        expect.objectContaining({
+          actor: 'user:default/alice',
+          detail: 'confirmed',
+        }),
+        expect.objectContaining({
+          actor: 'user:default/alice',
+          detail: 'page load',
+        }),
+      ]);
+
+      // A wake past a quota is refused, naming it; nothing starts.
+      await api('post', `/instances/${id}/release`).expect(200);
+      await waitForState(server, id, 'released', alice);
+      await api('post', '/instances')
+        .send({ templateId: 'sample-engine', name: 'second' })
+        .expect(201);
+      clock.advance(2 * 60_000);
+      const refused = await at('/', navigation);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toContain('quota');
+      expect(await state()).toBe('released');
+      // A script that asks for a wake gets the same refusal, as JSON.
+      const asked = await at('/', {
+        accept: 'application/json',
+        'x-aigc-gateway-wake': '1',
+      });
+      expect(asked.status).toBe(403);
+      expect(JSON.parse(asked.body).error.message).toContain('quota');
+    } finally {
+      await gateway.backend.stop();
+    }
+  });
+});
