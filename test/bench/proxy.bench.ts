@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { createUserTokenIssuer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
-import { engineOriginSession } from './engineOriginSession';
+import { engineOriginSession } from '../../plugins/aigc-gateway-backend/src/__testUtils__/engineOrigin';
 import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 
 const clock = new TestClock();
@@ -188,6 +188,7 @@ async function main() {
     gateway.baseUrl,
     launched.id,
     auth,
+    '/bench/2k',
   );
 
   // The anchor: the engine gateway launched, behind configurable-http-proxy.

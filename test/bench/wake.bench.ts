@@ -17,7 +17,7 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
-import { engineOriginSession } from './engineOriginSession';
+import { engineOriginSession } from '../../plugins/aigc-gateway-backend/src/__testUtils__/engineOrigin';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const POLL_MS = 50;

@@ -1,15 +1,14 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 import {
   SCREENSHOTS,
   authAs,
-  GATEWAY_API,
   goInApp,
+  launch,
   portalReady,
   removeInstance,
   signedIn,
-  waitForState,
 } from './portal';
 
 test.beforeAll(portalReady);
@@ -18,21 +17,6 @@ interface Attempt {
   ok: boolean;
   value?: any;
   error?: string;
-}
-
-/** Launches an instance for alice through the API and waits until it runs. */
-async function launch(
-  request: APIRequestContext,
-  alice: Record<string, string>,
-  templateId: string,
-  name: string,
-): Promise<{ id: string; url: string }> {
-  const res = await request.post(`${GATEWAY_API}/instances`, {
-    headers: alice,
-    data: { templateId, name },
-  });
-  expect(res.status()).toBe(201);
-  return waitForState(request, alice, (await res.json()).id, 'running');
 }
 
 /** Opens alice's instance `name` with its Open button on the Instances tab. */

@@ -110,3 +110,18 @@ export async function portalReady({ browser }: { browser: Browser }) {
   await waitForPortal(page);
   await page.close();
 }
+
+/** Launches an instance through the API as the user of `headers`, and waits until it runs; its view then. */
+export async function launch(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  templateId: string,
+  name: string,
+): Promise<{ id: string; url: string; address: string }> {
+  const res = await request.post(`${GATEWAY_API}/instances`, {
+    headers,
+    data: { templateId, name },
+  });
+  expect(res.status()).toBe(201);
+  return waitForState(request, headers, (await res.json()).id, 'running');
+}

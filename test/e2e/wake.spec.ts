@@ -3,6 +3,7 @@ import {
   SCREENSHOTS,
   authAs,
   GATEWAY_API,
+  launch,
   portalReady,
   removeInstance,
   signedIn,
@@ -17,14 +18,13 @@ test('a bookmark to an engine the idle policy released starts it: the progress p
 }) => {
   test.setTimeout(240_000);
   const alice = await authAs('alice');
-  const launched = await request.post(`${GATEWAY_API}/instances`, {
-    headers: alice,
-    data: { templateId: 'idle-sample-engine', name: 'wake-e2e' },
-  });
-  expect(launched.status()).toBe(201);
-  const { id, address } = await launched.json();
+  const { id, address } = await launch(
+    request,
+    alice,
+    'idle-sample-engine',
+    'wake-e2e',
+  );
   try {
-    await waitForState(request, alice, id, 'running');
     const bookmark = `${address}?from=bookmark`;
     await signedIn(page, 'alice');
 

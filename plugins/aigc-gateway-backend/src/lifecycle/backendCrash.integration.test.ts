@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { sampleGatewayConfig } from '../__testUtils__/gateway';
+import { enginePids } from '../__testUtils__/enginePids';
 import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { callGateway as api, until } from '../__testUtils__/gatewayProcessApi';
 import {
@@ -10,33 +11,6 @@ import {
   killHard,
   startGatewayProcess,
 } from '../__testUtils__/startGatewayProcess';
-
-/**
- * Engines of an instance, found by the marker the runtime sets: the first
- * process of each (a sandbox's processes all carry the marker).
- */
-function enginePids(instanceId: string): number[] {
-  const marked = readdirSync('/proc')
-    .filter(p => /^\d+$/.test(p))
-    .filter(p => {
-      try {
-        return readFileSync(`/proc/${p}/environ`, 'utf8')
-          .split('\0')
-          .includes(`AIGC_INSTANCE_ID=${instanceId}`);
-      } catch {
-        return false;
-      }
-    });
-  const parentOf = (pid: string) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-    } catch {
-      return undefined;
-    }
-  };
-  return marked.filter(p => !marked.includes(parentOf(p)!)).map(Number);
-}
 
 describe('kill -9 of the backend', () => {
   const clock = new TestClock();
