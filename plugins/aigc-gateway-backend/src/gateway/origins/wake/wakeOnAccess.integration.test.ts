@@ -6,6 +6,7 @@ import {
 } from '../../../__testUtils__/gateway';
 import { atEngine, sessionAt } from '../../../__testUtils__/engineOrigin';
 import { ownersOnlyPolicy } from '../../../testUtils';
+import { talk } from '../../../__testUtils__/webSocket';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -161,6 +162,73 @@ describe("an engine's address", () => {
       });
       expect(asked.status).toBe(403);
       expect(JSON.parse(asked.body).error.message).toContain('quota');
+    } finally {
+      await gateway.backend.stop();
+    }
+  });
+
+  it("asks an admin before starting someone else's engine, and answers WebSockets with 503", async () => {
+    // The tests' default policy allows everyone everything: bob acts as an admin.
+    const gateway = await startWithAliceEngine({
+      databases,
+      ports: { from: 18470, to: 18479 },
+    });
+    const { server, issuer, alice, cookie, id } = gateway;
+    const state = async () =>
+      (
+        await request(server)
+          .get(`/api/aigc-gateway/instances/${id}`)
+          .set('Authorization', alice)
+      ).body.state;
+    try {
+      const view = (
+        await request(server)
+          .get(`/api/aigc-gateway/instances/${id}`)
+          .set('Authorization', alice)
+      ).body;
+      const mine = await sessionAt(server, view.url, cookie);
+      await request(server)
+        .post(`/api/aigc-gateway/instances/${id}/release`)
+        .set('Authorization', alice)
+        .expect(200);
+      await waitForState(server, id, 'released', alice);
+      const ws = await talk(
+        `ws://127.0.0.1:${new URL(mine.origin).port}/queue/join`,
+        {
+          host: new URL(mine.origin).host,
+          cookie: mine.session!,
+          origin: mine.origin,
+        },
+      );
+      expect(ws.status).toBe(503);
+
+      const bobCookie = String(
+        (
+          await request(server)
+            .get('/api/aigc-gateway/cookie')
+            .set('Authorization', `Bearer ${await issuer.sign('bob')}`)
+        ).headers['set-cookie'],
+      ).split(';')[0];
+      const bobs = await sessionAt(server, view.url, bobCookie);
+      const page = await atEngine(`${bobs.origin}/`, {
+        headers: { cookie: bobs.session!, ...navigation },
+      });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('Start Sample Engine of user:default/alice?');
+      expect(await state()).toBe('released');
+      const confirmed = await atEngine(
+        `${bobs.origin}/.aigc-gateway/wake?next=%2F`,
+        {
+          method: 'POST',
+          headers: {
+            cookie: bobs.session!,
+            origin: bobs.origin,
+            'sec-fetch-site': 'same-origin',
+          },
+        },
+      );
+      expect(confirmed.status).toBe(303);
+      await waitForState(server, id, 'running', alice);
     } finally {
       await gateway.backend.stop();
     }
