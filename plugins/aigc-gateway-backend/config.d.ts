@@ -172,8 +172,19 @@ export interface Config {
       icon?: string;
       /** The owning group, e.g. group:default/aigc-admins. */
       owner: string;
-      /** The engine's kind; SD WebUI and ComfyUI engines are asked whether they are busy. */
-      kind: 'sd-webui' | 'comfyui' | 'generic-http';
+      /**
+       * The engine's kind, by which the gateway asks it whether it is busy:
+       * SD WebUI's progress, ComfyUI's queue, InvokeAI's session queue,
+       * Ollama's loaded models, vLLM's running and waiting requests; for
+       * generic-http, `busyProbePath`.
+       */
+      kind:
+        | 'sd-webui'
+        | 'comfyui'
+        | 'invokeai'
+        | 'ollama'
+        | 'vllm'
+        | 'generic-http';
       /** Idle timeout of this template's instances; overrides the pool's. */
       idleTimeoutMinutes?: number;
       /** When this template's engines go (in `idle.timeZone`). */
@@ -187,7 +198,11 @@ export interface Config {
         /** Within the window, an engine idle this long is released. Defaults to 10. */
         graceMinutes?: number;
       }>;
-      /** generic-http engines: a path answering JSON with `busy: true` while the engine works. */
+      /**
+       * Where the engine says whether it is busy, in place of its kind's own
+       * path (answered as the kind's is); for generic-http, JSON with
+       * `busy: true` while it works.
+       */
       busyProbePath?: string;
       versions: Array<{
         version: string;

@@ -4,7 +4,9 @@
  * web UI and the Stable Diffusion WebUI API subset the gateway relies on
  * (`/sdapi/v1/txt2img`, `/sdapi/v1/progress`, `/internal/ping`), writes its
  * outputs to its data folder, and spends `--step-ms` per step so that "busy"
- * can be observed. It draws images deterministically; it is not a diffusion model.
+ * can be observed. It draws images deterministically; it is not a diffusion
+ * model. For streamed answers it also speaks a text subset of Ollama's API
+ * and of the OpenAI-compatible API with vLLM's metrics (textGeneration.ts).
  *
  *   node src/server.ts --port 7860 --data ./data --version 2.0.0 [--step-ms 50] [--startup-ms 0]
  */
@@ -27,6 +29,7 @@ import {
 import { render } from './render.ts';
 import { uiPage } from './ui.ts';
 import { acceptWebSocket } from './websocket.ts';
+import { TextGenerator, textRequest } from './textGeneration.ts';
 import { isMain } from './isMain.ts';
 
 export interface EngineOptions {
@@ -108,7 +111,23 @@ export function createEngine(options: EngineOptions) {
   }
   writeLayout(options.dataDir, layout);
   const jobs = new JobQueue(options.stepMs);
+  const text = new TextGenerator(options.stepMs);
   let generated = 0;
+
+  /** A text generation request of the API `countField` belongs to. */
+  async function readText(
+    req: IncomingMessage,
+    countField: string,
+    streamByDefault: boolean,
+  ) {
+    const request = textRequest(
+      await readJson(req),
+      countField,
+      streamByDefault,
+    );
+    if (typeof request === 'string') throw new BadRequest(request);
+    return request;
+  }
 
   async function txt2img(req: IncomingMessage, res: ServerResponse) {
     const body = await readJson(req);
@@ -204,7 +223,20 @@ export function createEngine(options: EngineOptions) {
           },
           current_image: null,
         });
-      } else if (route === 'GET /outputs')
+      }
+      // Ollama's API subset (streams by default).
+      else if (route === 'POST /api/generate')
+        await text.ollamaGenerate(
+          await readText(req, 'num_predict', true),
+          res,
+        );
+      else if (route === 'GET /api/ps') send(res, 200, text.ollamaPs());
+      // The OpenAI-compatible API subset and vLLM's metrics.
+      else if (route === 'POST /v1/completions')
+        await text.completions(await readText(req, 'max_tokens', false), res);
+      else if (route === 'GET /metrics')
+        send(res, 200, text.metrics(), 'text/plain; version=0.0.4');
+      else if (route === 'GET /outputs')
         send(res, 200, listOutputs(options.dataDir, layout));
       else if (req.method === 'GET' && path.startsWith('/outputs/'))
         output(res, path.slice(1));

@@ -43,12 +43,12 @@ export class EngineConnections {
       : net.connect(endpoint.port, endpoint.host);
   }
 
-  /** The engine's JSON answer to a GET, or undefined when it gives none in time. */
-  async getJson(
+  /** The engine's answer to a GET, as text, or undefined when it gives no 2xx in time. */
+  async getText(
     endpoint: RuntimeEndpoint,
     path: string,
     timeoutMs: number,
-  ): Promise<unknown> {
+  ): Promise<string | undefined> {
     const { dispatcher, origin } = this.http(endpoint);
     try {
       const res = await dispatcher.request({
@@ -61,7 +61,7 @@ export class EngineConnections {
         await res.body.dump();
         return undefined;
       }
-      return await res.body.json();
+      return await res.body.text();
     } catch {
       return undefined;
     }

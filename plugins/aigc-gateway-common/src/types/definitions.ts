@@ -3,7 +3,14 @@
  *
  * @public
  */
-export const engineKinds = ['sd-webui', 'comfyui', 'generic-http'] as const;
+export const engineKinds = [
+  'sd-webui',
+  'comfyui',
+  'invokeai',
+  'ollama',
+  'vllm',
+  'generic-http',
+] as const;
 
 /** @public */
 export type EngineKind = (typeof engineKinds)[number];

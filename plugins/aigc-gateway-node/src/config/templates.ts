@@ -66,8 +66,8 @@ export interface EngineTemplate {
   idleTimeoutMinutes?: number;
   releaseWindows: ReleaseWindow[];
   /**
-   * For `generic-http` engines: a path that answers JSON with `busy: true`
-   * while the engine works, so it is not released then.
+   * Where the engine says whether it is busy, in place of its kind's own
+   * path; for `generic-http` engines, JSON with `busy: true` while it works.
    */
   busyProbePath?: string;
 }
