@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { engineTemplateSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import { pools } from '../__testUtils__/fixtures';
+import { enginePodSpec } from './enginePodSpec';
+
+/** The repository's engine definitions that run on Kubernetes, version by version. */
+const examples = join(__dirname, '../../../../examples/engines');
+const versions = readdirSync(examples)
+  .filter(f => f.endsWith('.yaml'))
+  .map(f =>
+    engineTemplateSchema.parse(parse(readFileSync(join(examples, f), 'utf8'))),
+  )
+  .flatMap(t =>
+    t.versions
+      .filter(v => v.runtime.kubernetes)
+      .map(v => [`${t.id} ${v.version}`, t.id, v] as const),
+  );
+
+describe('the pods of the engine definitions in examples/engines', () => {
+  it('cover every engine with a Kubernetes spec', () => {
+    expect(new Set(versions.map(([, id]) => id))).toEqual(
+      new Set(['comfyui', 'sd-webui', 'invokeai', 'ollama-open-webui', 'vllm']),
+    );
+  });
+
+  it.each(versions)(
+    '%s: the pinned image, its port probed for readiness and liveness, the volume at /data',
+    (_name, templateId, version) => {
+      const spec = version.runtime.kubernetes!;
+      const pod = enginePodSpec({
+        templateId,
+        version,
+        pool: pools.a100,
+        instanceId: { value: '0f6c3c52-8a4e-4d0b-9a51-3c2b1f0e7d11' },
+        claimName: 'aigc-data',
+        stopGracePeriodSeconds: 30,
+      });
+      const engine = pod.containers.find(c => c.name === 'engine')!;
+      expect(engine.image).toBe(spec.image);
+      expect(engine.ports).toEqual([
+        { name: 'http', containerPort: spec.port, protocol: 'TCP' },
+      ]);
+      expect(engine.readinessProbe?.httpGet?.path).toBe(spec.readinessPath);
+      expect(engine.livenessProbe?.httpGet).toEqual({
+        path: spec.readinessPath,
+        port: spec.port,
+      });
+      expect(engine.volumeMounts).toEqual([
+        { name: 'data', mountPath: '/data' },
+      ]);
+      // One container holds the pool's GPU.
+      const holding = pod.containers.filter(
+        c => c.resources?.limits?.['nvidia.com/gpu'],
+      );
+      expect(holding).toHaveLength(1);
+    },
+  );
+
+  it('runs Ollama beside Open WebUI, on the same volume, with the GPU', () => {
+    const [, templateId, version] = versions.find(
+      ([, id]) => id === 'ollama-open-webui',
+    )!;
+    const pod = enginePodSpec({
+      templateId,
+      version,
+      pool: pools.a100,
+      instanceId: { value: '0f6c3c52-8a4e-4d0b-9a51-3c2b1f0e7d11' },
+      claimName: 'aigc-data',
+      stopGracePeriodSeconds: 30,
+    });
+    const [webui, ollama] = pod.containers;
+    expect(webui.resources).toBeUndefined();
+    expect(ollama).toMatchObject({
+      name: 'ollama',
+      image: expect.stringMatching(/^ollama\/ollama:\d+\.\d+\.\d+$/),
+      volumeMounts: [{ name: 'data', mountPath: '/data' }],
+      resources: { limits: { 'nvidia.com/gpu': 1 } },
+    });
+    expect(webui.env).toContainEqual({
+      name: 'OLLAMA_BASE_URL',
+      value: 'http://127.0.0.1:11434',
+    });
+  });
+});
