@@ -8,6 +8,8 @@ export interface Progress {
 
 interface Job<T> {
   steps: number;
+  /** Called after each step, with the step and the job's steps. */
+  onStep?: (step: number, steps: number) => void;
   run: () => T;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
@@ -24,9 +26,13 @@ export class JobQueue {
   }
 
   /** Waits its turn, ticks through its steps, then runs `run` for the result. */
-  submit<T>(steps: number, run: () => T): Promise<T> {
+  submit<T>(
+    steps: number,
+    run: () => T,
+    onStep?: (step: number, steps: number) => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ steps, run, resolve, reject } as Job<unknown>);
+      this.queue.push({ steps, run, onStep, resolve, reject } as Job<unknown>);
       if (!this.current) void this.next();
     });
   }
@@ -49,6 +55,7 @@ export class JobQueue {
     for (let i = 0; i < job.steps; i++) {
       await new Promise(r => setTimeout(r, this.stepMs));
       this.current.step = i + 1;
+      job.onStep?.(i + 1, job.steps);
     }
     try {
       job.resolve(job.run());

@@ -5,8 +5,9 @@
  * (`/sdapi/v1/txt2img`, `/sdapi/v1/progress`, `/internal/ping`), writes its
  * outputs to its data folder, and spends `--step-ms` per step so that "busy"
  * can be observed. It draws images deterministically; it is not a diffusion
- * model. For streamed answers it also speaks a text subset of Ollama's API
- * and of the OpenAI-compatible API with vLLM's metrics (textGeneration.ts).
+ * model. It also speaks a subset of ComfyUI's API with its live channel
+ * (comfyApi.ts), and for streamed answers a text subset of Ollama's API and
+ * of the OpenAI-compatible API with vLLM's metrics (textGeneration.ts).
  *
  *   node src/server.ts --port 7860 --data ./data --version 2.0.0 [--step-ms 50] [--startup-ms 0]
  */
@@ -30,6 +31,7 @@ import { render } from './render.ts';
 import { uiPage } from './ui.ts';
 import { acceptWebSocket } from './websocket.ts';
 import { TextGenerator, textRequest } from './textGeneration.ts';
+import { ComfyApi } from './comfyApi.ts';
 import { isMain } from './isMain.ts';
 
 export interface EngineOptions {
@@ -114,6 +116,19 @@ export function createEngine(options: EngineOptions) {
   const text = new TextGenerator(options.stepMs);
   let generated = 0;
 
+  /** Draws an image and keeps it in the data folder: its PNG and its path there. */
+  function makeImage(image: Parameters<typeof render>[0]) {
+    const png = render(image);
+    const folder = outputFolder(layout, new Date());
+    mkdirSync(join(options.dataDir, folder), { recursive: true });
+    generated += 1;
+    const file = join(folder, `${Date.now()}-${image.seed}-${generated}.png`);
+    writeFileSync(join(options.dataDir, file), png);
+    return { png, file };
+  }
+
+  const comfy = new ComfyApi(jobs, makeImage);
+
   /** A text generation request of the API `countField` belongs to. */
   async function readText(
     req: IncomingMessage,
@@ -149,15 +164,9 @@ export function createEngine(options: EngineOptions) {
       requestedSeed === -1
         ? Math.floor(Math.random() * 2 ** 32)
         : requestedSeed;
-    const result = await jobs.submit(steps, () => {
-      const png = render({ prompt, seed, width, height });
-      const folder = outputFolder(layout, new Date());
-      mkdirSync(join(options.dataDir, folder), { recursive: true });
-      generated += 1;
-      const file = join(folder, `${Date.now()}-${seed}-${generated}.png`);
-      writeFileSync(join(options.dataDir, file), png);
-      return { png, file };
-    });
+    const result = await jobs.submit(steps, () =>
+      makeImage({ prompt, seed, width, height }),
+    );
     send(res, 200, {
       images: [result.png.toString('base64')],
       parameters: { prompt, seed, steps, width, height },
@@ -224,6 +233,25 @@ export function createEngine(options: EngineOptions) {
           current_image: null,
         });
       }
+      // ComfyUI's API subset.
+      else if (route === 'POST /prompt') {
+        const queued = comfy.submit(await readJson(req));
+        send(res, 'error' in queued ? 400 : 200, queued);
+      } else if (route === 'GET /queue') send(res, 200, comfy.queue());
+      else if (route === 'GET /history') send(res, 200, comfy.history());
+      else if (req.method === 'GET' && path.startsWith('/history/'))
+        send(res, 200, comfy.history(path.slice('/history/'.length)));
+      else if (route === 'GET /view') {
+        const query = new URL(req.url ?? '/', 'http://engine').searchParams;
+        output(
+          res,
+          join(
+            'outputs',
+            query.get('subfolder') ?? '',
+            query.get('filename') ?? '',
+          ),
+        );
+      }
       // Ollama's API subset (streams by default).
       else if (route === 'POST /api/generate')
         await text.ollamaGenerate(
@@ -249,8 +277,15 @@ export function createEngine(options: EngineOptions) {
     });
   });
   // The live channel: each message gets the current progress back.
+  // ComfyUI's channel: status, progress and results, pushed.
   server.on('upgrade', (req, socket) => {
-    if ((req.url ?? '/').split('?', 1)[0] !== '/queue/join') {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === '/ws') {
+      const send = acceptWebSocket(req, socket, () => undefined);
+      if (send) comfy.connect(send, socket);
+      return;
+    }
+    if (path !== '/queue/join') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }

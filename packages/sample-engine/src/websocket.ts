@@ -2,19 +2,24 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+/** Sends a text message on an accepted WebSocket. */
+export type SendText = (message: string) => void;
+
 /**
  * A minimal WebSocket endpoint (RFC 6455, text frames, no extensions), enough
- * for an engine's live channel: each text message is answered by `reply`.
+ * for an engine's live channel: each text message is answered by `reply`
+ * (when it answers), and the engine may send at any time with the function
+ * it returns (undefined when the upgrade was refused).
  */
 export function acceptWebSocket(
   req: IncomingMessage,
   socket: Duplex,
-  reply: (message: string) => string,
-) {
+  reply: (message: string) => string | undefined,
+): SendText | undefined {
   const key = req.headers['sec-websocket-key'];
   if (typeof key !== 'string') {
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    return;
+    return undefined;
   }
   const accept = createHash('sha1')
     .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
@@ -54,11 +59,16 @@ export function acceptWebSocket(
         return;
       }
       if (opcode === 0x9) socket.write(frame(payload, 0xa));
-      if (opcode === 0x1)
-        socket.write(frame(Buffer.from(reply(payload.toString('utf8'))), 0x1));
+      if (opcode === 0x1) {
+        const answer = reply(payload.toString('utf8'));
+        if (answer !== undefined) socket.write(frame(Buffer.from(answer), 0x1));
+      }
     }
   });
   socket.on('error', () => socket.destroy());
+  return message => {
+    if (!socket.destroyed) socket.write(frame(Buffer.from(message), 0x1));
+  };
 }
 
 function frame(payload: Buffer, opcode: number): Buffer {
