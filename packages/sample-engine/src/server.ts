@@ -281,8 +281,8 @@ export function createEngine(options: EngineOptions) {
   server.on('upgrade', (req, socket) => {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/ws') {
-      const send = acceptWebSocket(req, socket, () => undefined);
-      if (send) comfy.connect(send, socket);
+      const push = acceptWebSocket(req, socket, () => undefined);
+      if (push) comfy.connect(push, socket);
       return;
     }
     if (path !== '/queue/join') {
