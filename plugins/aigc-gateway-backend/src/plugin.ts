@@ -423,9 +423,11 @@ export const aigcGatewayPlugin = createBackendPlugin({
           ingressHosts = origins.hosts;
         }
         assertEnginesApartFromPortal(ingressHosts, externalBaseUrl);
+        // The sign-in checks the portal user's cookie itself: without one, a
+        // browser is sent to the portal to sign in, not answered 401.
         httpRouter.addAuthPolicy({
           path: '/ingress/sign-in',
-          allow: 'user-cookie',
+          allow: 'unauthenticated',
         });
         httpRouter.use(
           ingressRouter({

@@ -265,6 +265,10 @@ export function fakeGatewayApi(
     authorizeBrowser: async () => {
       calls.push('cookie');
     },
+    engineSignInUrl: async address =>
+      `http://backend/api/aigc-gateway/ingress/sign-in?rd=${encodeURIComponent(
+        address,
+      )}&portal=1`,
     costSummary: async query => {
       calls.push(`costSummary ${JSON.stringify(query)}`);
       const items = costRows[query.groupBy] ?? [];

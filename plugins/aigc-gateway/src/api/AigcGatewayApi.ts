@@ -66,6 +66,8 @@ export interface AigcGatewayApi {
   deleteInstance(id: string, options: { deleteData: boolean }): Promise<void>;
   /** Sets the cookie that lets a browser tab open engines through the gateway. */
   authorizeBrowser(): Promise<void>;
+  /** The gateway's sign-in that opens the engine at `address` (its own origin), after the portal signed the browser in. */
+  engineSignInUrl(address: string): Promise<string>;
   /** Costs over a range (default: this month so far), optionally of one catalog entity. */
   costSummary(
     query: CostRequest & { groupBy: CostDimension },

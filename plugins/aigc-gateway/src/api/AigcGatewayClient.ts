@@ -147,6 +147,12 @@ export class AigcGatewayClient implements AigcGatewayApi {
     await this.call('GET', '/cookie');
   }
 
+  async engineSignInUrl(address: string): Promise<string> {
+    const base = await this.deps.discoveryApi.getBaseUrl('aigc-gateway');
+    // portal=1: coming from the portal, the sign-in answers instead of sending the browser back.
+    return `${base}/ingress/sign-in?rd=${encodeURIComponent(address)}&portal=1`;
+  }
+
   async streamEvents(
     id: string,
     onEvent: (event: InstanceEventView) => void,

@@ -11,7 +11,7 @@ import { instanceReleasePermission } from '@aigc-gateway/backstage-plugin-aigc-g
 import { IngressHosts } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { instanceFilter } from '../../permissions/authorizeInstance';
 import { AccessCache } from '../AccessCache';
-import { answerError } from '../errorPage';
+import { answerError, wantsPage } from '../errorPage';
 import { ProxyAccess } from '../ProxyAccess';
 import { UserCredentialsCache } from '../UserCredentialsCache';
 import { HostSessions, TICKET_PARAM } from './HostSessions';
@@ -128,7 +128,19 @@ export function ingressRouter(deps: {
         throw new InputError(
           `rd must be an ${hosts.scheme} URL, as the engine hosts are, not ${target.protocol}`,
         );
-      const credentials = await deps.users.credentials(req);
+      let credentials;
+      try {
+        credentials = await deps.users.credentials(req);
+      } catch (error) {
+        // A bookmark opened without the portal's cookie: the portal signs
+        // the browser in and sends it back here, once (`portal=1`).
+        if (!wantsPage(req) || req.query.portal === '1') throw error;
+        res.redirect(
+          302,
+          `${deps.portalUrl}?open=${encodeURIComponent(target.toString())}`,
+        );
+        return;
+      }
       // Running or not: opening a released engine's address may wake it,
       // for those who may start it (the release permission).
       const entry = await deps.access.open(credentials, instanceId);

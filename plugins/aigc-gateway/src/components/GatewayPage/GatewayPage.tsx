@@ -5,6 +5,7 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { SignedInUser } from './SignedInUser';
 import { KeepAliveNotice } from './KeepAliveNotice';
+import { OpenEngine } from './OpenEngine';
 import { LaunchView } from '../LaunchView/LaunchView';
 import { InstancesView } from '../InstancesView/InstancesView';
 import { CostView } from '../Cost/CostView';
@@ -25,6 +26,7 @@ export const GatewayPage = () => {
             <SignedInUser />
           </Grid>
           <Grid item xs={12} md={9}>
+            <OpenEngine />
             <KeepAliveNotice />
             <Tabs
               value={tab}

@@ -181,6 +181,17 @@ export class WakeOnAccess {
         startButton: `Start it for ${grant.owner}`,
       });
     }
+    if (!typedOrOwn(req)) {
+      // A link on another site (or a redirect through one) might start it
+      // for someone who never meant to pay for it: ask.
+      return wakePage(200, next, this.deps.portalUrl, {
+        title: `Start ${engine}?`,
+        lines: [
+          `This engine is ${instance.state}. Starting it takes a GPU of ${pool}.`,
+        ],
+        startButton: 'Start it',
+      });
+    }
     if (await this.releasedJustNow(instance)) {
       return wakePage(200, next, this.deps.portalUrl, {
         title: `${engine} was released a moment ago`,
@@ -264,6 +275,12 @@ function isPageLoad(req: http.IncomingMessage) {
   return mode !== undefined
     ? mode === 'navigate'
     : /\btext\/html\b/.test(req.headers.accept ?? '');
+}
+
+/** A bookmark, a typed address or a page of the engine itself, not a link or redirect from elsewhere. */
+function typedOrOwn(req: http.IncomingMessage) {
+  const site = req.headers['sec-fetch-site'];
+  return site === undefined || site === 'none' || site === 'same-origin';
 }
 
 /** Where to go once the engine runs: a path of this origin, never another site. */

@@ -48,6 +48,25 @@ describe("an engine's address", () => {
           method,
           headers: { cookie: session!, ...headers },
         });
+      // A bookmark opened in a browser without the portal's cookie goes to
+      // the portal, which signs it in and comes back (once).
+      const signIn = new URL(view.url);
+      const html = { accept: 'text/html' };
+      const toPortal = await request(server)
+        .get(`${signIn.pathname}${signIn.search}`)
+        .set(html);
+      expect(toPortal.status).toBe(302);
+      expect(toPortal.headers.location).toMatch(
+        new RegExp(`/aigc-gateway\\?open=${encodeURIComponent(`${origin}/`)}$`),
+      );
+      expect(
+        (
+          await request(server)
+            .get(`${signIn.pathname}${signIn.search}&portal=1`)
+            .set(html)
+        ).status,
+      ).toBe(401);
+
       await api('post', `/instances/${id}/release`).expect(200);
       await waitForState(server, id, 'released', alice);
 
@@ -107,8 +126,18 @@ describe("an engine's address", () => {
       await api('post', `/instances/${id}/release`).expect(200);
       await waitForState(server, id, 'released', alice);
 
-      // Later, alice opens her bookmark: a progress page, then her engine at the path she asked for.
+      // Later, a link on another site to her engine asks before it starts it.
       clock.advance(2 * 60_000);
+      const linked = await at('/outputs', {
+        ...navigation,
+        'sec-fetch-site': 'cross-site',
+        'sec-fetch-dest': 'document',
+      });
+      expect(linked.status).toBe(200);
+      expect(linked.body).toContain('Start Sample Engine?');
+      expect(await state()).toBe('released');
+
+      // She opens her bookmark: a progress page, then her engine at the path she asked for.
       const page = await at('/outputs', navigation);
       expect(page.status).toBe(200);
       expect(page.body).toContain('Starting Sample Engine on This machine');
