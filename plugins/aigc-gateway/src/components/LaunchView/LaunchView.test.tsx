@@ -1,7 +1,10 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
-import { fakeGatewayApi } from '../../__testUtils__/fakeGatewayApi';
+import {
+  fakeGatewayApi,
+  sampleTemplate,
+} from '../../__testUtils__/fakeGatewayApi';
 import { LaunchView } from './LaunchView';
 
 describe('LaunchView', () => {
@@ -89,5 +92,37 @@ describe('LaunchView', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'may not run in pool "a100"',
     );
+  });
+
+  it('groups the engines by what they make: images, then text, then the rest', async () => {
+    const api = fakeGatewayApi();
+    const template = (id: string, title: string, kind: string) => ({
+      ...sampleTemplate,
+      id,
+      title,
+      kind: kind as typeof sampleTemplate.kind,
+    });
+    api.listTemplates = async () => [
+      template('chat', 'Ollama with Open WebUI', 'ollama'),
+      template('custom', 'Custom engine', 'generic-http'),
+      sampleTemplate,
+      template('comfy', 'ComfyUI', 'comfyui'),
+    ];
+    renderInTestApp(<LaunchView />, { apis: [[aigcGatewayApiRef, api]] });
+    await screen.findByText('ComfyUI');
+    const order = screen
+      .getAllByText(
+        /^(Images|Text|Other engines|Sample Engine|ComfyUI|Ollama with Open WebUI|Custom engine)$/,
+      )
+      .map(e => e.textContent);
+    expect(order).toEqual([
+      'Images',
+      'Sample Engine',
+      'ComfyUI',
+      'Text',
+      'Ollama with Open WebUI',
+      'Other engines',
+      'Custom engine',
+    ]);
   });
 });

@@ -4,16 +4,19 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { Fragment } from 'react';
 import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { aigcGatewayApiRef } from '../../api/AigcGatewayApi';
 import { TemplateCard } from './TemplateCard';
 import { MonthToDateSpend } from './MonthToDateSpend';
+import { groupByKind } from './engineGroups';
 
 const CAPACITY_REFRESH_MS = 15_000;
 
-/** Every engine template the caller may launch, with live pool capacity. */
+/** Every engine template the caller may launch, by what it makes, with live pool capacity. */
 export const LaunchView = (props: { onLaunched?: () => void }) => {
   const api = useApi(aigcGatewayApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
@@ -41,17 +44,26 @@ export const LaunchView = (props: { onLaunched?: () => void }) => {
       <Grid item xs={12}>
         <MonthToDateSpend />
       </Grid>
-      {value.templates.map(t => (
-        <Grid item xs={12} key={t.id}>
-          <TemplateCard
-            template={t}
-            pools={value.pools}
-            onLaunched={() => {
-              retry();
-              props.onLaunched?.();
-            }}
-          />
-        </Grid>
+      {groupByKind(value.templates).map(group => (
+        <Fragment key={group.title}>
+          <Grid item xs={12}>
+            <Typography variant="h6" component="h2">
+              {group.title}
+            </Typography>
+          </Grid>
+          {group.templates.map(t => (
+            <Grid item xs={12} key={t.id}>
+              <TemplateCard
+                template={t}
+                pools={value.pools}
+                onLaunched={() => {
+                  retry();
+                  props.onLaunched?.();
+                }}
+              />
+            </Grid>
+          ))}
+        </Fragment>
       ))}
     </Grid>
   );
