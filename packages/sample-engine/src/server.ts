@@ -217,7 +217,26 @@ export function createEngine(options: EngineOptions) {
       // A fixed 2 KiB answer for proxy benchmarks.
       else if (route === 'GET /bench/2k')
         send(res, 200, BENCH_BODY, 'text/plain');
-      else if (route === 'POST /sdapi/v1/txt2img') await txt2img(req, res);
+      // Large transfers for proxy benchmarks: a body counted and dropped, and one streamed.
+      else if (route === 'POST /bench/upload') {
+        let bytes = 0;
+        for await (const chunk of req) bytes += (chunk as Buffer).length;
+        send(res, 200, { bytes });
+      } else if (route === 'GET /bench/download') {
+        const mib = Number(
+          new URL(req.url ?? '/', 'http://engine').searchParams.get('mib'),
+        );
+        if (!Number.isInteger(mib) || mib < 1 || mib > 1024)
+          throw new BadRequest('mib must be an integer from 1 to 1024');
+        const chunk = Buffer.alloc(1 << 20);
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': mib << 20,
+        });
+        for (let i = 0; i < mib; i++)
+          if (!res.write(chunk)) await new Promise(r => res.once('drain', r));
+        res.end();
+      } else if (route === 'POST /sdapi/v1/txt2img') await txt2img(req, res);
       else if (route === 'GET /sdapi/v1/progress') {
         const p = jobs.progress();
         send(res, 200, {
