@@ -6,6 +6,7 @@
  * the transfers (it must not hold whole bodies).
  *
  *   yarn bench:stream          (prints the figures; not run in CI)
+ *   BENCH_MIB=300 yarn bench:stream   (larger transfers)
  */
 import { request } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__te
 const ENGINE_PORT = 18840;
 const TOKENS = 400;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const MIB = 100;
+const MIB = Number(process.env.BENCH_MIB ?? 100);
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
