@@ -40,7 +40,8 @@ fi
 
 aigc_ensure_faketime
 export BACKSTAGE_TEST_DISABLE_DOCKER=1 AIGC_REQUIRE_POSTGRES=1
-port="${AIGC_SWEEP_PG_PORT:-54339}"
+# Below the ephemeral port range, as in test.sh.
+port="${AIGC_SWEEP_PG_PORT:-15339}"
 for ((i = 0; i < ${#instants[@]}; i += 2)); do
   instant="${instants[i]}" zone="${instants[i + 1]}"
   printf '\n=== date sweep: %s in %s\n' "$instant" "$zone"

@@ -34,7 +34,9 @@ step "nginx for the forward-auth test (Debian's, configured as ingress-nginx)"
 aigc_ensure_nginx
 
 step "unit and integration tests (SQLite, PostgreSQL 15, Kubernetes)"
-aigc_start_postgres "${AIGC_TEST_PG_PORT:-54329}"
+# Below the ephemeral port range (32768-60999 on Linux), where an outgoing
+# connection of the busy test run could hold the port first.
+aigc_start_postgres "${AIGC_TEST_PG_PORT:-15329}"
 trap aigc_stop_postgres EXIT
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
 # Makes the database tests fail instead of skipping PostgreSQL silently.

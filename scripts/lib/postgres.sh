@@ -25,8 +25,11 @@ aigc_start_postgres() {
     run_as=(runuser -u postgres --)
   fi
   "${run_as[@]}" "$bin/initdb" -D "$AIGC_PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
-  "${run_as[@]}" "$bin/pg_ctl" -D "$AIGC_PG_DIR/data" -l "$AIGC_PG_DIR/server.log" -w \
-    -o "-p $port -k $AIGC_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+  if ! "${run_as[@]}" "$bin/pg_ctl" -D "$AIGC_PG_DIR/data" -l "$AIGC_PG_DIR/server.log" -w \
+    -o "-p $port -k $AIGC_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+    tail -n 5 "$AIGC_PG_DIR/server.log" >&2
+    return 1
+  fi
   export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:$port"
   export AIGC_PG_RUN_AS="${run_as[*]}"
 }
