@@ -41,6 +41,7 @@ import {
   SANDBOX_DATA_DIR,
   SANDBOX_RUN_DIR,
 } from '../sandbox/bubblewrap';
+import { socketRoot } from '../sandbox/socketRoot';
 
 /** The first program in an engine's sandbox: joins the sandbox's socket to the engine's port. */
 const FORWARDER = resolvePackagePath(
@@ -113,6 +114,8 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
   private readonly probeIntervalMs: number;
   private readonly startTimeoutMs: number;
   private readonly migrations: LocalVolumeMigrations;
+  /** Where sandboxed engines' sockets are, a folder per instance. */
+  private readonly sockets: string;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -125,10 +128,11 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
       engines: options.engines,
       sandbox: options.sandbox,
     });
-    for (const dir of ['volumes', 'logs', 'processes', 'backups', 'sockets']) {
+    for (const dir of ['volumes', 'logs', 'processes', 'backups']) {
       // Only the backend's user reaches engines' sockets and data.
       mkdirSync(join(options.dataRoot, dir), { recursive: true, mode: 0o700 });
     }
+    this.sockets = options.sandbox ? socketRoot(options.dataRoot) : '';
     this.adoptSurvivors();
   }
 
@@ -203,11 +207,7 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     const port = sandbox
       ? SANDBOXED_ENGINE_PORT
       : await this.portAllocator.allocate();
-    const socketDir = join(
-      this.options.dataRoot,
-      'sockets',
-      request.instanceId,
-    );
+    const socketDir = join(this.sockets, request.instanceId);
     const vars = {
       port: String(port),
       dataDir: sandbox ? SANDBOX_DATA_DIR : request.volume.runtimeRef,
@@ -414,10 +414,11 @@ export class LocalRuntime implements EngineRuntime, VolumeMigrator {
     this.engines.delete(engine.instanceId);
     if (!engine.socketPath) this.portAllocator.release(engine.port);
     rmSync(join(this.processDir, `${engine.instanceId}.json`), { force: true });
-    rmSync(join(this.options.dataRoot, 'sockets', engine.instanceId), {
-      recursive: true,
-      force: true,
-    });
+    if (engine.socketPath)
+      rmSync(join(this.sockets, engine.instanceId), {
+        recursive: true,
+        force: true,
+      });
   }
 
   private lastLogLine(instanceId: string): string {
