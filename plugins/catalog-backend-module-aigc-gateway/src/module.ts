@@ -68,7 +68,15 @@ export const catalogModuleAigcGateway = createBackendModule({
                 timeout: { minutes: 1 },
                 initialDelay: { seconds: 5 },
               }),
-          fn: () => provider.refresh(),
+          fn: async () => {
+            try {
+              await provider.refresh();
+            } catch (error) {
+              // Not left until the next scheduled run.
+              provider.refreshSoon(5_000);
+              throw error;
+            }
+          },
         });
         await events.subscribe({
           id: 'catalog-aigc-gateway',

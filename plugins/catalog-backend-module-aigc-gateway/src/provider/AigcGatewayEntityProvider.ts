@@ -87,14 +87,23 @@ export class AigcGatewayEntityProvider implements EntityProvider {
     );
   }
 
-  /** A refresh soon, coalescing bursts of changes (a launch moves through several states). */
+  /**
+   * A refresh soon, coalescing bursts of changes (a launch moves through
+   * several states). One that fails (the gateway not answering yet, say at
+   * the backend's start) is tried again later, up to a minute apart, rather
+   * than leaving the catalog without the gateway's entities until the next
+   * scheduled refresh.
+   */
   refreshSoon(delayMs = 1000) {
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      this.refresh().catch(error =>
-        this.deps.logger.warn(`AIGC Gateway catalog refresh failed: ${error}`),
-      );
+      this.refresh().catch(error => {
+        this.deps.logger.warn(
+          `AIGC Gateway catalog refresh failed, trying again: ${error}`,
+        );
+        this.refreshSoon(Math.min(delayMs * 2, 60_000));
+      });
     }, delayMs);
   }
 
