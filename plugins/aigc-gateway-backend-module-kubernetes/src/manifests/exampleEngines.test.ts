@@ -18,6 +18,17 @@ const versions = readdirSync(examples)
       .map(v => [`${t.id} ${v.version}`, t.id, v] as const),
   );
 
+/** The pod of a version on an A100 pool, as the runtime makes it. */
+const podOf = (templateId: string, version: (typeof versions)[number][2]) =>
+  enginePodSpec({
+    templateId,
+    version,
+    pool: pools.a100,
+    instanceId: { value: '0f6c3c52-8a4e-4d0b-9a51-3c2b1f0e7d11' },
+    claimName: 'aigc-data',
+    stopGracePeriodSeconds: 30,
+  });
+
 describe('the pods of the engine definitions in examples/engines', () => {
   it('cover every engine with a Kubernetes spec', () => {
     expect(new Set(versions.map(([, id]) => id))).toEqual(
@@ -29,14 +40,7 @@ describe('the pods of the engine definitions in examples/engines', () => {
     '%s: the pinned image, its port probed for readiness and liveness, the volume at /data',
     (_name, templateId, version) => {
       const spec = version.runtime.kubernetes!;
-      const pod = enginePodSpec({
-        templateId,
-        version,
-        pool: pools.a100,
-        instanceId: { value: '0f6c3c52-8a4e-4d0b-9a51-3c2b1f0e7d11' },
-        claimName: 'aigc-data',
-        stopGracePeriodSeconds: 30,
-      });
+      const pod = podOf(templateId, version);
       const engine = pod.containers.find(c => c.name === 'engine')!;
       expect(engine.image).toBe(spec.image);
       expect(engine.ports).toEqual([
@@ -62,14 +66,7 @@ describe('the pods of the engine definitions in examples/engines', () => {
     const [, templateId, version] = versions.find(
       ([, id]) => id === 'ollama-open-webui',
     )!;
-    const pod = enginePodSpec({
-      templateId,
-      version,
-      pool: pools.a100,
-      instanceId: { value: '0f6c3c52-8a4e-4d0b-9a51-3c2b1f0e7d11' },
-      claimName: 'aigc-data',
-      stopGracePeriodSeconds: 30,
-    });
+    const pod = podOf(templateId, version);
     const [webui, ollama] = pod.containers;
     expect(webui.resources).toBeUndefined();
     expect(ollama).toMatchObject({

@@ -149,16 +149,20 @@ export async function startWithAliceEngine(options: {
       throw new Error(`launch answered ${launched.status}`);
     const id: string = launched.body.id;
     await waitForState(server, id, 'running', alice);
-    const cookieRes = await request(server)
-      .get('/api/aigc-gateway/cookie')
-      .set('Authorization', alice);
-    if (cookieRes.status !== 200)
-      throw new Error(`GET /cookie answered ${cookieRes.status}`);
-    const cookie = String(cookieRes.headers['set-cookie']).split(';')[0];
+    const cookie = await portalCookie(server, alice);
     const proxy = `/api/aigc-gateway/instances/${id}/proxy`;
     return { ...gateway, issuer, alice, id, cookie, proxy };
   } catch (error) {
     await gateway.backend.stop();
     throw error;
   }
+}
+
+/** The portal's user cookie (`GET /cookie`) for the user of `authorization`, as a `Cookie` header value. */
+export async function portalCookie(server: any, authorization: string) {
+  const res = await request(server)
+    .get('/api/aigc-gateway/cookie')
+    .set('Authorization', authorization);
+  if (res.status !== 200) throw new Error(`GET /cookie answered ${res.status}`);
+  return String(res.headers['set-cookie']).split(';')[0];
 }

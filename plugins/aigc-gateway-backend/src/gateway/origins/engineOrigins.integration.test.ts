@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
+  portalCookie,
   startWithAliceEngine,
   waitForState,
 } from '../../__testUtils__/gateway';
@@ -192,13 +193,7 @@ describe('engines at their own origins', () => {
       // Someone else's session at alice's engine (an admin's; the tests'
       // policy allows everyone) lasts ten minutes, and its WebSockets with it:
       // rights are checked again at the next sign-in.
-      const bobCookie = String(
-        (
-          await request(server)
-            .get('/api/aigc-gateway/cookie')
-            .set('Authorization', bob)
-        ).headers['set-cookie'],
-      ).split(';')[0];
+      const bobCookie = await portalCookie(server, bob);
       const bobsTicket = (
         await request(server)
           .get(`${signIn.pathname}${signIn.search}`)

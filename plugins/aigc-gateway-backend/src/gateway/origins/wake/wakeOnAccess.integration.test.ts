@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
+  portalCookie,
   startWithAliceEngine,
   waitForState,
 } from '../../../__testUtils__/gateway';
@@ -92,13 +93,10 @@ describe("an engine's address", () => {
       expect(asks.body).toContain('was released a moment ago');
       expect(await state()).toBe('released');
       // bob, at alice's address: the portal's sign-in gives him no ticket there.
-      const bobCookie = String(
-        (
-          await request(server)
-            .get('/api/aigc-gateway/cookie')
-            .set('Authorization', `Bearer ${await issuer.sign('bob')}`)
-        ).headers['set-cookie'],
-      ).split(';')[0];
+      const bobCookie = await portalCookie(
+        server,
+        `Bearer ${await issuer.sign('bob')}`,
+      );
       const bobAt = await sessionAt(server, view.url, bobCookie);
       expect(bobAt.status).toBe(404);
       expect(bobAt.session).toBeUndefined();
@@ -231,13 +229,10 @@ describe("an engine's address", () => {
       );
       expect(ws.status).toBe(503);
 
-      const bobCookie = String(
-        (
-          await request(server)
-            .get('/api/aigc-gateway/cookie')
-            .set('Authorization', `Bearer ${await issuer.sign('bob')}`)
-        ).headers['set-cookie'],
-      ).split(';')[0];
+      const bobCookie = await portalCookie(
+        server,
+        `Bearer ${await issuer.sign('bob')}`,
+      );
       const bobs = await sessionAt(server, view.url, bobCookie);
       const page = await atEngine(`${bobs.origin}/`, {
         headers: { cookie: bobs.session!, ...navigation },
