@@ -228,8 +228,10 @@ export const aigcGatewayPlugin = createBackendPlugin({
             frequency: { seconds: gatewayConfig.cost.checkIntervalSeconds },
             timeout: { minutes: 2 },
             fn: async () => {
-              await budgets.alert();
-              await enforcer.enforce();
+              // One reading of every budget's spend for both.
+              const statuses = await budgets.statusOfAll();
+              await budgets.alert(statuses);
+              await enforcer.enforce(statuses);
             },
           });
         }

@@ -55,6 +55,9 @@ export const SANDBOX_DATA_DIR = '/data';
  * host's files only the system's and what the view names.
  */
 export class Bubblewrap {
+  /** The host's system folders as bubblewrap mounts them; they do not change while the backend runs. */
+  private readonly system = systemView();
+
   constructor(private readonly config: SandboxConfig) {}
 
   /**
@@ -81,7 +84,7 @@ export class Bubblewrap {
       'engine',
       ...(options.infoFd ? ['--info-fd', String(options.infoFd)] : []),
       ...(options.asPid1 ? ['--as-pid-1'] : []),
-      ...systemView(),
+      ...this.system,
       '--proc',
       '/proc',
       '--dev',

@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toDate } from '../store/time';
+import { BudgetStatus } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { Budgets } from './Budgets';
 
 /** The states in which an instance holds, or waits for, compute. */
@@ -26,11 +27,16 @@ export class BudgetEnforcer {
     },
   ) {}
 
-  /** Releases what used-up budgets past their grace still hold; how many. */
-  async enforce(): Promise<number> {
+  /**
+   * Releases what used-up budgets past their grace still hold; how many.
+   * `statuses` are this moment's, when the caller has read them already.
+   */
+  async enforce(statuses?: BudgetStatus[]): Promise<number> {
     const { db, clock } = this.deps;
     let released = 0;
-    for (const status of await this.deps.budgets.statusOfAll()) {
+    // Read once, when a budget first needs them.
+    let holding: InstanceRecord[] | undefined;
+    for (const status of statuses ?? (await this.deps.budgets.statusOfAll())) {
       if (!status.enforce || status.spent < status.monthly) continue;
       const key = { budget_ref: status.entityRef, month: status.month };
       await db('budget_exhaustions')
@@ -41,7 +47,8 @@ export class BudgetEnforcer {
       const graceMs = this.deps.budgets.graceOf(status.entityRef) * 60_000;
       if (clock.now().getTime() - toDate(row.exhausted_at).getTime() < graceMs)
         continue;
-      for (const instance of await this.holding(status.entityRef)) {
+      holding ??= await this.deps.store.listInStates(HOLDING);
+      for (const instance of paidBy(holding, status.entityRef)) {
         try {
           await this.deps.release(
             instance,
@@ -57,14 +64,13 @@ export class BudgetEnforcer {
     }
     return released;
   }
+}
 
-  /** The instances a budget pays for: its user's, or those its group's members launched. */
-  private async holding(entityRef: string): Promise<InstanceRecord[]> {
-    const instances = await this.deps.store.listInStates(HOLDING);
-    return instances.filter(i =>
-      entityRef.startsWith('user:')
-        ? i.ownerRef === entityRef
-        : i.ownerGroups.includes(entityRef),
-    );
-  }
+/** The instances a budget pays for: its user's, or those its group's members launched. */
+function paidBy(instances: InstanceRecord[], entityRef: string) {
+  return instances.filter(i =>
+    entityRef.startsWith('user:')
+      ? i.ownerRef === entityRef
+      : i.ownerGroups.includes(entityRef),
+  );
 }

@@ -67,16 +67,16 @@ export class Budgets implements LaunchGate {
    * Notifies a budget's owners once per month and threshold crossed. The
    * alert row is written first: with several replicas only the one whose
    * insert succeeds sends. A failed send removes the row so the next run retries.
+   * `statuses` are this moment's, when the caller has read them already.
    */
-  async alert(): Promise<number> {
+  async alert(statuses?: BudgetStatus[]): Promise<number> {
     let sent = 0;
     const now = this.now();
-    for (const budget of this.deps.budgets) {
-      const status = await this.status(budget, now);
+    for (const status of statuses ?? (await this.statusOfAll())) {
       for (const threshold of this.deps.thresholds) {
         if (status.percent < threshold) continue;
         const key = {
-          budget_ref: budget.entityRef,
+          budget_ref: status.entityRef,
           month: status.month,
           threshold,
         };
@@ -93,7 +93,7 @@ export class Budgets implements LaunchGate {
         } catch (error) {
           await this.deps.db('budget_alerts').where(key).delete();
           this.deps.logger.warn(
-            `Could not send the budget alert for ${budget.entityRef}: ${error}`,
+            `Could not send the budget alert for ${status.entityRef}: ${error}`,
           );
         }
       }
