@@ -6,7 +6,7 @@ import {
   Migration,
   RuntimeVolume,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
-import { processesMarked, signalGroup } from './processes';
+import { processesMarked, signalGroup, signalProcess } from './processes';
 import { describeMigration, engineInstall } from './installs';
 import { installCommand } from './installCommand';
 import { EngineInstall } from '../config/localConfig';
@@ -45,9 +45,11 @@ export class LocalVolumeMigrations {
   }
 
   async restore(volume: RuntimeVolume, backupRef: string): Promise<void> {
-    // A migration left behind by a backend that died must not write into the restored data.
+    // A migration left behind by a backend that died must not write into
+    // the restored data. In a sandbox its processes go with the first one
+    // killed, so some may be gone before their turn.
     for (const pid of processesMarked(migrationMarker(volume)))
-      process.kill(pid, 'SIGKILL');
+      signalProcess(pid, 'SIGKILL');
     // Set the half-migrated folder aside first, so a crash here still leaves one whole copy.
     const aside = `${volume.runtimeRef}.failed-${Date.now()}`;
     await rename(volume.runtimeRef, aside).catch(error => {
