@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Browser tests against the portal exactly as `scripts/start.sh` starts it,
@@ -9,6 +9,9 @@ import { join, resolve } from 'node:path';
  * Debian's Chromium. In CI the portal always starts fresh, on a throw-away
  * data folder.
  */
+export const PORTAL_LOG = resolve(__dirname, 'test-results/e2e-portal.log');
+mkdirSync(dirname(PORTAL_LOG), { recursive: true });
+
 export default defineConfig({
   testDir: 'test/e2e',
   timeout: 120_000,
@@ -22,11 +25,13 @@ export default defineConfig({
   outputDir: 'test-results/e2e',
   webServer: {
     // Each package reads config paths from its own folder: absolute paths.
+    // Its log is kept for a failed run: `scripts/test.sh` shows its errors.
     command: [
       'scripts/start.sh',
       ...['app-config.yaml', 'test/e2e/app-config.e2e.yaml'].map(
         file => `--config ${resolve(__dirname, file)}`,
       ),
+      `> ${PORTAL_LOG}`,
     ].join(' '),
     // The backend answers readiness once every plugin has started.
     url: 'http://localhost:7007/.backstage/health/v1/readiness',
@@ -34,7 +39,6 @@ export default defineConfig({
     timeout: 300_000,
     // A clean stop lets the backend release and stop the engines it started.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
-    stdout: 'ignore',
     stderr: 'pipe',
     env: {
       AIGC_DATA_DIR: mkdtempSync(join(tmpdir(), 'aigc-e2e-')),

@@ -52,7 +52,11 @@ step "date sweep: the time-sensitive suites under shifted clocks (libfaketime)"
 
 step "browser tests (Playwright, Debian's Chromium)"
 aigc_ensure_chromium
-yarn playwright test
+if ! yarn playwright test; then
+  printf '\n--- the portal'"'"'s warnings and errors (test-results/e2e-portal.log)\n'
+  grep -aiE '\b(warn|error)\b' test-results/e2e-portal.log | tail -n 100 || true
+  exit 1
+fi
 
 step "adopter test: the suite from a local registry into a fresh create-app portal, as the README says"
 test/adopter/run.sh

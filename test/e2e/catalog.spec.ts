@@ -4,6 +4,7 @@ import {
   authAs,
   GATEWAY_API,
   goInApp,
+  inCatalog,
   portalReady,
   removeInstance,
   signedIn,
@@ -15,12 +16,14 @@ test('alice finds the engine in the catalog and launches it from its Engine tab'
   page,
   request,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
+  const alice = await authAs('alice');
+  await inCatalog(request, alice, { kind: 'component', name: 'sample-engine' });
   await signedIn(page, 'alice');
   await goInApp(page, '/catalog/default/component/sample-engine');
   await expect(
     page.getByRole('heading', { name: 'Sample Engine' }).first(),
-  ).toBeVisible({ timeout: 60_000 });
+  ).toBeVisible();
   await page.getByText('Engine', { exact: true }).click();
   await expect(page).toHaveURL(
     /\/catalog\/default\/component\/sample-engine\/aigc-engine$/,
@@ -38,7 +41,6 @@ test('alice finds the engine in the catalog and launches it from its Engine tab'
     fullPage: true,
   });
 
-  const alice = await authAs('alice');
   const mine = (
     await (
       await request.get(`${GATEWAY_API}/instances`, { headers: alice })

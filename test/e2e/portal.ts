@@ -66,6 +66,25 @@ export async function goInApp(page: Page, path: string) {
   }, path);
 }
 
+/**
+ * Waits until the catalog holds an entity: the catalog takes in what the
+ * gateway's provider gives it some time after the portal starts, and an
+ * entity page that found nothing does not look again.
+ */
+export async function inCatalog(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  ref: { kind: string; name: string },
+) {
+  await expect(async () => {
+    const res = await request.get(
+      `http://localhost:7007/api/catalog/entities/by-name/${ref.kind}/default/${ref.name}`,
+      { headers },
+    );
+    expect(res.status()).toBe(200);
+  }).toPass({ timeout: 180_000, intervals: [2_000] });
+}
+
 /** Releases an instance and deletes it with its data, so later tests start from a clean list. */
 export async function removeInstance(
   request: APIRequestContext,
