@@ -1,22 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { engineTemplateSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { pools } from '../__testUtils__/fixtures';
+import { exampleKubernetesVersions } from '../__testUtils__/exampleEngines';
 import { enginePodSpec } from './enginePodSpec';
 
-/** The repository's engine definitions that run on Kubernetes, version by version. */
-const examples = join(__dirname, '../../../../examples/engines');
-const versions = readdirSync(examples)
-  .filter(f => f.endsWith('.yaml'))
-  .map(f =>
-    engineTemplateSchema.parse(parse(readFileSync(join(examples, f), 'utf8'))),
-  )
-  .flatMap(t =>
-    t.versions
-      .filter(v => v.runtime.kubernetes)
-      .map(v => [`${t.id} ${v.version}`, t.id, v] as const),
-  );
+const versions = exampleKubernetesVersions();
 
 /** The pod of a version on an A100 pool, as the runtime makes it. */
 const podOf = (templateId: string, version: (typeof versions)[number][2]) =>
@@ -32,7 +18,14 @@ const podOf = (templateId: string, version: (typeof versions)[number][2]) =>
 describe('the pods of the engine definitions in examples/engines', () => {
   it('cover every engine with a Kubernetes spec', () => {
     expect(new Set(versions.map(([, id]) => id))).toEqual(
-      new Set(['comfyui', 'sd-webui', 'invokeai', 'ollama-open-webui', 'vllm']),
+      new Set([
+        'comfyui',
+        'sd-webui',
+        'sd-webui-forge',
+        'invokeai',
+        'ollama-open-webui',
+        'vllm',
+      ]),
     );
   });
 

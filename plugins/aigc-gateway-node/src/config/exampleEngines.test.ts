@@ -10,12 +10,13 @@ const files = readdirSync(examples).filter(f => f.endsWith('.yaml'));
 const readme = readFileSync(join(examples, 'README.md'), 'utf8');
 
 describe('the engine definitions in examples/engines', () => {
-  it('are all here: ComfyUI, SD WebUI, InvokeAI, Ollama with Open WebUI, vLLM and the sample engine', () => {
+  it('are all here: ComfyUI, SD WebUI and Forge, InvokeAI, Ollama with Open WebUI, vLLM and the sample engine', () => {
     expect(files.sort()).toEqual([
       'comfyui.yaml',
       'invokeai.yaml',
       'ollama-open-webui.yaml',
       'sample-engine.yaml',
+      'sd-webui-forge.yaml',
       'sd-webui.yaml',
       'vllm.yaml',
     ]);
