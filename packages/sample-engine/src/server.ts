@@ -5,8 +5,8 @@
  * (`/sdapi/v1/txt2img`, `/sdapi/v1/progress`, `/internal/ping`), writes its
  * outputs to its data folder, and spends `--step-ms` per step so that "busy"
  * can be observed. It draws images deterministically; it is not a diffusion
- * model. It also speaks a subset of ComfyUI's API with its live channel
- * (comfyApi.ts), and for streamed answers a text subset of Ollama's API and
+ * model. It also speaks subsets of ComfyUI's and InvokeAI's APIs with their
+ * live channels (comfyApi.ts, invokeApi.ts), and for streamed answers a text subset of Ollama's API and
  * of the OpenAI-compatible API with vLLM's metrics (textGeneration.ts).
  *
  *   node src/server.ts --port 7860 --data ./data --version 2.0.0 [--step-ms 50] [--startup-ms 0]
@@ -32,6 +32,7 @@ import { uiPage } from './ui.ts';
 import { acceptWebSocket } from './websocket.ts';
 import { TextGenerator, textRequest } from './textGeneration.ts';
 import { ComfyApi } from './comfyApi.ts';
+import { INVOKE_QUEUE, InvokeApi } from './invokeApi.ts';
 import { isMain } from './isMain.ts';
 
 export interface EngineOptions {
@@ -128,6 +129,9 @@ export function createEngine(options: EngineOptions) {
   }
 
   const comfy = new ComfyApi(jobs, makeImage);
+  const invoke = new InvokeApi(jobs, prompt =>
+    makeImage({ prompt, seed: generated, width: 64, height: 64 }),
+  );
 
   /** A text generation request of the API `countField` belongs to. */
   async function readText(
@@ -271,6 +275,17 @@ export function createEngine(options: EngineOptions) {
           ),
         );
       }
+      // InvokeAI's session queue subset.
+      else if (route === `POST ${INVOKE_QUEUE}/enqueue_batch`) {
+        const result = invoke.enqueue(await readJson(req));
+        send(res, 'detail' in result ? 422 : 200, result);
+      } else if (route === `GET ${INVOKE_QUEUE}/status`)
+        send(res, 200, invoke.status());
+      else if (req.method === 'GET' && path.startsWith(`${INVOKE_QUEUE}/i/`)) {
+        const item = invoke.item(path.slice(`${INVOKE_QUEUE}/i/`.length));
+        if (item) send(res, 200, item);
+        else send(res, 404, { detail: 'Queue item not found' });
+      }
       // Ollama's API subset (streams by default).
       else if (route === 'POST /api/generate')
         await text.ollamaGenerate(
@@ -296,12 +311,16 @@ export function createEngine(options: EngineOptions) {
     });
   });
   // The live channel: each message gets the current progress back.
-  // ComfyUI's channel: status, progress and results, pushed.
+  // ComfyUI's channel: status, progress and results, pushed; InvokeAI's socket.io.
   server.on('upgrade', (req, socket) => {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/ws') {
       const push = acceptWebSocket(req, socket, () => undefined);
       if (push) comfy.connect(push, socket);
+      return;
+    }
+    if (path === '/ws/socket.io/') {
+      invoke.connect(socket, reply => acceptWebSocket(req, socket, reply));
       return;
     }
     if (path !== '/queue/join') {
