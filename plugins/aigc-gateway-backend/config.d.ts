@@ -138,6 +138,11 @@ export interface Config {
       /** How often each replica advances the rollouts under way. Defaults to 5. */
       checkIntervalSeconds?: number;
     };
+    /** Completed jobs, from the engines' own counters where they keep one. */
+    jobs?: {
+      /** How often one replica reads the counters of running engines. Defaults to 30. */
+      checkIntervalSeconds?: number;
+    };
     /** Cost reports and budgets. */
     cost?: {
       /** IANA time zone of daily series and calendar months. Defaults to UTC. */

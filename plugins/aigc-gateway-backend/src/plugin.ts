@@ -23,7 +23,9 @@ import { RolloutRunner } from './versions/RolloutRunner';
 import { Rollouts } from './versions/Rollouts';
 import { IdleReleaser } from './policies/IdleReleaser';
 import { Quotas } from './policies/Quotas';
-import { engineBusy } from './policies/busySignal';
+import { engineBusy } from './signals/busySignal';
+import { JobCounter } from './signals/JobCounter';
+import { JobStore } from './store/JobStore';
 import { EngineConnections } from './gateway/EngineConnections';
 import { WakeOnAccess } from './gateway/origins/wake/WakeOnAccess';
 import { InstanceStore } from './store/InstanceStore';
@@ -131,8 +133,19 @@ export const aigcGatewayPlugin = createBackendPlugin({
           logger,
           clock,
         });
+        // Every way the gateway reaches engines, over TCP or a sandbox's socket.
+        const connections = new EngineConnections();
+        const jobCounter = new JobCounter({
+          store,
+          jobs: new JobStore(knex),
+          definitions,
+          runtime,
+          connections,
+          logger,
+        });
         const lifecycle = new Lifecycle({
           store,
+          beforeStop: instance => jobCounter.collect(instance),
           definitions,
           runtime,
           logger,
@@ -252,8 +265,6 @@ export const aigcGatewayPlugin = createBackendPlugin({
               ),
             ),
         );
-        // Every way the gateway reaches engines, over TCP or a sandbox's socket.
-        const connections = new EngineConnections();
         const idle = new IdleReleaser({
           store,
           definitions,
@@ -294,6 +305,12 @@ export const aigcGatewayPlugin = createBackendPlugin({
           frequency: { seconds: gatewayConfig.idle.checkIntervalSeconds },
           timeout: { minutes: 5 },
           fn: () => idle.check(),
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'aigc-gateway-job-count',
+          frequency: { seconds: gatewayConfig.jobs.checkIntervalSeconds },
+          timeout: { minutes: 5 },
+          fn: () => jobCounter.check(),
         });
         const accessCache = new AccessCache(knex);
         store.onChange(() => accessCache.markDirty());
@@ -351,6 +368,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           access,
           runtime,
           activity,
+          jobs: jobCounter,
           connections,
           logger,
           portalUrl,

@@ -41,6 +41,8 @@ export async function startGateway(options: {
   extra?: JsonObject;
   /** More programs of the local runtime, e.g. a migration that fails. */
   engines?: JsonObject;
+  /** Extra arguments for the sample engine, e.g. slower steps. */
+  engineArgs?: string[];
   priceChanges?: JsonObject[];
   /** Extra features or service overrides, e.g. a permissions mock. */
   features?: any[];
@@ -73,6 +75,7 @@ export async function startGateway(options: {
           idle: options.idle,
           extra: options.extra,
           engines: options.engines,
+          engineArgs: options.engineArgs,
           priceChanges: options.priceChanges,
         }),
       }),

@@ -29,6 +29,7 @@ export function toInstanceView(
     address: ingressHosts.urlOf(instance.id),
     failureReason: instance.failureReason,
     lastActivityAt: instance.lastActivityAt?.toISOString(),
+    jobsCompleted: instance.jobsCompleted,
     createdAt: instance.createdAt.toISOString(),
     updatedAt: instance.updatedAt.toISOString(),
     ...extra,

@@ -13,6 +13,7 @@ import { forwardHeaders, pathResponseHeaders } from './headers';
 import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
+import type { JobCounter } from '../signals/JobCounter';
 
 /**
  * Proxies HTTP requests at `…/instances/:id/proxy/…` to the engine: the
@@ -31,6 +32,8 @@ export class HttpProxy {
       access: ProxyAccess;
       runtime: EngineRuntime;
       activity: ActivityRecorder;
+      /** Counts the job requests of engines that keep no count of their own. */
+      jobs: Pick<JobCounter, 'observe'>;
       connections: EngineConnections;
       /** The origin engine pages are served from: cookie requests must come from there. */
       ownOrigins: ReadonlySet<string>;
@@ -109,6 +112,7 @@ export class HttpProxy {
     },
   ) {
     this.deps.activity.mark(instanceId);
+    this.deps.jobs.observe(instanceId, req, res, options.path);
     // A request without a declared body must not gain a chunked empty one.
     const hasBody =
       Number(req.headers['content-length'] ?? 0) > 0 ||

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { sampleVersion } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { asUser, launchRunning, startGateway } from '../__testUtils__/gateway';
-import { engineBusy } from '../policies/busySignal';
+import { engineEndpoint } from '../__testUtils__/engineEndpoint';
+import { engineBusy } from '../signals/busySignal';
 import { EngineConnections } from './EngineConnections';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -77,19 +76,8 @@ describe('a ComfyUI engine through the gateway', () => {
         request(server)[method](`${proxy}${path}`).set('Authorization', alice);
       expect((await api('get', '/')).status).toBe(200);
       // The busy probe, as the idle policy reads it, on the engine's sandbox socket.
-      const endpoint = JSON.parse(
-        readFileSync(join(dataRoot, 'processes', `${id}.json`), 'utf8'),
-      );
       const busy = () =>
-        engineBusy(
-          'comfyui',
-          {
-            host: '127.0.0.1',
-            port: endpoint.port,
-            socketPath: endpoint.socketPath,
-          },
-          connections,
-        );
+        engineBusy('comfyui', engineEndpoint(dataRoot, id), connections);
       expect(await busy()).toBe(false);
 
       const { port } = server.address() as AddressInfo;

@@ -1,44 +1,11 @@
-import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { asUser, launchRunning, startGateway } from '../__testUtils__/gateway';
+import { launchRunning, startGateway } from '../__testUtils__/gateway';
+import { streamed } from '../__testUtils__/streamed';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 jest.setTimeout(60_000);
-
-/** Posts through the path-form proxy; each chunk of the answer with the time it came. */
-function streamed(port: number, path: string, body: object) {
-  return new Promise<{
-    type?: string;
-    chunks: Array<{ at: number; text: string }>;
-  }>((resolve, reject) => {
-    const started = performance.now();
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: {
-          authorization: asUser('alice'),
-          'content-type': 'application/json',
-        },
-      },
-      res => {
-        const chunks: Array<{ at: number; text: string }> = [];
-        res.on('data', chunk =>
-          chunks.push({ at: performance.now() - started, text: String(chunk) }),
-        );
-        res.on('end', () =>
-          resolve({ type: res.headers['content-type'], chunks }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
 
 /**
  * Tokens stream through the gateway as the engine makes them: the sandboxed

@@ -58,6 +58,8 @@ export class Lifecycle {
       runtime: EngineRuntime;
       logger: LoggerService;
       gates?: LaunchGate[];
+      /** Last words with a running engine before its compute goes, e.g. its job count. */
+      beforeStop?: (instance: InstanceRecord) => Promise<void>;
     },
   ) {}
 
@@ -231,6 +233,14 @@ export class Lifecycle {
       );
     }
     const releasing = await this.startReleasing(instance, why);
+    if (instance.state === 'running')
+      await this.deps
+        .beforeStop?.(releasing)
+        .catch(error =>
+          this.deps.logger.warn(
+            `Before releasing instance ${instance.id}: ${error}`,
+          ),
+        );
     await this.deps.runtime.stop(instance.id);
     const released =
       (await this.deps.store.transition(releasing, {

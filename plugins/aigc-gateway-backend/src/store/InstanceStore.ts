@@ -30,6 +30,8 @@ export interface InstanceRecord {
   idleWarnedAt?: Date;
   /** Why it last took compute, e.g. `woken on access`; undefined: launched. */
   launchCause?: string;
+  /** Jobs the engine completed over all its starts. */
+  jobsCompleted: number;
   createdAt: Date;
   updatedAt: Date;
   rowVersion: number;
@@ -129,6 +131,7 @@ function toInstance(row: Row): InstanceRecord {
     lastActivityAt: toOptionalDate(row.last_activity_at),
     idleWarnedAt: toOptionalDate(row.idle_warned_at),
     launchCause: row.launch_cause ?? undefined,
+    jobsCompleted: Number(row.jobs_completed ?? 0),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     rowVersion: Number(row.row_version),
@@ -369,6 +372,7 @@ export class InstanceStore {
       | 'deleteData'
       | 'state'
       | 'queuedAt'
+      | 'jobsCompleted'
     >;
     volume: Omit<VolumeRecord, 'createdAt' | 'deletedAt'>;
     place: Placement & { queuedMessage: string };
@@ -562,9 +566,13 @@ export class InstanceStore {
       .update({ deleted_at: this.now() });
   }
 
+  /** Records activity at `at`, unless later activity is recorded already (writes arrive out of order). */
   async touch(instanceId: string, at: Date): Promise<void> {
     await this.db('instances')
       .where({ id: instanceId })
+      .andWhere(q =>
+        q.whereNull('last_activity_at').orWhere('last_activity_at', '<', at),
+      )
       .update({ last_activity_at: at });
   }
 

@@ -83,6 +83,11 @@ export interface InstanceView {
   /** 1-based place in the pool's queue while queued. */
   queuePosition?: number;
   lastActivityAt?: string;
+  /**
+   * Jobs the engine completed (images, generations, requests, as its kind
+   * counts them) over all its starts; 0 for engines that tell none.
+   */
+  jobsCompleted: number;
   createdAt: string;
   updatedAt: string;
   events?: InstanceEventView[];

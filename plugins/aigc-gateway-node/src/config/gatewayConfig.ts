@@ -130,6 +130,10 @@ export interface GatewayConfig {
     /** How often each backend advances the rollouts in progress. */
     checkIntervalSeconds: number;
   };
+  jobs: {
+    /** How often the completed-job counters of running engines are read (one replica at a time). */
+    checkIntervalSeconds: number;
+  };
 }
 
 /** @public */
@@ -263,6 +267,12 @@ export const gatewayConfigSchema: z.ZodType<
     rollouts: z
       .object({
         checkIntervalSeconds: z.number().int().min(1).default(5),
+      })
+      .strict()
+      .default({}),
+    jobs: z
+      .object({
+        checkIntervalSeconds: z.number().int().min(1).max(3600).default(30),
       })
       .strict()
       .default({}),

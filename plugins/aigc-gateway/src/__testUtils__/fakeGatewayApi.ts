@@ -115,6 +115,7 @@ export function fakeGatewayApi(
           `http://i${instances.length + 1}.localhost:7008/`,
         )}`,
         address: `http://i${instances.length + 1}.localhost:7008/`,
+        jobsCompleted: 0,
         createdAt: now,
         updatedAt: now,
       };

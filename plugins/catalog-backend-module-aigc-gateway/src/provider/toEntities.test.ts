@@ -12,6 +12,7 @@ const instance = (id: string, state: InstanceView['state']): InstanceView => ({
   volumeId: `v-${id}`,
   url: `https://portal/api/aigc-gateway/ingress/sign-in?rd=https%3A%2F%2F${id}.engines.example.com%2F`,
   address: `https://${id}.engines.example.com/`,
+  jobsCompleted: 0,
   createdAt: '2026-11-01T00:00:00Z',
   updatedAt: '2026-11-01T00:00:00Z',
 });

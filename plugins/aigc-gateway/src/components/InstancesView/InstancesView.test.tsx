@@ -16,6 +16,10 @@ async function withOneInstance() {
 describe('InstancesView', () => {
   it('releases and launches again', async () => {
     const api = await withOneInstance();
+    expect(
+      screen.getByRole('columnheader', { name: 'Jobs done' }),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('jobs-i1')).toHaveTextContent('0');
     fireEvent.click(screen.getByRole('button', { name: 'Release' }));
     await waitFor(() =>
       expect(screen.getByTestId('state-i1')).toHaveTextContent('released'),

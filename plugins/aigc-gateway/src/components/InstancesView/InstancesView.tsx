@@ -64,6 +64,12 @@ export const InstancesView = (props: {
     },
     ...(props.scope === 'all' ? [{ title: 'Owner', field: 'ownerRef' }] : []),
     {
+      title: 'Jobs done',
+      field: 'jobsCompleted',
+      type: 'numeric',
+      render: i => <span data-testid={`jobs-${i.id}`}>{i.jobsCompleted}</span>,
+    },
+    {
       title: 'State',
       render: i => (
         <span data-testid={`state-${i.id}`}>

@@ -1,6 +1,7 @@
 import { EngineKind } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { RuntimeEndpoint } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { EngineConnections } from '../gateway/EngineConnections';
+import { jsonAnswer as json } from './jsonAnswer';
 import { prometheusSums } from './prometheusText';
 
 /**
@@ -70,21 +71,6 @@ const probes: Record<
     ),
   },
 };
-
-/** Reads an answer as JSON; not JSON is "cannot tell". */
-function json(
-  read: (body: any) => boolean | undefined,
-): (text: string) => boolean | undefined {
-  return text => {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    return read(body);
-  };
-}
 
 /**
  * Asks the engine whether it is working. Undefined when it cannot tell (no
