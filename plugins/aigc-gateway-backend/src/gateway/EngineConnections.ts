@@ -5,7 +5,18 @@ import { RuntimeEndpoint } from '@aigc-gateway/backstage-plugin-aigc-gateway-nod
 /** Pools kept for engines on Unix sockets; beyond it the least recently used one closes. */
 const MAX_SOCKET_POOLS = 512;
 
-const POOL_OPTIONS = { connections: 256, keepAliveTimeout: 10_000 };
+/**
+ * No time limit of the gateway's own on an engine's answer: an SD WebUI API
+ * call answers when its batch is done, a stream may pause while a model
+ * loads, and undici's default (300 s for headers, and between body chunks)
+ * would cut them. The client that waits decides how long.
+ */
+const POOL_OPTIONS = {
+  connections: 256,
+  keepAliveTimeout: 10_000,
+  headersTimeout: 0,
+  bodyTimeout: 0,
+};
 
 /**
  * Connections to engines, over TCP or the Unix socket of a sandboxed engine:
