@@ -38,6 +38,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
 backend.add(import('@aigc-gateway/backstage-plugin-aigc-gateway-backend'));
+// The gateway's actions (backend.actions.pluginSources) as MCP tools for AI assistants.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Engines as processes on this host, from the programs under aigcGateway.runtime.local.engines.
 backend.add(
   import('@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local'),

@@ -10,6 +10,7 @@ import {
   aigcGatewayRuntimesExtensionPoint,
   EngineRuntime,
   gatewayClockServiceRef,
+  GpuPool,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { readGatewayConfig } from './config/readGatewayConfig';
 import { createRouter } from './api/createRouter';
@@ -53,6 +54,12 @@ import { CostCalendar } from './cost/calendar';
 import { Budgets } from './cost/Budgets';
 import { BudgetEnforcer } from './cost/BudgetEnforcer';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { InstanceOperations } from './operations/InstanceOperations';
+import { AuditTrail } from './audit/AuditTrail';
+import { CostReports } from './operations/CostReports';
+import { poolViews } from './operations/poolViews';
+import { registerGatewayActions } from './actions/registerGatewayActions';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   DEFINITIONS_CHANGED_TOPIC,
@@ -91,6 +98,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
         notifications: notificationService,
         events: eventsServiceRef,
         clock: gatewayClockServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
       },
       async init(deps) {
         const {
@@ -111,6 +120,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         await definitionCache.reload();
         const definitions = () => definitionCache.current();
         const store = new InstanceStore(knex, clock);
+        const audit = new AuditTrail(deps.auditor);
 
         const noRuntime = new NoRuntime();
         const runtime: EngineRuntime =
@@ -174,6 +184,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         });
         const switcher = new VersionSwitcher({
           store,
+          audit,
           switches: new VersionSwitchStore(knex, clock),
           runtime,
           definitions,
@@ -212,6 +223,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         const rollouts = new Rollouts({
           rollouts: rolloutStore,
           store,
+          audit,
           runtime,
           definitions,
           runner: rolloutRunner,
@@ -420,6 +432,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             webSockets,
             wake: new WakeOnAccess({
               store,
+              audit,
               relaunch: (instance, cause) =>
                 lifecycle.relaunch(instance, cause),
               describe: instance => ({
@@ -443,6 +456,39 @@ export const aigcGatewayPlugin = createBackendPlugin({
           ingressHosts = origins.hosts;
         }
         assertEnginesApartFromPortal(ingressHosts, externalBaseUrl);
+        const instances = new InstanceOperations({
+          store,
+          audit,
+          auth: deps.auth,
+          lifecycle,
+          userInfo: deps.userInfo,
+          permissions: deps.permissions,
+          discovery: deps.discovery,
+          ingressHosts,
+        });
+        const reports = new CostReports({
+          ledger,
+          calendar,
+          currency: gatewayConfig.currency,
+          definitions,
+          store,
+          permissions: deps.permissions,
+          clock,
+        });
+        const poolSlots = (pool: GpuPool) => runtime.poolSlots?.(pool);
+        registerGatewayActions(deps.actionsRegistry, {
+          auth: deps.auth,
+          instances,
+          reports,
+          pools: () =>
+            poolViews({
+              store,
+              definitions,
+              currency: gatewayConfig.currency,
+              clock,
+              poolSlots,
+            }),
+        });
         // The sign-in checks the portal user's cookie itself: without one, a
         // browser is sent to the portal to sign in, not answered 401.
         httpRouter.addAuthPolicy({
@@ -475,9 +521,11 @@ export const aigcGatewayPlugin = createBackendPlugin({
             runtime,
             switcher,
             rollouts,
-            poolSlots: pool => runtime.poolSlots?.(pool),
+            poolSlots,
             store,
             lifecycle,
+            instances,
+            reports,
             ledger,
             calendar,
             budgets,

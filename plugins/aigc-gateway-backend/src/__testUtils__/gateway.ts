@@ -14,6 +14,7 @@ import { Knex } from 'knex';
 import { aigcGatewayPlugin } from '../plugin';
 import aigcGatewayModuleLocal from '@aigc-gateway/backstage-plugin-aigc-gateway-backend-module-local';
 import { gatewayDatabase } from './databases';
+import { recordingAuditor } from './auditEvents';
 import {
   createUserTokenIssuer,
   demoUserInfoServiceFactory,
@@ -57,8 +58,10 @@ export async function startGateway(options: {
   const knex =
     options.knex ?? (await options.databases.init(options.databaseId));
   const dataRoot = mkdtempSync(join(tmpdir(), 'aigc-local-'));
+  const auditor = recordingAuditor();
   const backend = await startTestBackend({
     features: [
+      auditor.factory,
       aigcGatewayPlugin,
       aigcGatewayModuleLocal,
       ...(options.features ?? []),
@@ -81,7 +84,15 @@ export async function startGateway(options: {
       }),
     ],
   });
-  return { backend, server: backend.server, knex, dataRoot, clock };
+  return {
+    backend,
+    server: backend.server,
+    knex,
+    dataRoot,
+    clock,
+    /** What the gateway told Backstage's auditor. */
+    audits: auditor.events,
+  };
 }
 
 /** Polls the API until the instance reaches `state`; `authorization` is alice's by default. */

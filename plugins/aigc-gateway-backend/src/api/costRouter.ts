@@ -1,93 +1,42 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import {
-  BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   BudgetListResponse,
   CostDailyResponse,
-  costReadPermission,
   CostSummaryResponse,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { costQuerySchema } from './requestSchemas';
 import { Budgets } from '../cost/Budgets';
 import { CostCalendar } from '../cost/calendar';
-import { CostLedger, CostScope } from '../cost/CostLedger';
-import { costRange } from '../cost/costRange';
-import { entityScope } from '../cost/entityScope';
+import { CostLedger } from '../cost/CostLedger';
 import { toCsvLine } from '../cost/csv';
-import { Definitions } from '../store/DefinitionStore';
-import { InstanceStore } from '../store/InstanceStore';
+import { CostReports } from '../operations/CostReports';
 import { parse } from './parse';
-import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /** `GET /cost/summary`, `/cost/daily` and `/cost/export.csv` (DESIGN §9, §13). */
 export function costRouter(deps: {
   ledger: CostLedger;
   calendar: CostCalendar;
   currency: string;
-  definitions: () => Definitions;
-  store: InstanceStore;
   budgets: Budgets;
+  reports: CostReports;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
-  permissions: PermissionsService;
-  clock: GatewayClock;
 }): express.Router {
   const router = Router();
 
-  /**
-   * What the caller asked for and may see: with `aigc-gateway.cost.read`
-   * anything; without it only their own usage, within any entity they name.
-   */
   async function resolve(req: express.Request) {
     const credentials = await deps.httpAuth.credentials(req, {
       allow: ['user'],
     });
-    const query = parse(costQuerySchema, req.query, 'query');
-    const at = deps.clock.now();
-    const range = costRange(query, deps.calendar, at);
-    const entity = query.entityRef
-      ? await entityScope(
-          query.entityRef,
-          deps.definitions(),
-          async id => (await deps.store.get(id)) !== undefined,
-        )
-      : undefined;
-    let scope: CostScope = entity?.scope ?? {};
-    const all = await mayReadAll(credentials);
-    if (!all) {
-      const self = credentials.principal.userEntityRef;
-      if (scope.ownerRef && scope.ownerRef !== self) {
-        throw new NotAllowedError(
-          `reading the costs of ${entity!.ref} needs the ${
-            costReadPermission.name
-          } permission; everyone may read their own`,
-        );
-      }
-      scope = { ...scope, ownerRef: self };
-    }
-    const report = {
-      currency: deps.currency,
-      from: range.from.toISOString(),
-      to: range.to.toISOString(),
-      scope: all ? ('all' as const) : ('own' as const),
-      ...(entity ? { entityRef: entity.ref } : {}),
-    };
-    return { query, range, scope, report, at };
-  }
-
-  async function mayReadAll(credentials: BackstageCredentials) {
-    const [decision] = await deps.permissions.authorize(
-      [{ permission: costReadPermission }],
-      { credentials },
+    return deps.reports.resolve(
+      credentials,
+      parse(costQuerySchema, req.query, 'query'),
     );
-    return decision.result === AuthorizeResult.ALLOW;
   }
 
   /** The budgets that apply to the caller, or every budget for those who read all costs. */
@@ -95,7 +44,7 @@ export function costRouter(deps: {
     const credentials = await deps.httpAuth.credentials(req, {
       allow: ['user'],
     });
-    const all = await mayReadAll(credentials);
+    const all = await deps.reports.mayReadAll(credentials);
     const { userEntityRef, ownershipEntityRefs } =
       await deps.userInfo.getUserInfo(credentials);
     const items = all
@@ -109,19 +58,13 @@ export function costRouter(deps: {
   });
 
   router.get('/cost/summary', async (req, res) => {
-    const { query, range, scope, report, at } = await resolve(req);
-    const { total, items } = await deps.ledger.summary(
-      range,
-      scope,
-      query.groupBy,
-      at,
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
+    const body: CostSummaryResponse = await deps.reports.summary(
+      credentials,
+      parse(costQuerySchema, req.query, 'query'),
     );
-    const body: CostSummaryResponse = {
-      ...report,
-      groupBy: query.groupBy,
-      total,
-      items,
-    };
     res.json(body);
   });
 

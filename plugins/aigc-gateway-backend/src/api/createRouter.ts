@@ -29,6 +29,8 @@ import { CostLedger } from '../cost/CostLedger';
 import { CostCalendar } from '../cost/calendar';
 import { Budgets } from '../cost/Budgets';
 import { VersionRuntime } from '../versions/createVersion';
+import { InstanceOperations } from '../operations/InstanceOperations';
+import { CostReports } from '../operations/CostReports';
 
 /** The plugin's REST API, one sub-router per resource. */
 export function createRouter(deps: {
@@ -42,6 +44,8 @@ export function createRouter(deps: {
   poolSlots: (pool: GpuPool) => number | undefined;
   store: InstanceStore;
   lifecycle: Lifecycle;
+  instances: InstanceOperations;
+  reports: CostReports;
   ledger: CostLedger;
   calendar: CostCalendar;
   budgets: Budgets;

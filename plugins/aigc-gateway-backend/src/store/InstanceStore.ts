@@ -592,23 +592,6 @@ export class InstanceStore {
     return rows.map(toEvent);
   }
 
-  async audit(entry: {
-    actor: string;
-    action: string;
-    instanceId?: string;
-    outcome: string;
-    detail?: string;
-  }): Promise<void> {
-    await this.db('audit_events').insert({
-      actor: entry.actor,
-      action: entry.action,
-      instance_id: entry.instanceId ?? null,
-      outcome: entry.outcome,
-      detail: entry.detail ?? null,
-      at: this.now(),
-    });
-  }
-
   private async openInterval(
     tx: Knex.Transaction,
     instance: Pick<

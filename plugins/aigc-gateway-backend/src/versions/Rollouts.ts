@@ -18,6 +18,7 @@ import {
 } from '../store/RolloutStore';
 import { planRollout, RolloutOptions } from './rolloutPlan';
 import { RolloutRunner } from './RolloutRunner';
+import { AuditTrail } from '../audit/AuditTrail';
 
 /** Which states each admin action may start from, and where it leads. */
 const actions: Record<
@@ -39,6 +40,7 @@ export class Rollouts {
     private readonly deps: {
       rollouts: RolloutStore;
       store: InstanceStore;
+      audit: AuditTrail;
       runtime: EngineRuntime;
       definitions: () => Definitions;
       runner: RolloutRunner;
@@ -92,7 +94,7 @@ export class Rollouts {
       },
       items,
     );
-    await this.deps.store.audit({
+    await this.deps.audit.record({
       actor,
       action: 'rollout',
       outcome: 'started',
@@ -121,7 +123,7 @@ export class Rollouts {
       // Resuming after a failed canary is the admin's word to go on without it.
       await this.deps.rollouts.clearCanary(id);
     }
-    await this.deps.store.audit({
+    await this.deps.audit.record({
       actor,
       action: `rollout-${action}`,
       outcome: 'done',

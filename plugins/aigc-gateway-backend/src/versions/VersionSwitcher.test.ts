@@ -12,6 +12,8 @@ import { migrateDatabase } from '../store/migrate';
 import { InstanceStore } from '../store/InstanceStore';
 import { VersionSwitchStore } from '../store/VersionSwitchStore';
 import { VersionSwitcher } from './VersionSwitcher';
+import { AuditTrail } from '../audit/AuditTrail';
+import { recordingAuditor } from '../__testUtils__/auditEvents';
 
 const job = (fromLayout: number, toLayout: number) => ({
   fromLayout,
@@ -113,6 +115,7 @@ describe('VersionSwitcher on a runtime without volume copies', () => {
   const switcher = (runtime: EngineRuntime, staleAfterMs = 60_000) =>
     new VersionSwitcher({
       store,
+      audit: new AuditTrail(recordingAuditor().service),
       switches,
       runtime,
       definitions: () => ({

@@ -17,6 +17,7 @@ import {
   VersionSwitchStore,
 } from '../store/VersionSwitchStore';
 import { migrationPlan, undoPlan } from './migrationPlan';
+import { AuditTrail } from '../audit/AuditTrail';
 
 /** Heartbeats come well within the time after which a switch counts as dead. */
 const heartbeatMs = (staleAfterMs: number) =>
@@ -36,6 +37,7 @@ export class VersionSwitcher {
   constructor(
     private readonly deps: {
       store: InstanceStore;
+      audit: AuditTrail;
       switches: VersionSwitchStore;
       runtime: EngineRuntime;
       definitions: () => Definitions;
@@ -112,7 +114,7 @@ export class VersionSwitcher {
       fromLayout: volume.dataLayout,
       toLayout: target.dataLayout,
     });
-    await store.audit({
+    await this.deps.audit.record({
       actor,
       action: 'switch-version',
       instanceId: instance.id,

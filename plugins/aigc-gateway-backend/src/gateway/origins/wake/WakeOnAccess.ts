@@ -9,6 +9,7 @@ import { InstanceRecord, InstanceStore } from '../../../store/InstanceStore';
 import { errorBody, errorStatus } from '../../errors';
 import { IngressGrant } from '../../ingress/IngressTokens';
 import { WAKE_PATHS, WakePage, wakePage } from './wakePages';
+import { AuditTrail } from '../../../audit/AuditTrail';
 
 /** What API clients send to wake an engine they call; without it they wake nothing. */
 export const WAKE_HEADER = 'x-aigc-gateway-wake';
@@ -44,6 +45,7 @@ export class WakeOnAccess {
   constructor(
     private readonly deps: {
       store: InstanceStore;
+      audit: AuditTrail;
       relaunch(
         instance: InstanceRecord,
         cause: string,
@@ -222,7 +224,7 @@ export class WakeOnAccess {
   private async wake(target: LoadedTarget, how: string) {
     const { instance, grant } = target;
     const started = await this.deps.relaunch(instance, WAKE_CAUSE);
-    await this.deps.store.audit({
+    await this.deps.audit.record({
       actor: grant.user,
       action: 'wake',
       instanceId: instance.id,

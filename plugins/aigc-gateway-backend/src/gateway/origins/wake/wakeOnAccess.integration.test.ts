@@ -26,7 +26,7 @@ describe("an engine's address", () => {
         quotas: [{ entityRef: 'user:default/alice', maxInstances: 1 }],
       },
     });
-    const { server, issuer, alice, cookie, id, knex, clock } = gateway;
+    const { server, issuer, alice, cookie, id, knex, clock, audits } = gateway;
     const api = (method: 'get' | 'post', path: string, user = alice) =>
       request(server)
         [method](`/api/aigc-gateway${path}`)
@@ -157,17 +157,21 @@ describe("an engine's address", () => {
         'woken on access',
       ]);
       expect(
-        await knex('audit_events')
-          .where({ action: 'wake', instance_id: id })
-          .orderBy('id'),
+        audits.filter(e => e.eventId === 'wake' && e.meta.instanceId === id),
       ).toEqual([
         expect.objectContaining({
-          actor: 'user:default/alice',
-          detail: 'confirmed',
+          status: 'succeeded',
+          meta: expect.objectContaining({
+            actor: 'user:default/alice',
+            detail: 'confirmed',
+          }),
         }),
         expect.objectContaining({
-          actor: 'user:default/alice',
-          detail: 'page load',
+          status: 'succeeded',
+          meta: expect.objectContaining({
+            actor: 'user:default/alice',
+            detail: 'page load',
+          }),
         }),
       ]);
 
