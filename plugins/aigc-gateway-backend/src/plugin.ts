@@ -29,7 +29,7 @@ import { JobCounter } from './signals/JobCounter';
 import { JobStore } from './store/JobStore';
 import { EngineConnections } from './gateway/EngineConnections';
 import { WakeOnAccess } from './gateway/origins/wake/WakeOnAccess';
-import { InstanceStore } from './store/InstanceStore';
+import { InstanceRecord, InstanceStore } from './store/InstanceStore';
 import { chooseRuntime } from './runtime/chooseRuntime';
 import { NO_RUNTIME_MESSAGE, NoRuntime } from './runtime/NoRuntime';
 import { Lifecycle } from './lifecycle/Lifecycle';
@@ -211,12 +211,26 @@ export const aigcGatewayPlugin = createBackendPlugin({
             await switcher.recover();
           },
         });
+        // Releases the gateway itself decides on (a forced rollout, a used-up
+        // budget, idleness), audited as the plugin's own.
+        const releaseFor =
+          (action: string) => (instance: InstanceRecord, why: string) =>
+            audit.run(
+              {
+                actor: 'plugin:aigc-gateway',
+                action,
+                instanceId: instance.id,
+                detail: why,
+              },
+              () => lifecycle.release(instance, why),
+              released => ({ outcome: released.state }),
+            );
         const rolloutStore = new RolloutStore(knex, clock);
         const rolloutRunner = new RolloutRunner({
           rollouts: rolloutStore,
           store,
           switcher,
-          release: (instance, why) => lifecycle.release(instance, why),
+          release: releaseFor('rollout-release'),
           logger: logger.child({ task: 'rollouts' }),
           clock,
         });
@@ -243,7 +257,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
             db: knex,
             budgets,
             store,
-            release: (instance, why) => lifecycle.release(instance, why),
+            release: releaseFor('budget-release'),
             clock,
             logger,
           });
@@ -293,7 +307,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
               });
             },
             release: async (instance, why) => {
-              await lifecycle.release(instance, why);
+              await releaseFor('idle-release')(instance, why);
             },
             warn: (instance, message) =>
               deps.notifications.send({

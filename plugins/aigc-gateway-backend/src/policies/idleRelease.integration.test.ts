@@ -12,7 +12,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 describe('idle release in a running gateway', () => {
   it("releases an engine nobody uses, on Backstage's scheduler, and says why", async () => {
-    const { backend, server } = await startGateway({
+    const { backend, server, audits } = await startGateway({
       databases,
       databaseId: 'SQLITE_3',
       ports: { from: 19130, to: 19132 },
@@ -27,6 +27,17 @@ describe('idle release in a running gateway', () => {
     try {
       const id = await launchRunning(server);
       const released = await waitForState(server, id, 'released');
+      // Audited as the gateway's own decision, with why.
+      expect(audits).toContainEqual({
+        eventId: 'idle-release',
+        status: 'succeeded',
+        meta: {
+          actor: 'plugin:aigc-gateway',
+          instanceId: id,
+          detail: expect.stringMatching(/^idle for /),
+          outcome: 'released',
+        },
+      });
       expect(
         released.events.map((e: { message: string }) => e.message),
       ).toContainEqual(

@@ -223,15 +223,17 @@ export class WakeOnAccess {
 
   private async wake(target: LoadedTarget, how: string) {
     const { instance, grant } = target;
-    const started = await this.deps.relaunch(instance, WAKE_CAUSE);
-    await this.deps.audit.record({
-      actor: grant.user,
-      action: 'wake',
-      instanceId: instance.id,
-      outcome: started.state,
-      detail: how,
-    });
-    return started;
+    // Refusals (a quota, a budget, a retired version) are audited too.
+    return this.deps.audit.run(
+      {
+        actor: grant.user,
+        action: 'wake',
+        instanceId: instance.id,
+        detail: how,
+      },
+      () => this.deps.relaunch(instance, WAKE_CAUSE),
+      started => ({ outcome: started.state }),
+    );
   }
 
   private async releasedJustNow(instance: InstanceRecord) {

@@ -186,6 +186,13 @@ describe("an engine's address", () => {
       expect(refused.status).toBe(403);
       expect(refused.body).toContain('quota');
       expect(await state()).toBe('released');
+      // The refusal is audited, with its reason.
+      expect(audits.at(-1)).toMatchObject({
+        eventId: 'wake',
+        status: 'failed',
+        meta: { actor: 'user:default/alice', instanceId: id },
+        error: expect.stringContaining('quota'),
+      });
       // A script that asks for a wake gets the same refusal, as JSON.
       const asked = await at('/', {
         accept: 'application/json',
