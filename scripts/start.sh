@@ -20,4 +20,5 @@ trap 'kill $idp 2>/dev/null || true' EXIT
   printf '  Sign in as alice, bob or carol; password: %s\n\n' "${AIGC_DEV_IDP_PASSWORD:-aigc-demo}"
 ) &
 
-yarn start "$@"
+# Metrics for Prometheus on :${AIGC_METRICS_PORT:-9464}/metrics (packages/backend/src/instrumentation.js).
+yarn start --require "$AIGC_ROOT/packages/backend/src/instrumentation.js" "$@"

@@ -54,7 +54,11 @@ import { CostCalendar } from './cost/calendar';
 import { Budgets } from './cost/Budgets';
 import { BudgetEnforcer } from './cost/BudgetEnforcer';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
+import { GatewayMetrics } from './metrics/GatewayMetrics';
 import { InstanceOperations } from './operations/InstanceOperations';
 import { AuditTrail } from './audit/AuditTrail';
 import { CostReports } from './operations/CostReports';
@@ -100,6 +104,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         clock: gatewayClockServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const {
@@ -143,9 +148,27 @@ export const aigcGatewayPlugin = createBackendPlugin({
           logger,
           clock,
         });
+        const poolSlots = (pool: GpuPool) => runtime.poolSlots?.(pool);
+        const pools = () =>
+          poolViews({
+            store,
+            definitions,
+            currency: gatewayConfig.currency,
+            clock,
+            poolSlots,
+          });
+        const metrics = new GatewayMetrics(deps.metrics, {
+          store,
+          pools,
+          ledger,
+          calendar,
+          budgets,
+          clock,
+        });
         // Every way the gateway reaches engines, over TCP or a sandbox's socket.
         const connections = new EngineConnections();
         const jobCounter = new JobCounter({
+          metrics,
           store,
           jobs: new JobStore(knex),
           definitions,
@@ -214,8 +237,8 @@ export const aigcGatewayPlugin = createBackendPlugin({
         // Releases the gateway itself decides on (a forced rollout, a used-up
         // budget, idleness), audited as the plugin's own.
         const releaseFor =
-          (action: string) => (instance: InstanceRecord, why: string) =>
-            audit.run(
+          (action: string) => async (instance: InstanceRecord, why: string) => {
+            const released = await audit.run(
               {
                 actor: 'plugin:aigc-gateway',
                 action,
@@ -223,8 +246,11 @@ export const aigcGatewayPlugin = createBackendPlugin({
                 detail: why,
               },
               () => lifecycle.release(instance, why),
-              released => ({ outcome: released.state }),
+              r => ({ outcome: r.state }),
             );
+            metrics.released(action.replace(/-release$/, ''));
+            return released;
+          };
         const rolloutStore = new RolloutStore(knex, clock);
         const rolloutRunner = new RolloutRunner({
           rollouts: rolloutStore,
@@ -395,6 +421,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           runtime,
           activity,
           jobs: jobCounter,
+          metrics,
           connections,
           logger,
           portalUrl,
@@ -408,6 +435,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           cache: accessCache,
           runtime,
           activity,
+          metrics,
           connections,
           logger,
           ownOrigins,
@@ -473,6 +501,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         const instances = new InstanceOperations({
           store,
           audit,
+          metrics,
           auth: deps.auth,
           lifecycle,
           userInfo: deps.userInfo,
@@ -489,19 +518,11 @@ export const aigcGatewayPlugin = createBackendPlugin({
           permissions: deps.permissions,
           clock,
         });
-        const poolSlots = (pool: GpuPool) => runtime.poolSlots?.(pool);
         registerGatewayActions(deps.actionsRegistry, {
           auth: deps.auth,
           instances,
           reports,
-          pools: () =>
-            poolViews({
-              store,
-              definitions,
-              currency: gatewayConfig.currency,
-              clock,
-              poolSlots,
-            }),
+          pools,
         });
         // The sign-in checks the portal user's cookie itself: without one, a
         // browser is sent to the portal to sign in, not answered 401.

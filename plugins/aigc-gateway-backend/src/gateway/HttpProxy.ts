@@ -14,6 +14,7 @@ import { resolveTarget } from './resolveTarget';
 import { UserCredentialsCache } from './UserCredentialsCache';
 import { ProxyAccess } from './ProxyAccess';
 import type { JobCounter } from '../signals/JobCounter';
+import type { GatewayMetrics } from '../metrics/GatewayMetrics';
 
 /**
  * Proxies HTTP requests at `…/instances/:id/proxy/…` to the engine: the
@@ -34,6 +35,7 @@ export class HttpProxy {
       activity: ActivityRecorder;
       /** Counts the job requests of engines that keep no count of their own. */
       jobs: Pick<JobCounter, 'observe'>;
+      metrics: Pick<GatewayMetrics, 'proxiedRequest'>;
       connections: EngineConnections;
       /** The origin engine pages are served from: cookie requests must come from there. */
       ownOrigins: ReadonlySet<string>;
@@ -113,6 +115,13 @@ export class HttpProxy {
   ) {
     this.deps.activity.mark(instanceId);
     this.deps.jobs.observe(instanceId, req, res, options.path);
+    const started = performance.now();
+    res.once('close', () =>
+      this.deps.metrics.proxiedRequest(
+        res.statusCode,
+        (performance.now() - started) / 1000,
+      ),
+    );
     // A request without a declared body must not gain a chunked empty one.
     const hasBody =
       Number(req.headers['content-length'] ?? 0) > 0 ||

@@ -15,6 +15,7 @@ import { claimsIdentity } from './headers';
 import { errorBody, errorStatus } from './errors';
 import { OpenPerUser } from './OpenPerUser';
 import { NotFoundError } from '@backstage/errors';
+import type { GatewayMetrics } from '../metrics/GatewayMetrics';
 
 /** Request headers an engine must not see on an upgrade (portal credentials). */
 const STRIPPED = new Set([
@@ -86,6 +87,7 @@ export class WebSocketProxy {
       cache: AccessCache;
       runtime: EngineRuntime;
       activity: ActivityRecorder;
+      metrics: Pick<GatewayMetrics, 'webSocketOpened' | 'webSocketClosed'>;
       connections: EngineConnections;
       /** The origin engine pages are served from: cookie requests must come from there. */
       ownOrigins: ReadonlySet<string>;
@@ -197,12 +199,15 @@ export class WebSocketProxy {
     // after a plain answer the connection would carry further HTTP requests
     // that the gateway never checked.
     let status = '';
+    let connected = false;
     const onStatus = (chunk: Buffer) => {
       status += chunk.toString('latin1');
       const end = status.indexOf('\r\n');
       if (end < 0 && status.length < 64) return;
       upstream.off('data', onStatus);
       if (/^HTTP\/1\.[01] 101 /.test(status)) {
+        connected = true;
+        this.deps.metrics.webSocketOpened();
         if (head.length) upstream.write(head);
         socket.on('data', markActive);
         socket.pipe(upstream);
@@ -216,6 +221,10 @@ export class WebSocketProxy {
       upstream.destroy();
       tunnels.delete(tunnel);
       release();
+      if (connected) {
+        connected = false;
+        this.deps.metrics.webSocketClosed();
+      }
     };
     socket.on('close', close);
     socket.on('error', close);

@@ -29,6 +29,7 @@ import {
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { toInstanceView } from '../api/instanceView';
 import { AuditTrail } from '../audit/AuditTrail';
+import type { GatewayMetrics } from '../metrics/GatewayMetrics';
 
 const idSchema = z.string().uuid();
 
@@ -44,6 +45,7 @@ export class InstanceOperations {
     private readonly deps: {
       store: InstanceStore;
       audit: AuditTrail;
+      metrics: Pick<GatewayMetrics, 'launched'>;
       auth: AuthService;
       lifecycle: Lifecycle;
       userInfo: UserInfoService;
@@ -89,7 +91,7 @@ export class InstanceOperations {
   /** Launches an engine for the caller, or finds the one of that template and name; refusals are audited too. */
   async launch(credentials: UserCredentials, request: LaunchRequest) {
     const actor = credentials.principal.userEntityRef;
-    return this.deps.audit.run(
+    const launched = this.deps.audit.run(
       { actor, action: 'launch', detail: request.templateId },
       async () => {
         const [decision] = await this.deps.permissions.authorize(
@@ -109,6 +111,11 @@ export class InstanceOperations {
       },
       ({ instance, outcome }) => ({ instanceId: instance.id, outcome }),
     );
+    launched.then(
+      ({ outcome }) => this.deps.metrics.launched(outcome),
+      () => this.deps.metrics.launched('refused'),
+    );
+    return launched;
   }
 
   async release(credentials: UserCredentials, id: string) {

@@ -38,6 +38,7 @@ describe.each(databases.eachSupportedId())('JobCounter on %s', databaseId => {
       runtime: { endpoint: () => ({ host: '127.0.0.1', port: 1 }) } as any,
       connections: { getText: async () => answer },
       logger: mockServices.logger.mock(),
+      metrics: { jobsCompleted: () => {} },
     });
   }
 

@@ -5,6 +5,7 @@ import { EngineConnections } from '../gateway/EngineConnections';
 import { Definitions } from '../store/DefinitionStore';
 import { InstanceRecord, InstanceStore } from '../store/InstanceStore';
 import { CounterReadings, JobStore } from '../store/JobStore';
+import type { GatewayMetrics } from '../metrics/GatewayMetrics';
 import {
   countsFromZero,
   engineJobCount,
@@ -29,6 +30,7 @@ export class JobCounter {
       runtime: EngineRuntime;
       connections: Pick<EngineConnections, 'getText'>;
       logger: LoggerService;
+      metrics: Pick<GatewayMetrics, 'jobsCompleted'>;
     },
   ) {}
 
@@ -97,12 +99,15 @@ export class JobCounter {
     const last = readings.current ?? (fromZero ? 0 : readings.previous ?? 0);
     let completed = value - last;
     if (completed < 0) completed = fromZero ? value : 0;
-    await this.deps.jobs.advance(
-      instance.id,
-      readings.current,
-      value,
-      completed,
-    );
+    if (
+      await this.deps.jobs.advance(
+        instance.id,
+        readings.current,
+        value,
+        completed,
+      )
+    )
+      this.deps.metrics.jobsCompleted(instance.templateId, completed);
   }
 
   private async countRequest(
@@ -113,7 +118,9 @@ export class JobCounter {
     const instance = await this.deps.store.get(instanceId);
     const template =
       instance && this.deps.definitions().templates.get(instance.templateId);
-    if (template && isJobRequest(template.kind, method, path))
+    if (template && isJobRequest(template.kind, method, path)) {
       await this.deps.jobs.add(instanceId, 1);
+      this.deps.metrics.jobsCompleted(template.id, 1);
+    }
   }
 }

@@ -249,6 +249,26 @@ export class InstanceStore {
     return new Map(rows.map(r => [r.pool_id, Number(r.n)]));
   }
 
+  /** Instances per state and pool, deleted ones left out. */
+  async countByStateAndPool(): Promise<
+    Array<{ state: InstanceState; poolId: string; count: number }>
+  > {
+    const rows: {
+      state: InstanceState;
+      pool_id: string;
+      n: number | string;
+    }[] = await this.db('instances')
+      .select('state', 'pool_id')
+      .count({ n: '*' })
+      .whereNot('state', 'deleted')
+      .groupBy('state', 'pool_id');
+    return rows.map(r => ({
+      state: r.state,
+      poolId: r.pool_id,
+      count: Number(r.n),
+    }));
+  }
+
   /** Instances that exist (not deleted) per `templateId version`, and how many of them hold compute. */
   async countByVersion(): Promise<
     Map<string, { total: number; holdingCompute: number }>

@@ -70,14 +70,15 @@ export class JobStore {
    * Records a new reading of the engine's counter in the instance's open
    * interval with the jobs it adds, unless another reading got there first
    * (the interval's reading is no longer `expected`): each job counts once.
+   * Whether this reading was the one recorded.
    */
   async advance(
     instanceId: string,
     expected: number | undefined,
     reading: number,
     count: number,
-  ) {
-    await this.db.transaction(async tx => {
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
       const updated = await tx('usage_intervals')
         .where({ instance_id: instanceId })
         .whereNull('ended_at')
@@ -94,6 +95,7 @@ export class JobStore {
         await tx('instances')
           .where({ id: instanceId })
           .update({ jobs_completed: tx.raw('jobs_completed + ?', [count]) });
+      return updated === 1;
     });
   }
 }
