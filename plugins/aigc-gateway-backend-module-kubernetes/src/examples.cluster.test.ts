@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   CoreV1Api,
   KubeConfig,
   NetworkingV1Api,
 } from '@kubernetes/client-node';
-import { aigcGatewayModuleKubernetes } from './module';
 import { kubeConfigFromFile } from './cluster/kubeConfigFromFile';
-import { fakeGatewayPlugin } from './__testUtils__/fakeGateway';
 import { pools, startRequest } from './__testUtils__/fixtures';
 import { EventLog } from './__testUtils__/events';
-import { rbacClusterLocator } from './__testUtils__/clusterLocator';
 import { exampleKubernetesVersions } from './__testUtils__/exampleEngines';
+import { startRbacRuntime } from './__testUtils__/rbacRuntime';
 import {
   describeWithCluster,
   startTestCluster,
@@ -31,47 +28,17 @@ const versions = exampleKubernetesVersions();
 describeWithCluster('the example engines on the test cluster', () => {
   let cluster: TestCluster;
   let kubeConfig: KubeConfig;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startRbacRuntime>>['backend'];
   let runtime: KubernetesRuntime;
   const events = new EventLog();
 
   beforeAll(async () => {
     cluster = startTestCluster('aigc-k8s-examples-test');
     kubeConfig = kubeConfigFromFile(cluster.kubeconfig);
-    const { kubernetes, serviceAccountTokenFile } = await rbacClusterLocator(
-      kubeConfig,
-    );
-    const gateway = fakeGatewayPlugin();
-    backend = await startTestBackend({
-      features: [
-        gateway.plugin,
-        aigcGatewayModuleKubernetes,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes,
-            aigcGateway: {
-              engineOrigins: { port: 0, listenHost: '127.0.0.1' },
-              runtime: {
-                kubernetes: {
-                  cluster: 'gpu-cluster',
-                  serviceAccountTokenFile,
-                  // The examples' liveness probes and sidecars are patches.
-                  allowPodSpecPatch: true,
-                  ingress: {
-                    host: '${instanceId}.engines.test',
-                    authUrl:
-                      'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
-                    signInUrl:
-                      'https://portal.test/api/aigc-gateway/ingress/sign-in',
-                  },
-                },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    runtime = gateway.runtimes[0] as KubernetesRuntime;
+    // The examples' liveness probes and sidecars are patches.
+    ({ backend, runtime } = await startRbacRuntime(kubeConfig, {
+      allowPodSpecPatch: true,
+    }));
     runtime.observe(events.listener);
     await runtime.whenConnected();
   }, 30 * 60_000);

@@ -14,9 +14,7 @@ import {
   setHeaderOptions,
   V1Pod,
 } from '@kubernetes/client-node';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { aigcGatewayModuleKubernetes } from '../module';
-import { fakeGatewayPlugin } from '../__testUtils__/fakeGateway';
+import { mockServices } from '@backstage/backend-test-utils';
 import { parseRuntimeConfig } from '../config/readRuntimeConfig';
 import { kubeConfigFromFile } from '../cluster/kubeConfigFromFile';
 import { isNotFound } from '../cluster/kubeErrors';
@@ -24,7 +22,7 @@ import { MANAGED_SELECTOR } from '../manifests/labels';
 import { pools, sampleVersion, startRequest } from '../__testUtils__/fixtures';
 import { EventLog, eventually } from '../__testUtils__/events';
 import { startSampleEngine } from '../__testUtils__/sampleEngine';
-import { rbacClusterLocator } from '../__testUtils__/clusterLocator';
+import { startRbacRuntime } from '../__testUtils__/rbacRuntime';
 import {
   describeWithCluster,
   startTestCluster,
@@ -585,38 +583,7 @@ describeWithCluster('KubernetesRuntime on a real control plane', () => {
   });
 
   it('works through a cluster of kubernetes.clusterLocatorMethods with only the rights of deploy/rbac.yaml', async () => {
-    const { kubernetes, serviceAccountTokenFile } = await rbacClusterLocator(
-      kubeConfig,
-    );
-    const gateway = fakeGatewayPlugin();
-    const backend = await startTestBackend({
-      features: [
-        gateway.plugin,
-        aigcGatewayModuleKubernetes,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes,
-            aigcGateway: {
-              engineOrigins: { port: 0, listenHost: '127.0.0.1' },
-              runtime: {
-                kubernetes: {
-                  cluster: 'gpu-cluster',
-                  serviceAccountTokenFile,
-                  ingress: {
-                    host: '${instanceId}.engines.test',
-                    authUrl:
-                      'http://backstage.backstage.svc:7007/api/aigc-gateway/forward-auth',
-                    signInUrl:
-                      'https://portal.test/api/aigc-gateway/ingress/sign-in',
-                  },
-                },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    const [viaLocator] = gateway.runtimes as KubernetesRuntime[];
+    const { backend, runtime: viaLocator } = await startRbacRuntime(kubeConfig);
     try {
       expect(viaLocator).toBeInstanceOf(KubernetesRuntime);
       const events = new EventLog();

@@ -1,7 +1,7 @@
 import { EngineKind } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { RuntimeEndpoint } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { EngineConnections } from '../gateway/EngineConnections';
-import { jsonAnswer as json } from './jsonAnswer';
+import { askEngine, jsonAnswer as json } from './engineAnswers';
 import { prometheusSums } from './prometheusText';
 
 /**
@@ -83,12 +83,11 @@ export async function engineBusy(
   options: { probePath?: string; timeoutMs?: number } = {},
 ): Promise<boolean | undefined> {
   const probe = probes[kind];
-  const path = options.probePath ?? probe.path;
-  if (!path) return undefined;
-  const body = await connections.getText(
+  return askEngine(
     endpoint,
-    path,
-    options.timeoutMs ?? 5000,
+    connections,
+    options.probePath ?? probe.path,
+    probe.busy,
+    options.timeoutMs,
   );
-  return body === undefined ? undefined : probe.busy(body);
 }

@@ -1,7 +1,7 @@
 import { EngineKind } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { RuntimeEndpoint } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { EngineConnections } from '../gateway/EngineConnections';
-import { jsonAnswer as json } from './jsonAnswer';
+import { askEngine, jsonAnswer as json } from './engineAnswers';
 import { prometheusSums } from './prometheusText';
 
 const count = (value: unknown) =>
@@ -122,12 +122,11 @@ export async function engineJobCount(
 ): Promise<number | undefined> {
   const signal = signals[kind];
   if (!('counter' in signal)) return undefined;
-  const path = options.probePath ?? signal.counter.path;
-  if (!path) return undefined;
-  const body = await connections.getText(
+  return askEngine(
     endpoint,
-    path,
-    options.timeoutMs ?? 5000,
+    connections,
+    options.probePath ?? signal.counter.path,
+    signal.counter.read,
+    options.timeoutMs,
   );
-  return body === undefined ? undefined : signal.counter.read(body);
 }
