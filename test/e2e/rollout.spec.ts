@@ -12,7 +12,10 @@ test.beforeAll(portalReady);
 
 /** The views scroll inside the page: the part that matters is scrolled into sight first. */
 async function shot(part: Locator, name: string) {
-  await part.scrollIntoViewIfNeeded();
+  // A view that re-renders as it polls may replace the part meanwhile: scroll to it again.
+  await expect(async () => {
+    await part.scrollIntoViewIfNeeded({ timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
   await part.page().screenshot({ path: `${SCREENSHOTS}/${name}.png` });
 }
 

@@ -15,7 +15,7 @@ for (const [user, displayName, group] of [
     await expect(page.getByTestId('signed-in-ref')).toHaveText(
       `user:default/${user}`,
     );
-    await expect(page.getByText(group)).toBeVisible();
+    await expect(page.getByText(`Groups: ${group}`)).toBeVisible();
     // The templates come from the backend, which reads app-config.yaml.
     await expect(page.getByText('Sample Engine')).toBeVisible();
     await expect(
