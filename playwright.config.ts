@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { chromium } from './test/e2e/chromium';
 
 /**
  * Browser tests against the portal exactly as `scripts/start.sh` starts it,
@@ -49,18 +50,6 @@ export default defineConfig({
     baseURL: 'http://localhost:3000',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.AIGC_CHROMIUM ?? '/usr/bin/chromium',
-      // No network here but loopback: keep Chromium from calling home.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromium,
   },
 });

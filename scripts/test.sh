@@ -2,8 +2,9 @@
 # Runs every test: type check, lint, unit and integration tests (backend
 # against SQLite and a PostgreSQL 15 server started here, the Kubernetes
 # runtime against a local control plane built from Go modules), then the
-# browser tests against a freshly started portal, and the adopter test: the
-# suite installed from a local registry into a fresh create-app portal.
+# browser tests against a freshly started portal, the production test (the
+# built backend, two replicas behind nginx), and the adopter test: the suite
+# installed from a local registry into a fresh create-app portal.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/setup.sh"
@@ -57,6 +58,9 @@ if ! yarn playwright test; then
   grep -aiE '\b(warn|error)\b' test-results/e2e-portal.log | tail -n 100 || true
   exit 1
 fi
+
+step "production test: the built backend, two replicas behind nginx, one killed on the way"
+test/production/run.sh
 
 step "adopter test: the suite from a local registry into a fresh create-app portal, as the README says"
 test/adopter/run.sh

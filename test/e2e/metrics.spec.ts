@@ -2,38 +2,18 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { authAs, GATEWAY_API, launch, portalReady } from './portal';
+import {
+  authAs,
+  GATEWAY_API,
+  launch,
+  portalReady,
+  removeInstance,
+  scrape,
+  sum,
+  waitForState,
+} from './portal';
 
 test.beforeAll(portalReady);
-
-const METRICS_URL = 'http://localhost:9464/metrics';
-
-/** The samples of a scrape, by metric name and labels as Prometheus writes them. */
-async function scrape(request: import('@playwright/test').APIRequestContext) {
-  const res = await request.get(METRICS_URL);
-  expect(res.status()).toBe(200);
-  const samples = new Map<string, number>();
-  for (const line of (await res.text()).split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?)\s+(\S+)/.exec(line);
-    if (match) samples.set(match[1], Number(match[2]));
-  }
-  return samples;
-}
-
-/** The sum of the samples of a metric whose labels include `labels`. */
-function sum(
-  samples: Map<string, number>,
-  name: string,
-  labels: Record<string, string> = {},
-) {
-  let total = 0;
-  for (const [key, value] of samples) {
-    if (key !== name && !key.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => key.includes(`${k}="${v}"`)))
-      total += value;
-  }
-  return total;
-}
 
 test("the gateway's metrics move as alice launches, uses and releases an engine", async ({
   request,
@@ -84,6 +64,11 @@ test("the gateway's metrics move as alice launches, uses and releases an engine"
           status_class: statusClass,
         }),
       );
+    expect(
+      sum(during, 'aigc_gateway_launch_duration_count', { pool: 'local' }),
+    ).toBe(
+      sum(before, 'aigc_gateway_launch_duration_count', { pool: 'local' }) + 1,
+    );
     expect(sum(during, 'aigc_gateway_proxy_websockets')).toBe(
       sum(before, 'aigc_gateway_proxy_websockets') + 1,
     );
@@ -96,14 +81,6 @@ test("the gateway's metrics move as alice launches, uses and releases an engine"
         template: 'sample-engine',
       }) + 1,
     );
-    // Every metric the Grafana dashboard in deploy/ queries is exported.
-    const dashboard = readFileSync(
-      join(__dirname, '../../deploy/grafana/aigc-gateway.json'),
-      'utf8',
-    );
-    const queried = new Set(dashboard.match(/aigc_gateway_\w+/g));
-    const exported = new Set([...during.keys()].map(k => k.split('{')[0]));
-    expect([...queried].filter(name => !exported.has(name))).toEqual([]);
     expect(
       sum(during, 'aigc_gateway_gpu_hours_month', { pool: 'local' }),
     ).toBeGreaterThan(
@@ -134,4 +111,60 @@ test("the gateway's metrics move as alice launches, uses and releases an engine"
       }),
     );
   }).toPass({ timeout: 30_000 });
+});
+
+test('a launch that waits in the queue is timed when it starts', async ({
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const alice = await authAs('alice');
+  const before = await scrape(request);
+  // The local pool holds 4 engines: the fifth launch queues until one goes.
+  const ids: string[] = [];
+  try {
+    for (const n of [0, 1, 2, 3])
+      ids.push(
+        (await launch(request, alice, 'sample-engine', `metrics-queue-${n}`))
+          .id,
+      );
+    const queued = await request.post(`${GATEWAY_API}/instances`, {
+      headers: alice,
+      data: { templateId: 'sample-engine', name: 'metrics-queue-4' },
+    });
+    expect(queued.status()).toBe(202);
+    ids.push((await queued.json()).id);
+    expect(
+      sum(await scrape(request), 'aigc_gateway_pool_capacity', {
+        pool: 'local',
+        use: 'queued',
+      }),
+    ).toBe(1);
+    await removeInstance(request, alice, ids.shift()!);
+    await waitForState(request, alice, ids[3], 'running');
+    const after = await scrape(request);
+    expect(sum(after, 'aigc_gateway_queue_wait_count', { pool: 'local' })).toBe(
+      sum(before, 'aigc_gateway_queue_wait_count', { pool: 'local' }) + 1,
+    );
+    expect(
+      sum(after, 'aigc_gateway_queue_wait_sum', { pool: 'local' }),
+    ).toBeGreaterThan(
+      sum(before, 'aigc_gateway_queue_wait_sum', { pool: 'local' }),
+    );
+    // Every metric the Grafana dashboard in deploy/ queries is exported by now,
+    // but rollouts' progress, which exists while there are rollouts (rollout.spec.ts).
+    const dashboard = readFileSync(
+      join(__dirname, '../../deploy/grafana/aigc-gateway.json'),
+      'utf8',
+    );
+    const queried = new Set(dashboard.match(/aigc_gateway_\w+/g));
+    const exported = new Set([...after.keys()].map(k => k.split('{')[0]));
+    expect(
+      [...queried].filter(
+        name =>
+          !exported.has(name) && name !== 'aigc_gateway_rollout_instances',
+      ),
+    ).toEqual([]);
+  } finally {
+    for (const id of ids) await removeInstance(request, alice, id);
+  }
 });

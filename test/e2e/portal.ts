@@ -144,3 +144,38 @@ export async function launch(
   expect(res.status()).toBe(201);
   return waitForState(request, headers, (await res.json()).id, 'running');
 }
+
+/** The portal's Prometheus endpoint (packages/backend/src/instrumentation.js). */
+export const METRICS_URL = 'http://localhost:9464/metrics';
+
+/** Prometheus text as samples, by metric name and labels as it writes them. */
+export function samplesOf(text: string) {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?)\s+(\S+)/.exec(line);
+    if (match) samples.set(match[1], Number(match[2]));
+  }
+  return samples;
+}
+
+/** The samples of a scrape of the portal's metrics. */
+export async function scrape(request: APIRequestContext) {
+  const res = await request.get(METRICS_URL);
+  expect(res.status()).toBe(200);
+  return samplesOf(await res.text());
+}
+
+/** The sum of the samples of a metric whose labels include `labels`. */
+export function sum(
+  samples: Map<string, number>,
+  name: string,
+  labels: Record<string, string> = {},
+) {
+  let total = 0;
+  for (const [key, value] of samples) {
+    if (key !== name && !key.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, v]) => key.includes(`${k}="${v}"`)))
+      total += value;
+  }
+  return total;
+}

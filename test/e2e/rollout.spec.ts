@@ -4,7 +4,9 @@ import {
   authAs,
   GATEWAY_API,
   portalReady,
+  scrape,
   signedIn,
+  sum,
   waitForState,
 } from './portal';
 
@@ -73,6 +75,12 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
     await shot(planned, 'rollout-01-dry-run');
 
     // She starts it and watches it finish.
+    const done = { template: 'sample-engine', status: 'done' };
+    const doneBefore = sum(
+      await scrape(request),
+      'aigc_gateway_rollout_instances',
+      done,
+    );
     await page.getByRole('button', { name: 'Start rollout' }).click();
     const rollout = page
       .getByTestId(/^rollout-[0-9a-f]{8}-/)
@@ -86,6 +94,10 @@ test("carol rolls alice's engine from 1.0.0 to 2.0.0 in the Versions view, her i
     ).toContainText('done');
     await expect(rollout).toContainText('1 switched, 0 failed, 0 skipped');
     await shot(rollout, 'rollout-02-completed');
+    // The rollout's progress is among the metrics.
+    expect(
+      sum(await scrape(request), 'aigc_gateway_rollout_instances', done),
+    ).toBe(doneBefore + 1);
 
     // alice's engine runs 2.0.0 with her image filed by day.
     expect((await waitForState(request, alice, id, 'released')).version).toBe(

@@ -55,4 +55,9 @@ backend.add(
   import('@aigc-gateway/backstage-plugin-catalog-backend-module-aigc-gateway'),
 );
 
-backend.start();
+// A backend that cannot start exits, so its supervisor (Kubernetes, systemd)
+// sees it fail: Backstage only logs the rejection and keeps answering 503.
+backend.start().catch(error => {
+  process.stderr.write(`${error}\n`);
+  process.exit(1);
+});

@@ -13,6 +13,8 @@ export async function signIn(options: {
   user: string;
   password: string;
   backendUrl: string;
+  /** The portal's `auth.environment`: the provider's config it signs in with. */
+  authEnvironment?: string;
 }): Promise<string> {
   const jar = new CookieJar();
 
@@ -39,7 +41,7 @@ export async function signIn(options: {
   }
 
   const start = new URL('/api/auth/oidc/start', options.backendUrl);
-  start.searchParams.set('env', 'development');
+  start.searchParams.set('env', options.authEnvironment ?? 'development');
   start.searchParams.set('scope', 'openid profile email');
   const loginForm = await follow(start);
   const formUrl = (loginForm as Response & { finalUrl: URL }).finalUrl;
@@ -95,7 +97,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2);
   }
   const settings = devIdpSettings(process.env);
-  signIn({ user, password: settings.password, backendUrl: settings.backendUrl })
+  signIn({
+    user,
+    password: settings.password,
+    backendUrl: settings.backendUrl,
+    authEnvironment: process.env.AIGC_AUTH_ENVIRONMENT,
+  })
     .then(token => process.stdout.write(`${token}\n`))
     .catch(error => {
       process.stderr.write(`token: ${error.message}\n`);

@@ -71,6 +71,12 @@ import {
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 
 /**
+ * How long a global task's run holds its lock. A replica that dies mid-run
+ * (SIGKILL, OOM) keeps it that long, and no other replica runs the task meanwhile.
+ */
+const GLOBAL_TASK_TIMEOUT = { minutes: 1 };
+
+/**
  * The AIGC Gateway backend plugin, served at `/api/aigc-gateway`.
  *
  * @public
@@ -157,12 +163,14 @@ export const aigcGatewayPlugin = createBackendPlugin({
             clock,
             poolSlots,
           });
+        const rolloutStore = new RolloutStore(knex, clock);
         const metrics = new GatewayMetrics(deps.metrics, {
           store,
           pools,
           ledger,
           calendar,
           budgets,
+          rollouts: rolloutStore,
           clock,
         });
         // Every way the gateway reaches engines, over TCP or a sandbox's socket.
@@ -179,6 +187,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
         const lifecycle = new Lifecycle({
           store,
           beforeStop: instance => jobCounter.collect(instance),
+          timings: metrics,
           definitions,
           runtime,
           logger,
@@ -251,7 +260,6 @@ export const aigcGatewayPlugin = createBackendPlugin({
             metrics.released(action.replace(/-release$/, ''));
             return released;
           };
-        const rolloutStore = new RolloutStore(knex, clock);
         const rolloutRunner = new RolloutRunner({
           rollouts: rolloutStore,
           store,
@@ -291,7 +299,7 @@ export const aigcGatewayPlugin = createBackendPlugin({
           await deps.scheduler.scheduleTask({
             id: 'aigc-gateway-budgets',
             frequency: { seconds: gatewayConfig.cost.checkIntervalSeconds },
-            timeout: { minutes: 2 },
+            timeout: GLOBAL_TASK_TIMEOUT,
             fn: async () => {
               // One reading of every budget's spend for both.
               const statuses = await budgets.statusOfAll();
@@ -355,13 +363,13 @@ export const aigcGatewayPlugin = createBackendPlugin({
         await deps.scheduler.scheduleTask({
           id: 'aigc-gateway-idle-release',
           frequency: { seconds: gatewayConfig.idle.checkIntervalSeconds },
-          timeout: { minutes: 5 },
+          timeout: GLOBAL_TASK_TIMEOUT,
           fn: () => idle.check(),
         });
         await deps.scheduler.scheduleTask({
           id: 'aigc-gateway-job-count',
           frequency: { seconds: gatewayConfig.jobs.checkIntervalSeconds },
-          timeout: { minutes: 5 },
+          timeout: GLOBAL_TASK_TIMEOUT,
           fn: () => jobCounter.check(),
         });
         const accessCache = new AccessCache(knex);

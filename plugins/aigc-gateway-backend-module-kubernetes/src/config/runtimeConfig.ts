@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ingressHostTemplateProblem } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  ingressHostTemplateProblem,
+  configNumber,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 const dnsLabel = z
   .string()
@@ -97,9 +100,11 @@ export const kubernetesRuntimeConfigSchema = z
      */
     snapshotClass: z.string().min(1).optional(),
     /** How long a snapshot may take to become ready to use. */
-    snapshotTimeoutSeconds: z.number().int().min(1).default(600),
+    snapshotTimeoutSeconds: configNumber(z.number().int().min(1)).default(600),
     /** How long a migration Job may run, unless the migration says otherwise. */
-    migrationTimeoutSeconds: z.number().int().min(1).default(1800),
+    migrationTimeoutSeconds: configNumber(z.number().int().min(1)).default(
+      1800,
+    ),
     /** The size each data volume asks for. */
     volumeSize: quantity.default('20Gi'),
     /** The cluster's DNS domain, for Service host names. */
@@ -116,9 +121,11 @@ export const kubernetesRuntimeConfigSchema = z
      * answer its readiness probe; after that it counts as crashed and its GPU
      * is freed.
      */
-    startTimeoutSeconds: z.number().int().min(1).default(900),
+    startTimeoutSeconds: configNumber(z.number().int().min(1)).default(900),
     /** The pod's grace period on stop; `stop` waits this long plus a margin for the pod to go. */
-    stopGracePeriodSeconds: z.number().int().min(0).max(3600).default(30),
+    stopGracePeriodSeconds: configNumber(
+      z.number().int().min(0).max(3600),
+    ).default(30),
     /**
      * Registries (such as registry.example.com or docker.io) whose images
      * versions created through the API or a template may run; none when left
@@ -180,7 +187,9 @@ export const kubernetesRuntimeConfigSchema = z
       .strict()
       .optional(),
     /** How long calls wait for the first connection to the cluster before they fail. */
-    connectTimeoutSeconds: z.number().int().min(1).max(600).default(10),
+    connectTimeoutSeconds: configNumber(
+      z.number().int().min(1).max(600),
+    ).default(10),
     /**
      * Where the gateway proxy sends an instance's traffic instead of its
      * Service, by instance id, or `*` for every instance: for a gateway that

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { slugSchema } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
+import {
+  slugSchema,
+  configNumber,
+} from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 
 /**
  * A program the portal's operators installed on the backend's host. Versions
@@ -44,14 +47,16 @@ export const localRuntimeConfigSchema = z
     workDir: z.string().min(1).optional(),
     ports: z
       .object({
-        from: z.number().int().min(1024).max(65535),
-        to: z.number().int().min(1024).max(65535),
+        from: configNumber(z.number().int().min(1024).max(65535)),
+        to: configNumber(z.number().int().min(1024).max(65535)),
       })
       .strict()
       .refine(p => p.from <= p.to, { message: '"from" must not be above "to"' })
       .default({ from: 17860, to: 17999 }),
-    probeIntervalMs: z.number().int().min(50).max(60_000).default(1000),
-    startTimeoutMs: z.number().int().min(1000).default(120_000),
+    probeIntervalMs: configNumber(z.number().int().min(50).max(60_000)).default(
+      1000,
+    ),
+    startTimeoutMs: configNumber(z.number().int().min(1000)).default(120_000),
     engines: z.record(slugSchema, engineInstallSchema).default({}),
     sandbox: sandboxSchema.default({}),
   })

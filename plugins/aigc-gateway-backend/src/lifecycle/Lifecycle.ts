@@ -16,6 +16,7 @@ import {
   UniqueViolation,
 } from '../store/InstanceStore';
 import { priceAt } from '../cost/priceBook';
+import { GatewayMetrics } from '../metrics/GatewayMetrics';
 import { LaunchGate, LaunchOwner } from './LaunchGate';
 import { resolveLaunch } from './resolveLaunch';
 
@@ -60,6 +61,8 @@ export class Lifecycle {
       gates?: LaunchGate[];
       /** Last words with a running engine before its compute goes, e.g. its job count. */
       beforeStop?: (instance: InstanceRecord) => Promise<void>;
+      /** Told how long starts and queues took. */
+      timings?: Pick<GatewayMetrics, 'engineReady' | 'leftQueue'>;
     },
   ) {}
 
@@ -286,11 +289,17 @@ export class Lifecycle {
     const instance = await this.deps.store.get(event.instanceId);
     if (!instance) return;
     if (event.phase === 'ready' && instance.state === 'starting') {
-      await this.deps.store.transition(instance, {
+      const running = await this.deps.store.transition(instance, {
         state: 'running',
         touch: true,
         message: `running: ${event.reason}`,
       });
+      // It entered `starting` at its last update.
+      if (running)
+        this.deps.timings?.engineReady(
+          instance.poolId,
+          (event.at.getTime() - instance.updatedAt.getTime()) / 1000,
+        );
     } else if (
       event.phase === 'crashed' &&
       (instance.state === 'starting' || instance.state === 'running')
@@ -323,6 +332,11 @@ export class Lifecycle {
       });
       // No room (or another replica took it): the queue waits.
       if (!starting) return;
+      if (next.queuedAt)
+        this.deps.timings?.leftQueue(
+          poolId,
+          (starting.updatedAt.getTime() - next.queuedAt.getTime()) / 1000,
+        );
       await this.startOnRuntime(starting);
     }
   }

@@ -5,12 +5,17 @@ import {
 import {
   instanceStates,
   PoolView,
+  rolloutTargetStatuses,
 } from '@aigc-gateway/backstage-plugin-aigc-gateway-common';
 import { GatewayClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node';
 import { CostCalendar } from '../cost/calendar';
 import { CostLedger } from '../cost/CostLedger';
 import { Budgets } from '../cost/Budgets';
 import { InstanceStore } from '../store/InstanceStore';
+import { activeRolloutStates, RolloutStore } from '../store/RolloutStore';
+
+/** How long a finished rollout's figures stay among the metrics. */
+const RECENT_ROLLOUT_MS = 60 * 60 * 1000;
 
 /** The class of an HTTP status, as the proxy metrics group them: 2xx, 4xx … */
 const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
@@ -27,6 +32,8 @@ export class GatewayMetrics {
   private readonly proxied;
   private readonly webSockets;
   private readonly jobs;
+  private readonly launchDuration;
+  private readonly queueWait;
 
   constructor(
     metrics: MetricsService,
@@ -36,6 +43,7 @@ export class GatewayMetrics {
       ledger: CostLedger;
       calendar: CostCalendar;
       budgets: Budgets;
+      rollouts: RolloutStore;
       clock: GatewayClock;
     },
   ) {
@@ -61,6 +69,18 @@ export class GatewayMetrics {
       this.releases.add(0, { reason });
     this.jobs = metrics.createCounter('aigc_gateway.jobs.completed', {
       description: 'Jobs engines completed, by template',
+    });
+    this.launchDuration = metrics.createHistogram(
+      'aigc_gateway.launch.duration',
+      {
+        description:
+          'From the start of an engine to its first answer (launch, wake or relaunch), by pool',
+        unit: 's',
+      },
+    );
+    this.queueWait = metrics.createHistogram('aigc_gateway.queue.wait', {
+      description: "Time launches waited in a pool's queue before they started",
+      unit: 's',
     });
 
     metrics
@@ -125,6 +145,33 @@ export class GatewayMetrics {
       })
       .addCallback(monthly('gpuHours'));
     metrics
+      .createObservableGauge('aigc_gateway.rollout.instances', {
+        description:
+          'Instances of each rollout under way or finished within the hour, by status (pending, done, failed …)',
+      })
+      .addCallback(async result => {
+        const now = deps.clock.now().getTime();
+        const shown = (await deps.rollouts.list()).filter(
+          r =>
+            activeRolloutStates.includes(r.state) ||
+            now - r.updatedAt.getTime() < RECENT_ROLLOUT_MS,
+        );
+        const counts = new Map<string, number>();
+        for (const target of await deps.rollouts.targets(
+          shown.map(r => r.id),
+        )) {
+          const key = `${target.rolloutId} ${target.status}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        for (const rollout of shown)
+          for (const status of rolloutTargetStatuses)
+            result.observe(counts.get(`${rollout.id} ${status}`) ?? 0, {
+              rollout: rollout.id,
+              template: rollout.templateId,
+              status,
+            });
+      });
+    metrics
       .createObservableGauge('aigc_gateway.budget.used', {
         description: 'Share of each budget used this month (1 is all of it)',
       })
@@ -156,6 +203,16 @@ export class GatewayMetrics {
 
   webSocketClosed() {
     this.webSockets.add(-1);
+  }
+
+  /** An engine answered `seconds` after it was started. */
+  engineReady(poolId: string, seconds: number) {
+    this.launchDuration.record(seconds, { pool: poolId });
+  }
+
+  /** A queued launch started after `seconds` in its pool's queue. */
+  leftQueue(poolId: string, seconds: number) {
+    this.queueWait.record(seconds, { pool: poolId });
   }
 
   jobsCompleted(templateId: string, count: number) {

@@ -47,6 +47,22 @@ describe('gatewayConfigSchema', () => {
     });
   });
 
+  it('reads numbers that come from the environment as strings', () => {
+    // app-config's ${VAR} substitution always gives a string.
+    const config = gatewayConfigSchema.parse({
+      engineOrigins: { port: '7018', publicPort: ' 443 ' },
+      pools: [{ ...pool, pricePerHour: '2.5', capacity: '4' }],
+    });
+    expect(config.engineOrigins).toMatchObject({ port: 7018, publicPort: 443 });
+    expect(config.pools[0]).toMatchObject({ pricePerHour: 2.5, capacity: 4 });
+    expect(problems({ engineOrigins: { port: '70x8' } })).toBe(
+      'aigcGateway.engineOrigins.port: Expected number, received string',
+    );
+    expect(problems({ engineOrigins: { port: '' } })).toBe(
+      'aigcGateway.engineOrigins.port: Expected number, received string',
+    );
+  });
+
   it('names each bad key in one line', () => {
     expect(
       problems({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ingressHostTemplateProblem } from '../ingressHosts';
-import { timeZoneSchema } from './primitives';
+import { timeZoneSchema, configNumber } from './primitives';
 import { GpuPool, gpuPoolSchema } from './pools';
 import { EngineTemplate, engineTemplateSchema } from './templates';
 
@@ -148,7 +148,7 @@ const userOrGroupRef = z
 export const budgetSchema: z.ZodType<Budget, z.ZodTypeDef, unknown> = z
   .object({
     entityRef: userOrGroupRef,
-    monthly: z.number().positive(),
+    monthly: configNumber(z.number().positive()),
     enforce: z.boolean().default(false),
     graceMinutes: z
       .number()
@@ -165,9 +165,11 @@ export const costConfigSchema: z.ZodType<CostConfig, z.ZodTypeDef, unknown> = z
     timeZone: timeZoneSchema.default('UTC'),
     budgets: z.array(budgetSchema).default([]),
     alertThresholds: z
-      .array(z.number().int().min(1).max(1000))
+      .array(configNumber(z.number().int().min(1).max(1000)))
       .default([80, 100]),
-    checkIntervalSeconds: z.number().int().min(1).max(3600).default(60),
+    checkIntervalSeconds: configNumber(
+      z.number().int().min(1).max(3600),
+    ).default(60),
   })
   .strict();
 
@@ -175,19 +177,19 @@ export const costConfigSchema: z.ZodType<CostConfig, z.ZodTypeDef, unknown> = z
 export const quotaSchema: z.ZodType<Quota, z.ZodTypeDef, unknown> = z
   .object({
     entityRef: userOrGroupRef,
-    maxInstances: z.number().int().nonnegative().optional(),
-    maxGpus: z.number().nonnegative().optional(),
-    monthlySpend: z.number().nonnegative().optional(),
+    maxInstances: configNumber(z.number().int().nonnegative()).optional(),
+    maxGpus: configNumber(z.number().nonnegative()).optional(),
+    monthlySpend: configNumber(z.number().nonnegative()).optional(),
   })
   .strict();
 
 /** @public */
 export const idleConfigSchema: z.ZodType<IdleConfig, z.ZodTypeDef, unknown> = z
   .object({
-    timeoutMinutes: z.number().nonnegative().default(30),
-    warnMinutesBefore: z.number().nonnegative().default(5),
-    maxLifetimeHours: z.number().positive().optional(),
-    checkIntervalSeconds: z.number().int().min(1).default(60),
+    timeoutMinutes: configNumber(z.number().nonnegative()).default(30),
+    warnMinutesBefore: configNumber(z.number().nonnegative()).default(5),
+    maxLifetimeHours: configNumber(z.number().positive()).optional(),
+    checkIntervalSeconds: configNumber(z.number().int().min(1)).default(60),
     timeZone: timeZoneSchema.default('UTC'),
   })
   .strict();
@@ -248,9 +250,9 @@ export const gatewayConfigSchema: z.ZodType<
           })
           .default('${instanceId}.localhost'),
         scheme: z.enum(['http', 'https']).default('http'),
-        port: z.number().int().min(0).max(65535).default(7008),
+        port: configNumber(z.number().int().min(0).max(65535)).default(7008),
         listenHost: z.string().optional(),
-        publicPort: z.number().int().min(1).max(65535).optional(),
+        publicPort: configNumber(z.number().int().min(1).max(65535)).optional(),
       })
       .strict()
       .default({}),
@@ -260,19 +262,21 @@ export const gatewayConfigSchema: z.ZodType<
       .default({}),
     versionSwitch: z
       .object({
-        staleAfterSeconds: z.number().int().min(1).default(60),
+        staleAfterSeconds: configNumber(z.number().int().min(1)).default(60),
       })
       .strict()
       .default({}),
     rollouts: z
       .object({
-        checkIntervalSeconds: z.number().int().min(1).default(5),
+        checkIntervalSeconds: configNumber(z.number().int().min(1)).default(5),
       })
       .strict()
       .default({}),
     jobs: z
       .object({
-        checkIntervalSeconds: z.number().int().min(1).max(3600).default(30),
+        checkIntervalSeconds: configNumber(
+          z.number().int().min(1).max(3600),
+        ).default(30),
       })
       .strict()
       .default({}),

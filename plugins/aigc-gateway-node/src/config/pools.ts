@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slugSchema } from './primitives';
+import { slugSchema, configNumber } from './primitives';
 import { KubernetesPlacement, kubernetesPlacementSchema } from './runtimeSpecs';
 import { ReleaseWindow, releaseWindowSchema } from './templates';
 
@@ -33,22 +33,22 @@ export const gpuPoolSchema: z.ZodType<GpuPool, z.ZodTypeDef, unknown> = z
     id: slugSchema,
     title: z.string().min(1),
     gpuType: z.string().min(1),
-    gpusPerInstance: z.number().positive().default(1),
-    gpuMemoryGiB: z.number().positive().optional(),
-    pricePerHour: z.number().nonnegative(),
+    gpusPerInstance: configNumber(z.number().positive()).default(1),
+    gpuMemoryGiB: configNumber(z.number().positive()).optional(),
+    pricePerHour: configNumber(z.number().nonnegative()),
     priceChanges: z
       .array(
         z
           .object({
             from: z.string().datetime({ offset: true }),
-            pricePerHour: z.number().nonnegative(),
+            pricePerHour: configNumber(z.number().nonnegative()),
           })
           .strict(),
       )
       .default([]),
-    capacity: z.number().int().nonnegative().optional(),
+    capacity: configNumber(z.number().int().nonnegative()).optional(),
     kubernetes: kubernetesPlacementSchema.default({}),
-    idleTimeoutMinutes: z.number().positive().optional(),
+    idleTimeoutMinutes: configNumber(z.number().positive()).optional(),
     releaseWindows: z.array(releaseWindowSchema).default([]),
   })
   .strict();

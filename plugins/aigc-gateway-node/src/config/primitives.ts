@@ -40,3 +40,22 @@ export const timeZoneSchema: z.ZodType<string> = z.string().refine(
     message: `unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`,
   }),
 );
+
+/**
+ * A number read from app-config. Backstage substitutes `${VAR}` as a string
+ * (and its own `config.getNumber` reads numeric strings), so a port or a
+ * price set from the environment is accepted as the number it spells.
+ *
+ * @public
+ */
+export function configNumber<T extends z.ZodNumber>(
+  schema: T,
+): z.ZodEffects<T, z.output<T>, unknown> {
+  return z.preprocess(
+    value =>
+      typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)
+        ? Number(value)
+        : value,
+    schema,
+  );
+}
