@@ -9,24 +9,14 @@
  * screenshot of the failing page is saved beside the wanted one).
  */
 import { chromium } from '@playwright/test';
+import { chromium as launchOptions } from '../e2e/chromium.ts';
 
 const TIMEOUT = Number(process.env.AIGC_ADOPTER_BROWSER_TIMEOUT_MS ?? 120_000);
 
 async function main([appUrl, expected, screenshot]: string[]) {
   if (!appUrl || !expected || !screenshot)
     throw new Error('usage: browser.mts <app url> <text> <screenshot.png>');
-  const browser = await chromium.launch({
-    executablePath: process.env.AIGC_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(launchOptions);
   const errors: string[] = [];
   const page = await browser.newPage({
     viewport: { width: 1400, height: 900 },

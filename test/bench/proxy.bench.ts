@@ -13,9 +13,8 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { compare, hasWrk, printTable, waitFor } from './load';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { createUserTokenIssuer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
@@ -25,17 +24,6 @@ import { TestClock } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test
 const clock = new TestClock();
 
 const repo = resolve(__dirname, '../..');
-const execFileAsync = promisify(execFile);
-const hasWrk = (() => {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (error) {
-    // wrk prints its version and exits 1.
-    return (error as { status?: number }).status === 1;
-  }
-})();
-
 /** A bare node:http keep-alive proxy to the engine on port 18800, listening on 18892. */
 const BARE_PROXY = `
 const http = require('node:http');
@@ -71,84 +59,6 @@ function pin(pid: number | undefined, core: number) {
     execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], {
       stdio: 'ignore',
     });
-}
-
-async function waitFor(url: string) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not yet
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-/** wrk (native, light on CPU) when installed; autocannon otherwise. */
-async function run(
-  url: string,
-  connections: number,
-  headers: Record<string, string> = {},
-): Promise<Figures> {
-  if (hasWrk) {
-    const args = [
-      '-t',
-      '1',
-      '-c',
-      String(connections),
-      '-d',
-      '8s',
-      '--latency',
-    ];
-    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-    const { stdout } = await execFileAsync(pinned ? 'taskset' : 'wrk', [
-      ...(pinned ? ['-c', '1', 'wrk'] : []),
-      ...args,
-      url,
-    ]);
-    const ms = (label: string) => {
-      const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(stdout)!;
-      return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
-    };
-    return {
-      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)![1]),
-      p50: ms('50%'),
-      p99: ms('99%'),
-      errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
-    };
-  }
-  const r = await autocannon({
-    url,
-    connections,
-    duration: 8,
-    headers,
-    pipelining: 1,
-  });
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx,
-  };
-}
-
-function median(figures: Figures[]): Figures {
-  const mid = (values: number[]) =>
-    values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return {
-    rps: mid(figures.map(f => f.rps)),
-    p50: mid(figures.map(f => f.p50)),
-    p99: mid(figures.map(f => f.p99)),
-    errors: figures.reduce((sum, f) => sum + f.errors, 0),
-  };
 }
 
 async function main() {
@@ -237,9 +147,6 @@ async function main() {
         : 'not pinned to cores'
     }`,
   );
-  // Rounds interleave the targets so a slow spell on the machine hits them
-  // alike; each figure is the median over the rounds.
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const targets: Array<[string, string, Record<string, string>]> = [
     ['direct', direct, {}],
     ['gateway, engine origin', engineOrigin.url, engineOrigin.headers],
@@ -247,29 +154,18 @@ async function main() {
     ['configurable-http-proxy', viaChp, {}],
     ['bare Node proxy', viaBare, {}],
   ];
-  const rows: Array<[string, Figures]> = [];
-  for (const connections of [50, 1]) {
-    const samples = new Map<string, Figures[]>();
-    for (let round = 0; round < rounds; round++) {
-      for (const [name, url, headers] of targets) {
-        const key = `${name}, ${connections} conn`;
-        samples.set(key, [
-          ...(samples.get(key) ?? []),
-          await run(url, connections, headers),
-        ]);
-      }
-    }
-    for (const [key, figures] of samples) rows.push([key, median(figures)]);
-  }
-
-  const table = rows.map(([name, r]) => ({
+  const figures = await compare(targets, {
+    connections: [50, 1],
+    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    core: pinned ? 1 : undefined,
+  });
+  printTable(figures);
+  const table = [...figures].map(([name, r]) => ({
     name,
-    'req/s': Math.round(r.rps),
-    'p50 ms': Number(r.p50.toFixed(2)),
-    'p99 ms': Number(r.p99.toFixed(2)),
-    errors: r.errors,
+    'req/s': r.rps,
+    'p50 ms': r.p50,
+    'p99 ms': r.p99,
   }));
-  console.table(table);
   const at = (name: string) => table.find(t => t.name === name)!;
   const ratio = (a: string, b: string, field: 'req/s' | 'p99 ms') =>
     (at(a)[field] / at(b)[field]).toFixed(2);

@@ -1,4 +1,4 @@
-import { LaunchOptions } from '@playwright/test';
+import type { LaunchOptions } from '@playwright/test';
 
 /** Debian's Chromium, kept from calling home: there is no network here but loopback. */
 export const chromium: LaunchOptions = {

@@ -1,10 +1,16 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
+import knexFactory from 'knex';
 import { samplesOf, signedIn, sum } from '../e2e/portal';
-import { PORTAL, REPLICAS, ReplicaName, Stack, startStack } from './stack';
+import {
+  PORTAL,
+  REPLICAS,
+  ReplicaName,
+  signInAs,
+  Stack,
+  startStack,
+} from './stack';
 
 const run = promisify(execFile);
 const API = `${PORTAL}/api/aigc-gateway`;
@@ -19,23 +25,11 @@ test.afterAll(async () => stack?.stop());
 
 /** A user's token from the real sign-in through nginx, once the catalog knows the user. */
 async function authAs(user: string): Promise<Record<string, string>> {
-  let token = '';
+  let headers: Record<string, string> = {};
   await expect(async () => {
-    token = (
-      await run(
-        process.execPath,
-        [resolve(__dirname, '../../packages/dev-idp/src/token.ts'), user],
-        {
-          env: {
-            ...process.env,
-            AIGC_BACKEND_URL: PORTAL,
-            AIGC_AUTH_ENVIRONMENT: 'production',
-          },
-        },
-      )
-    ).stdout.trim();
+    headers = await signInAs(user);
   }).toPass({ timeout: 180_000, intervals: [2_000] });
-  return { authorization: `Bearer ${token}` };
+  return headers;
 }
 
 /**
@@ -99,15 +93,17 @@ async function killAndRestart(name: ReplicaName) {
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 
-async function gatewayDatabase() {
-  const client = new Client({
-    host: '127.0.0.1',
-    port: Number(process.env.AIGC_PRODUCTION_PG_PORT),
-    user: 'postgres',
-    database: 'backstage_plugin_aigc-gateway',
+/** The gateway's own database, as both replicas share it. */
+function gatewayDatabase() {
+  return knexFactory({
+    client: 'pg',
+    connection: {
+      host: '127.0.0.1',
+      port: Number(process.env.AIGC_PRODUCTION_PG_PORT),
+      user: 'postgres',
+      database: 'backstage_plugin_aigc-gateway',
+    },
   });
-  await client.connect();
-  return client;
 }
 
 test('two replicas behind nginx: alice signs in, launches, generates, releases and relaunches while replicas are killed; nothing doubled or lost, scheduled work once', async ({
@@ -195,12 +191,17 @@ test('two replicas behind nginx: alice signs in, launches, generates, releases a
   const answers = await Promise.all(launches);
   expect(answers.map(a => a.status()).filter(s => s >= 300)).toEqual([]);
   await restartedA2;
-  const db = await gatewayDatabase();
+  const db = gatewayDatabase();
   try {
-    const rows = await db.query(
-      `select name, count(*)::int as n from instances where name like 'burst-%' group by name order by name`,
+    const rows = (await db('instances')
+      .select('name')
+      .count({ n: '*' })
+      .where('name', 'like', 'burst-%')
+      .groupBy('name')
+      .orderBy('name')) as Array<{ name: string; n: string | number }>;
+    expect(rows.map(r => ({ name: r.name, n: Number(r.n) }))).toEqual(
+      names.map(name => ({ name, n: 1 })),
     );
-    expect(rows.rows).toEqual(names.map(name => ({ name, n: 1 })));
     const burst = (await Promise.all(answers.map(a => a.json()))).map(
       b => b.id as string,
     );
@@ -225,11 +226,11 @@ test('two replicas behind nginx: alice signs in, launches, generates, releases a
     }
 
     // The ledger: per instance, intervals that never overlap and at most one open.
-    const intervals = await db.query(
-      `select instance_id, started_at, ended_at from usage_intervals order by instance_id, started_at`,
-    );
+    const intervals = await db('usage_intervals')
+      .select('instance_id', 'started_at', 'ended_at')
+      .orderBy(['instance_id', 'started_at']);
     const byInstance = new Map<string, { s: number; e: number | null }[]>();
-    for (const r of intervals.rows) {
+    for (const r of intervals) {
       const list = byInstance.get(r.instance_id) ?? [];
       list.push({
         s: new Date(r.started_at).getTime(),
@@ -248,21 +249,21 @@ test('two replicas behind nginx: alice signs in, launches, generates, releases a
     for (const burstId of burst)
       expect(byInstance.get(burstId)).toHaveLength(1);
   } finally {
-    await db.end();
+    await db.destroy();
   }
 
   // Her cost, once everything is released, is exactly what the ledger's intervals add up to.
   await row.getByRole('button', { name: 'Release' }).click();
   await waitForState(request, alice, id, 'released');
   const ledgerCost = await (async () => {
-    const client = await gatewayDatabase();
+    const client = gatewayDatabase();
     try {
-      const { rows } = await client.query(
-        `select started_at, ended_at, gpu_count, price_per_hour from usage_intervals where owner_ref = 'user:default/alice'`,
-      );
+      const rows = await client('usage_intervals')
+        .select('started_at', 'ended_at', 'gpu_count', 'price_per_hour')
+        .where('owner_ref', 'user:default/alice');
       return rows.reduce(
-        (sum, r) =>
-          sum +
+        (total, r) =>
+          total +
           ((new Date(r.ended_at).getTime() - new Date(r.started_at).getTime()) /
             3_600_000) *
             r.gpu_count *
@@ -270,7 +271,7 @@ test('two replicas behind nginx: alice signs in, launches, generates, releases a
         0,
       );
     } finally {
-      await client.end();
+      await client.destroy();
     }
   })();
   const summary = await (

@@ -1,4 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  ChildProcess,
+  execFile,
+  execFileSync,
+  spawn,
+} from 'node:child_process';
 import {
   createWriteStream,
   mkdirSync,
@@ -9,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 /**
  * The production set-up of the README on one machine: two replicas of the
@@ -23,6 +29,8 @@ export const LOGS = resolve(ROOT, 'test-results/production/logs');
 export const PORTAL = 'http://localhost:8480';
 const ENGINES_PORT = 8481;
 const IDP_PORT = 7409;
+/** The sample engine that answers for every engine pod. */
+export const ENGINE_PORT = 7410;
 export const REPLICAS = {
   a: { port: 7407, engines: 7408, metrics: 9474 },
   b: { port: 7417, engines: 7418, metrics: 9475 },
@@ -36,6 +44,22 @@ const env = (name: string) => {
   if (!value) throw new Error(`${name} is not set: run test/production/run.sh`);
   return value;
 };
+
+/** Authorization headers of a demo user, from the real sign-in through nginx. */
+export async function signInAs(user: string): Promise<Record<string, string>> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'packages/dev-idp/src/token.ts'), user],
+    {
+      env: {
+        ...process.env,
+        AIGC_BACKEND_URL: PORTAL,
+        AIGC_AUTH_ENVIRONMENT: 'production',
+      },
+    },
+  );
+  return { authorization: `Bearer ${stdout.trim()}` };
+}
 
 function kubectl(...args: string[]): string {
   return execFileSync('kubectl', args, { encoding: 'utf8' });
@@ -151,6 +175,8 @@ export interface Stack {
   restart(name: ReplicaName): Promise<void>;
   /** A replica's Prometheus text. */
   metrics(name: ReplicaName): Promise<string>;
+  /** A replica's process id. */
+  pid(name: ReplicaName): number;
   /** A replica's log since the stack started. */
   log(name: ReplicaName): string;
   stop(): Promise<void>;
@@ -165,7 +191,6 @@ export async function startStack(): Promise<Stack> {
 
   const engineData = join(dir, 'engine');
   mkdirSync(engineData);
-  const enginePort = 7410;
   children.push(
     startProcess(
       'sample-engine',
@@ -175,7 +200,7 @@ export async function startStack(): Promise<Stack> {
           install,
           'node_modules/@aigc-gateway/sample-engine/dist/server.js',
         ),
-        ...['--port', String(enginePort), '--data', engineData],
+        ...['--port', String(ENGINE_PORT), '--data', engineData],
         ...['--version', '2.0.0'],
       ],
       {},
@@ -214,7 +239,7 @@ export async function startStack(): Promise<Stack> {
     OIDC_CLIENT_SECRET: idpSecret,
     AIGC_SIGN_IN_DOMAIN: 'example.com',
     AIGC_ORG_FILE: join(install, 'examples/org.yaml'),
-    AIGC_TEST_ENGINE_ADDRESS: `127.0.0.1:${enginePort}`,
+    AIGC_TEST_ENGINE_ADDRESS: `127.0.0.1:${ENGINE_PORT}`,
     AIGC_TEST_ENGINES_PUBLIC_PORT: String(ENGINES_PORT),
   };
   const replicas = new Map<ReplicaName, ChildProcess>();
@@ -276,7 +301,7 @@ export async function startStack(): Promise<Stack> {
   try {
     await until(
       'the sample engine',
-      answers(`http://127.0.0.1:${enginePort}/internal/ping`),
+      answers(`http://127.0.0.1:${ENGINE_PORT}/internal/ping`),
     );
     await until(
       'the OpenID provider',
@@ -307,6 +332,9 @@ export async function startStack(): Promise<Stack> {
       return (
         await fetch(`http://localhost:${REPLICAS[name].metrics}/metrics`)
       ).text();
+    },
+    pid(name) {
+      return replicas.get(name)!.pid!;
     },
     log(name) {
       return readFileSync(join(LOGS, `replica-${name}.log`), 'utf8');
