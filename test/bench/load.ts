@@ -2,7 +2,7 @@
  * The load generator of the HTTP benchmarks: wrk (native, light on CPU, with
  * microsecond latencies) when installed, autocannon otherwise.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 
@@ -142,4 +142,17 @@ export function printTable(figures: Map<string, Figures>) {
       errors: r.errors,
     })),
   );
+}
+
+/** Runs a benchmark's main: a failure sets the exit status; its child processes are stopped. */
+export function runBench(main: () => Promise<void>, children: ChildProcess[]) {
+  main()
+    .catch(error => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      children.forEach(c => c.kill('SIGTERM'));
+      process.exit();
+    });
 }

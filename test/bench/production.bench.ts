@@ -22,7 +22,14 @@ import {
   Stack,
   startStack,
 } from '../production/stack';
-import { compare, Figures, hasWrk, printTable, waitFor } from './load';
+import {
+  compare,
+  Figures,
+  hasWrk,
+  printTable,
+  runBench,
+  waitFor,
+} from './load';
 
 const API = `${PORTAL}/api/aigc-gateway`;
 const CHP_PORT = 18890;
@@ -202,12 +209,4 @@ async function main() {
   }
 }
 
-main()
-  .catch(error => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    children.forEach(c => c.kill('SIGTERM'));
-    process.exit();
-  });
+runBench(main, children);

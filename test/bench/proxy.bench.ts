@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { compare, hasWrk, printTable, waitFor } from './load';
+import { compare, hasWrk, printTable, runBench, waitFor } from './load';
 import { sampleGatewayConfig } from '../../plugins/aigc-gateway-backend/src/__testUtils__/gateway';
 import { createUserTokenIssuer } from '@aigc-gateway/backstage-plugin-aigc-gateway-node-test-utils';
 import { startGatewayProcess } from '../../plugins/aigc-gateway-backend/src/__testUtils__/startGatewayProcess';
@@ -200,12 +200,4 @@ async function main() {
   );
 }
 
-main()
-  .catch(error => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    children.forEach(c => c.kill('SIGTERM'));
-    process.exit();
-  });
+runBench(main, children);

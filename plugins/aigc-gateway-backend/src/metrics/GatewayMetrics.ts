@@ -12,7 +12,7 @@ import { CostCalendar } from '../cost/calendar';
 import { CostLedger } from '../cost/CostLedger';
 import { Budgets } from '../cost/Budgets';
 import { InstanceStore } from '../store/InstanceStore';
-import { activeRolloutStates, RolloutStore } from '../store/RolloutStore';
+import { RolloutStore } from '../store/RolloutStore';
 
 /** How long a finished rollout's figures stay among the metrics. */
 const RECENT_ROLLOUT_MS = 60 * 60 * 1000;
@@ -150,11 +150,8 @@ export class GatewayMetrics {
           'Instances of each rollout under way or finished within the hour, by status (pending, done, failed …)',
       })
       .addCallback(async result => {
-        const now = deps.clock.now().getTime();
-        const shown = (await deps.rollouts.list()).filter(
-          r =>
-            activeRolloutStates.includes(r.state) ||
-            now - r.updatedAt.getTime() < RECENT_ROLLOUT_MS,
+        const shown = await deps.rollouts.activeOrChangedSince(
+          new Date(deps.clock.now().getTime() - RECENT_ROLLOUT_MS),
         );
         const counts = new Map<string, number>();
         for (const target of await deps.rollouts.targets(

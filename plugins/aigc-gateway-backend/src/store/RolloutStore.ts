@@ -119,6 +119,16 @@ export class RolloutStore {
     return (await query).map(toRollout);
   }
 
+  /** Those under way, and those changed since `since`. */
+  async activeOrChangedSince(since: Date): Promise<RolloutRecord[]> {
+    return (
+      await this.db('rollouts')
+        .whereIn('state', activeRolloutStates)
+        .orWhere('updated_at', '>=', since)
+        .orderBy('created_at')
+    ).map(toRollout);
+  }
+
   async targets(rolloutIds: string[]): Promise<RolloutTargetRecord[]> {
     if (rolloutIds.length === 0) return [];
     return (
